@@ -1,0 +1,166 @@
+// swift-tools-version:6.2
+// Millrace: a stream ETL engine (Debezium CDC on Kafka → Parquet on S3 → Redshift COPY).
+//
+// Layering (dependencies point one way, left to right):
+//   C shims → Parquet, Kafka, AWS → Catalog → CDC, LoadGen → Engine → Runtime → millrace
+// The pure transforms (Catalog, CDC, Engine) never import the I/O modules (Kafka, AWS).
+import PackageDescription
+
+/// Settings shared by every Swift target of ours.
+let swiftSettings: [SwiftSetting] = [
+    // `any P` is spelled out wherever an existential is used, so its cost is visible.
+    .enableUpcomingFeature("ExistentialAny"),
+    // A file sees only the modules it imports itself, not its neighbours' imports.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // Imports are internal unless marked `public import`, so C types never leak into our API.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "millrace",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "millrace", targets: ["MillraceCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian -dev packages; see scripts/install-deps.sh)
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // MARK: Formats and I/O layers
+        .target(
+            name: "Parquet",
+            dependencies: ["CSnappy"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AWS",
+            dependencies: [
+                "CCurl",
+                "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Pure transforms (no Kafka, no AWS)
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "Parquet",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CDC",
+            dependencies: ["Catalog", "Parquet"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LoadGen",
+            dependencies: ["Catalog"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The command line
+        .executableTarget(
+            name: "MillraceCLI",
+            dependencies: [
+                "Parquet",
+                "Kafka",
+                "AWS",
+                "Catalog",
+                "CDC",
+                "LoadGen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark drivers run by scripts/bench/*.py against the peers (not shipped).
+        .executableTarget(
+            name: "MillraceBench",
+            dependencies: [
+                "Parquet",
+                "Kafka",
+                "AWS",
+                "Catalog",
+                "CDC",
+                "LoadGen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        // Shared fixtures and helpers: the test servers started by scripts/test-servers.py,
+        // the Python oracles (pyarrow, duckdb, botocore) and temporary directories.
+        .target(
+            name: "MillraceTesting",
+            path: "Tests/MillraceTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParquetTests",
+            dependencies: ["Parquet", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: ["Kafka", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSTests",
+            dependencies: ["AWS", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CDCTests",
+            dependencies: ["CDC", "Catalog", "LoadGen", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnvironmentTests",
+            dependencies: ["MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,51 @@
+// libcurl (libcurl4-openssl-dev). curl_easy_setopt and curl_easy_getinfo are variadic, which
+// Swift cannot call, so these typed inline wrappers forward one argument type each.
+#include <curl/curl.h>
+
+static inline CURLcode millrace_curl_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode millrace_curl_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode millrace_curl_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode millrace_curl_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode millrace_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+typedef size_t (*millrace_curl_data_callback)(char *buffer, size_t size, size_t count, void *userdata);
+
+static inline CURLcode millrace_curl_setopt_data_callback(CURL *handle, CURLoption option, millrace_curl_data_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+typedef int (*millrace_curl_sockopt_callback)(void *userdata, curl_socket_t fd, curlsocktype purpose);
+
+static inline CURLcode millrace_curl_setopt_sockopt_callback(CURL *handle, millrace_curl_sockopt_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_SOCKOPTFUNCTION, value);
+}
+
+static inline CURLcode millrace_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode millrace_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode millrace_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode millrace_curl_share_setopt_long(CURLSH *share, CURLSHoption option, long value) {
+    return curl_share_setopt(share, option, value);
+}

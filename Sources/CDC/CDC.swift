@@ -1,0 +1,1 @@
+// The CDC module. See docs/ARCHITECTURE.md for its place in the layers.

@@ -1,0 +1,1 @@
+// The Kafka module. See docs/ARCHITECTURE.md for its place in the layers.

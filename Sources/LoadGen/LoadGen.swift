@@ -1,0 +1,1 @@
+// The LoadGen module. See docs/ARCHITECTURE.md for its place in the layers.

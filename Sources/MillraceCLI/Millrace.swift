@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `millrace` command: a thin root that lists the subcommands, one file each.
+@main
+struct Millrace: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "millrace",
+        abstract: "Stream ETL: Debezium CDC on Kafka to Snappy Parquet on S3, loaded into Redshift exactly once.",
+        subcommands: []
+    )
+}

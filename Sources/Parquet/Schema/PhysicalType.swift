@@ -1,0 +1,19 @@
+/// Parquet's physical (storage) types, numbered as in parquet-format `parquet.thrift` `Type`.
+public enum PhysicalType: Int32, Sendable, Hashable, CaseIterable {
+    /// One bit per value, bit-packed in PLAIN.
+    case boolean = 0
+    /// 32-bit two's complement integer, little-endian.
+    case int32 = 1
+    /// 64-bit two's complement integer, little-endian.
+    case int64 = 2
+    /// Deprecated 96-bit timestamps. Read only; the writer never produces it.
+    case int96 = 3
+    /// IEEE 754 single precision.
+    case float = 4
+    /// IEEE 754 double precision.
+    case double = 5
+    /// Length-prefixed bytes.
+    case byteArray = 6
+    /// Bytes of a fixed length, given by the column's `typeLength`.
+    case fixedLenByteArray = 7
+}
