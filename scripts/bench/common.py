@@ -4,7 +4,6 @@ Every benchmark compares Millrace with a peer (kcat, pyarrow, DuckDB, aws s3 cp)
 input in the same run and reports the ratio, never a bare time.
 """
 import os
-import resource
 import subprocess
 import sys
 import time
