@@ -94,6 +94,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "Engine",
+            dependencies: ["Parquet", "Catalog", "CDC"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command line
         .executableTarget(
             name: "MillraceCLI",
@@ -155,6 +161,11 @@ let package = Package(
         .testTarget(
             name: "CDCTests",
             dependencies: ["CDC", "Catalog", "LoadGen", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Parquet", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,137 @@
+/// One staged Parquet file of a batch.
+public struct StagedFile: Sendable, Hashable, Codable {
+    /// Object key in the staging store.
+    public var key: String
+    /// Warehouse table the rows belong to.
+    public var table: String
+    /// Schema version of the table the file's columns follow (the staging table's shape).
+    public var schemaVersion: Int
+    /// The event-time hour (UTC) of every row, as `yyyy-MM-ddTHH:00Z`.
+    public var hour: String
+    /// Rows in the file.
+    public var rows: Int
+    /// Exact size in bytes (Redshift manifests need it as `meta.content_length`).
+    public var bytes: Int64
+
+    /// A file entry.
+    public init(key: String, table: String, schemaVersion: Int, hour: String, rows: Int, bytes: Int64) {
+        self.key = key
+        self.table = table
+        self.schemaVersion = schemaVersion
+        self.hour = hour
+        self.rows = rows
+        self.bytes = bytes
+    }
+}
+
+/// The dead-letter output of a batch, written to the staging store.
+public struct DeadLetterFile: Sendable, Hashable, Codable {
+    /// Object key (NDJSON, one dead letter per line with the original bytes in base64).
+    public var key: String
+    /// Dead letters in the file.
+    public var records: Int
+    /// Count per reason code.
+    public var reasons: [String: Int]
+    /// Exact size in bytes.
+    public var bytes: Int64
+
+    /// A dead-letter file entry.
+    public init(key: String, records: Int, reasons: [String: Int], bytes: Int64) {
+        self.key = key
+        self.records = records
+        self.reasons = reasons
+        self.bytes = bytes
+    }
+}
+
+/// A schema change a batch introduced, with the DDL the loader must run before loading it.
+public struct SchemaChangeNote: Sendable, Hashable, Codable {
+    /// Warehouse table.
+    public var table: String
+    /// Version before.
+    public var fromVersion: Int
+    /// Version after.
+    public var toVersion: Int
+    /// DDL per dialect (`redshift`, `postgres`), in order.
+    public var ddl: [String: [String]]
+
+    /// A schema change entry.
+    public init(table: String, fromVersion: Int, toVersion: Int, ddl: [String: [String]]) {
+        self.table = table
+        self.fromVersion = fromVersion
+        self.toVersion = toVersion
+        self.ddl = ddl
+    }
+}
+
+/// Counters of one batch, for the report and for metrics.
+public struct BatchStats: Sendable, Hashable, Codable {
+    /// Kafka records consumed.
+    public var recordsIn: Int = 0
+    /// Rows written to staged files.
+    public var rowsOut: Int = 0
+    /// Rows dropped by deduplication.
+    public var duplicatesRemoved: Int = 0
+    /// Enrichment misses per dimension.
+    public var enrichmentMisses: [String: Int] = [:]
+    /// Heartbeat records seen.
+    public var heartbeats: Int = 0
+    /// Newest source timestamp seen (ms since the epoch), from data or heartbeats: the batch's
+    /// "data as of" time.
+    public var sourceTimeMillis: Int64?
+
+    /// Empty counters.
+    public init() {}
+}
+
+/// The commit record of a batch: the only thing that tells the loader what to load.
+///
+/// It lists every staged file (rows, exact bytes, schema version), the Kafka offset ranges the
+/// batch consumed, its dead letters and schema changes. A batch is committed exactly when its
+/// record exists under `commits/` (see `StagingLayout`); files not listed by a committed record
+/// are never loaded and are removed by the sweep.
+public struct CommitRecord: Sendable, Hashable, Codable {
+    /// Record format, for readers to check: `millrace.commit/1`.
+    public var format: String = CommitRecord.currentFormat
+    /// The batch.
+    public var batchID: BatchID
+    /// Whether the record is still being written (`writing`), is complete and waiting for its
+    /// fence (`ready`), or is committed (`committed`).
+    public var state: State
+    /// The worker that produced it (host and process), for operators.
+    public var worker: String
+    /// Offset ranges consumed, one per partition, sorted.
+    public var sources: [SourceRange]
+    /// Key prefixes the batch writes under; used to clean up a batch that never committed.
+    public var plannedPrefixes: [String]
+    /// Staged Parquet files.
+    public var files: [StagedFile] = []
+    /// Dead letters, if any.
+    public var deadLetters: DeadLetterFile?
+    /// Schema changes introduced by the batch.
+    public var schemaChanges: [SchemaChangeNote] = []
+    /// Counters.
+    public var stats = BatchStats()
+
+    /// The format string this version writes.
+    public static let currentFormat = "millrace.commit/1"
+
+    /// The lifecycle of a record.
+    public enum State: String, Sendable, Hashable, Codable {
+        /// Files are being written; nothing is committed.
+        case writing
+        /// Every file is written; the Kafka fence commit decides the batch's fate.
+        case ready
+        /// The fence commit succeeded; the loader may load the files.
+        case committed
+    }
+
+    /// A record for `batchID` consuming `sources`.
+    public init(batchID: BatchID, state: State, worker: String, sources: [SourceRange], plannedPrefixes: [String]) {
+        self.batchID = batchID
+        self.state = state
+        self.worker = worker
+        self.sources = sources
+        self.plannedPrefixes = plannedPrefixes
+    }
+}

@@ -1,0 +1,21 @@
+/// Points of the commit protocol where tests inject a crash (`kill -9` in process form).
+///
+/// A crash hook throws at the named point; the pipeline then stops without any cleanup, exactly
+/// as a killed process would, and a restarted worker must recover from what was left behind.
+public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
+    /// The intent record is written; no file yet.
+    case afterIntent
+    /// One staged file is written; others may not be.
+    case afterFileWrite
+    /// Every file is written.
+    case afterUpload
+    /// The ready record is written; the fence commit has not run.
+    case afterReadyRecord
+    /// The fence commit succeeded; the committed record is not written.
+    case afterOffsetCommit
+    /// The committed record is written; the pending record is not deleted.
+    case afterCommitRecord
+}
+
+/// Throws at a crash point to simulate a killed process (tests only; nil in production).
+public typealias CrashHook = @Sendable (CrashPoint) throws -> Void

@@ -1,0 +1,142 @@
+public import Foundation
+
+/// A staging store in a local folder: the dry-run target and the tests' real filesystem.
+///
+/// Objects appear atomically: each is written to a hidden temporary file in the same folder,
+/// flushed to disk, then renamed into place, so a crash never leaves a partial object under its
+/// key. Keys are relative paths with `/` separators; `..` and absolute keys are refused.
+public struct LocalStagingStore: StagingStore {
+    /// The folder holding the objects.
+    public let root: URL
+
+    /// A store rooted at `root` (created if missing).
+    public init(root: URL) throws(EngineError) {
+        self.root = root.standardizedFileURL
+        do {
+            try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
+        } catch {
+            throw EngineError(.staging, "cannot create the staging folder \(root.path)", underlying: error)
+        }
+    }
+
+    public var location: String { root.path }
+
+    public func put(_ key: String, data: [UInt8]) throws {
+        let writer = try openWriter(key)
+        do {
+            try data.withUnsafeBytes { try writer.write($0) }
+            _ = try writer.finish()
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    public func openWriter(_ key: String) throws -> any StagedObjectWriter {
+        let target = try path(key)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(UInt64.random(in: 0...UInt64.max))")
+        return try LocalObjectWriter(temporary: temporary, target: target)
+    }
+
+    public func get(_ key: String) throws -> [UInt8]? {
+        let file = try path(key)
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        do {
+            return Array(try Data(contentsOf: file))
+        } catch {
+            throw EngineError(.staging, "cannot read \(file.path)", underlying: error, isRetriable: true)
+        }
+    }
+
+    public func list(prefix: String) throws -> [StagedObject] {
+        var objects: [StagedObject] = []
+        let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey])
+        else { return [] }
+        for case let file as URL in walker {
+            let values = try? file.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+            guard values?.isRegularFile == true, !file.lastPathComponent.hasPrefix(".") else { continue }
+            let key = String(file.standardizedFileURL.path.dropFirst(rootPath.count))
+            if key.hasPrefix(prefix) {
+                objects.append(StagedObject(key: key, size: Int64(values?.fileSize ?? 0)))
+            }
+        }
+        return objects.sorted { $0.key < $1.key }
+    }
+
+    public func delete(_ keys: [String]) throws {
+        for key in keys {
+            let file = try path(key)
+            if unlink(file.path) != 0 && errno != ENOENT {
+                throw EngineError(.staging, "cannot delete \(file.path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    private func path(_ key: String) throws(EngineError) -> URL {
+        let components = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard !key.isEmpty, !key.hasPrefix("/"), !components.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty })
+        else {
+            throw EngineError(.staging, "invalid staging key \"\(key)\"")
+        }
+        return root.appendingPathComponent(key)
+    }
+}
+
+/// Streams one object to a temporary file and renames it into place on `finish`.
+final class LocalObjectWriter: StagedObjectWriter {
+    private let temporary: URL
+    private let target: URL
+    private var descriptor: Int32
+    private var size: Int64 = 0
+
+    init(temporary: URL, target: URL) throws(EngineError) {
+        self.temporary = temporary
+        self.target = target
+        descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw EngineError(.staging, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit {
+        abort()
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard descriptor >= 0 else { throw EngineError(.staging, "write to \(target.path) after finish or abort") }
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw EngineError(.staging, "cannot write \(temporary.path): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        size += Int64(bytes.count)
+    }
+
+    func finish() throws -> Int64 {
+        guard descriptor >= 0 else { throw EngineError(.staging, "finish of \(target.path) after finish or abort") }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        descriptor = -1
+        guard synced, rename(temporary.path, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw EngineError(.staging, "cannot publish \(target.path): \(reason)")
+        }
+        return size
+    }
+
+    func abort() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+        unlink(temporary.path)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Commits batches to a staging store exactly once, fenced by the Kafka group's offset commit.
+///
+/// The protocol for one batch:
+/// 1. `begin`: write the pending record in state `writing` (the batch's intent: its offset
+///    ranges and the key prefixes of the files it will write).
+/// 2. The caller writes the data and dead-letter files.
+/// 3. `commit`: rewrite the pending record in state `ready` with every file, then commit the
+///    end offsets to Kafka with the batch id as metadata: the fence. The group coordinator
+///    refuses the commit of a member that lost its partitions, so a zombie cannot commit.
+/// 4. Write the committed record under `commits/` and delete the pending one.
+///
+/// The fence commit is the single atomic decision: a batch is committed if and only if Kafka
+/// holds its id as the metadata of its offsets. Everything after it is idempotent roll-forward
+/// (`recover`, on assignment, finishes step 4 for a batch whose worker died after step 3);
+/// everything before it is garbage if the worker dies (`sweep` deletes it after a grace period).
+/// Every committed Kafka offset is therefore covered by exactly one committed record.
+public final class StagingCommitter {
+    private let store: any StagingStore
+    private let fence: any OffsetFence
+    private let layout: StagingLayout
+    private let crashHook: CrashHook?
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A committer over `store`, fenced by `fence`.
+    public init(store: any StagingStore, fence: any OffsetFence, layout: StagingLayout, crashHook: CrashHook? = nil) {
+        self.store = store
+        self.fence = fence
+        self.layout = layout
+        self.crashHook = crashHook
+    }
+
+    /// Step 1: records the batch's intent (state `writing`).
+    public func begin(_ record: CommitRecord) throws {
+        var intent = record
+        intent.state = .writing
+        try store.put(layout.pendingKey(record.batchID), data: try encode(intent))
+        try crashHook?(.afterIntent)
+    }
+
+    /// Steps 3 and 4: fences and commits a batch whose files are all written, returning the
+    /// committed record. Throws `.fenced` (after cleaning up) when this worker lost a partition.
+    public func commit(_ record: CommitRecord) throws -> CommitRecord {
+        var ready = record
+        ready.state = .ready
+        try crashHook?(.afterUpload)
+        for source in ready.sources where !fence.owns(source.source) {
+            abandon(ready)
+            throw EngineError(.fenced, "batch \(ready.batchID) covers \(source.source), which this worker no longer owns")
+        }
+        try store.put(layout.pendingKey(ready.batchID), data: try encode(ready))
+        try crashHook?(.afterReadyRecord)
+        let offsets = Dictionary(uniqueKeysWithValues: ready.sources.map { ($0.source, $0.endOffset) })
+        do {
+            try fence.commit(offsets, metadata: ready.batchID.rawValue)
+        } catch let error as EngineError where error.code == .fenced {
+            abandon(ready)
+            throw error
+        }
+        try crashHook?(.afterOffsetCommit)
+        return try finalize(ready)
+    }
+
+    /// Deletes everything an uncommitted batch wrote (best effort: the sweep retries later).
+    public func abandon(_ record: CommitRecord) {
+        var keys: [String] = []
+        for prefix in record.plannedPrefixes {
+            keys += ((try? store.list(prefix: prefix)) ?? []).map(\.key)
+        }
+        keys += record.files.map(\.key)
+        keys.append(layout.pendingKey(record.batchID))
+        try? store.delete(Array(Set(keys)).sorted())
+    }
+
+    /// Finishes the commit of any batch named by the committed offsets of `partitions` whose
+    /// committed record is missing (its worker died after the fence). Call it for newly assigned
+    /// partitions before processing them. Returns the batches it finished.
+    @discardableResult
+    public func recover(_ partitions: [SourcePartition]) throws -> [BatchID] {
+        let committed = try fence.committed(partitions)
+        let batches = Set(committed.values.compactMap { $0.metadata.flatMap(BatchID.init) })
+        var finished: [BatchID] = []
+        for batch in batches.sorted() {
+            if try store.get(layout.commitKey(batch)) != nil {
+                try store.delete([layout.pendingKey(batch)])
+                continue
+            }
+            guard let pending = try loadRecord(layout.pendingKey(batch)), pending.state == .ready else {
+                throw EngineError(
+                    .corruptRecord,
+                    "Kafka holds offsets committed by batch \(batch), but its ready record is missing from \(store.location)"
+                )
+            }
+            _ = try finalize(pending)
+            finished.append(batch)
+        }
+        return finished
+    }
+
+    /// Resolves pending records older than `graceMillis` at `nowMillis`: those whose batch won
+    /// its fence are committed (rolled forward), the others are abandoned and deleted. The grace
+    /// must exceed the longest time a live worker can hold a batch (`max.poll.interval.ms`).
+    public func sweep(nowMillis: Int64, graceMillis: Int64) throws -> (committed: [BatchID], abandoned: [BatchID]) {
+        var committed: [BatchID] = []
+        var abandoned: [BatchID] = []
+        for object in try store.list(prefix: StagingLayout.pendingPrefix) {
+            guard let record = try loadRecord(object.key), nowMillis - record.batchID.createdAtMillis > graceMillis else {
+                continue
+            }
+            let offsets = try fence.committed(record.sources.map(\.source))
+            let won = offsets.values.contains { $0.metadata == record.batchID.rawValue }
+            if won && record.state == .ready {
+                _ = try finalize(record)
+                committed.append(record.batchID)
+            } else {
+                abandon(record)
+                abandoned.append(record.batchID)
+            }
+        }
+        return (committed, abandoned)
+    }
+
+    /// Every committed record filed under `hour`, in batch order (the loader's view).
+    public func committedRecords(in hour: UTCHour) throws -> [CommitRecord] {
+        try store.list(prefix: layout.commitsPrefix(for: hour)).compactMap { try loadRecord($0.key) }
+    }
+
+    private func finalize(_ ready: CommitRecord) throws -> CommitRecord {
+        var final = ready
+        final.state = .committed
+        try store.put(layout.commitKey(final.batchID), data: try encode(final))
+        try crashHook?(.afterCommitRecord)
+        try store.delete([layout.pendingKey(final.batchID)])
+        return final
+    }
+
+    private func encode(_ record: CommitRecord) throws -> [UInt8] {
+        Array(try encoder.encode(record))
+    }
+
+    /// The record under `key`, nil if absent; throws `.corruptRecord` if unreadable.
+    public func loadRecord(_ key: String) throws -> CommitRecord? {
+        guard let bytes = try store.get(key) else { return nil }
+        do {
+            let record = try JSONDecoder().decode(CommitRecord.self, from: Data(bytes))
+            guard record.format == CommitRecord.currentFormat else {
+                throw EngineError(.corruptRecord, "\(key) has format \(record.format); this build reads \(CommitRecord.currentFormat)")
+            }
+            return record
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.corruptRecord, "cannot decode the commit record \(key)", underlying: error)
+        }
+    }
+}

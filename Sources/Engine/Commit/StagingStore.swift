@@ -1,0 +1,44 @@
+/// An object being written to a staging store as a stream (a Parquet file, for example).
+///
+/// Nothing is visible under the key until `finish` succeeds; `abort` discards everything.
+public protocol StagedObjectWriter: AnyObject {
+    /// Appends bytes.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Makes the object visible and returns its exact size in bytes.
+    func finish() throws -> Int64
+    /// Discards the object (best effort; never throws).
+    func abort()
+}
+
+/// An object listed in a staging store.
+public struct StagedObject: Sendable, Hashable {
+    /// Key relative to the store's root.
+    public var key: String
+    /// Size in bytes.
+    public var size: Int64
+
+    /// An object entry.
+    public init(key: String, size: Int64) {
+        self.key = key
+        self.size = size
+    }
+}
+
+/// Where batches are staged: S3 in production, a local folder in dry-run and tests.
+///
+/// Methods block the calling thread (the pipeline's own thread, never the cooperative pool)
+/// and retry transient faults internally; an error they throw is final for that call.
+public protocol StagingStore: Sendable {
+    /// Where the store points, for logs and reports (`s3://bucket/prefix`, `/path`).
+    var location: String { get }
+    /// Writes `data` under `key`, replacing any object there.
+    func put(_ key: String, data: [UInt8]) throws
+    /// Starts a streamed object under `key`.
+    func openWriter(_ key: String) throws -> any StagedObjectWriter
+    /// The object under `key`, or nil if there is none.
+    func get(_ key: String) throws -> [UInt8]?
+    /// Objects whose keys start with `prefix`, in key order.
+    func list(prefix: String) throws -> [StagedObject]
+    /// Deletes the objects (missing keys are not an error).
+    func delete(_ keys: [String]) throws
+}

@@ -1,0 +1,53 @@
+/// The engine's one error type: a code callers match on, a message for humans, the cause.
+public struct EngineError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, as a stable identifier.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Value: String, Sendable {
+            case invalidBatch, invalidTemplate, invalidConfiguration
+            case staging, fenced, commitConflict, corruptRecord, dimension
+        }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// A batch does not have the columns or types a step needs (a programming error upstream).
+        public static let invalidBatch = Code(.invalidBatch)
+        /// A staging key template is malformed.
+        public static let invalidTemplate = Code(.invalidTemplate)
+        /// A setting is out of range or inconsistent.
+        public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// The staging store failed (see the underlying error for whether it is retriable).
+        public static let staging = Code(.staging)
+        /// This worker no longer owns the partitions it tried to commit; its batch was abandoned.
+        public static let fenced = Code(.fenced)
+        /// A commit record already exists with different content.
+        public static let commitConflict = Code(.commitConflict)
+        /// A commit record or checkpoint in the staging store could not be read.
+        public static let corruptRecord = Code(.corruptRecord)
+        /// A dimension snapshot or checkpoint could not be loaded.
+        public static let dimension = Code(.dimension)
+
+        public var description: String { value.rawValue }
+    }
+
+    /// The stable identifier.
+    public var code: Code
+    /// What happened, for humans. Never contains secrets.
+    public var message: String
+    /// The error this one wraps, if any.
+    public var underlying: (any Error & Sendable)?
+    /// Whether retrying the same operation may succeed.
+    public var isRetriable: Bool
+
+    /// An error with its code, message, cause and retriability.
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil, isRetriable: Bool = false) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+        self.isRetriable = isRetriable
+    }
+
+    public var description: String {
+        if let underlying { return "\(code): \(message) (\(underlying))" }
+        return "\(code): \(message)"
+    }
+}

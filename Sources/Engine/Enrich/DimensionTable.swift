@@ -1,0 +1,94 @@
+public import Parquet
+
+/// Keyed state of one dimension (for example `dim_entities` by `entity_id`), joined to facts.
+///
+/// A changelog dimension is kept from its CDC topic: `upsert` keeps the newest change per key by
+/// rank (LSN, then version) and `delete` removes the key. A snapshot dimension is rebuilt from a
+/// file with `upsert` for every row. Keys are INT64. Memory is one slot per live key plus the
+/// typed columns; freed slots are reused.
+public struct DimensionTable: Sendable {
+    /// The dimension's name (for metrics and errors).
+    public let name: String
+    /// The value columns, in order.
+    public let fields: [Field]
+    private var columns: [DimensionColumn]
+    private var slotOfKey: [Int64: Int32] = [:]
+    private var rankOfSlot: [Int64] = []
+    private var freeSlots: [Int32] = []
+
+    /// An empty dimension with the given value columns.
+    public init(name: String, fields: [Field]) {
+        self.name = name
+        self.fields = fields
+        columns = fields.map { DimensionColumn(physicalType: $0.physicalType, typeLength: $0.typeLength) }
+    }
+
+    /// Number of live keys.
+    public var count: Int { slotOfKey.count }
+
+    /// Stores row `row` of `batch` as the value of `key` unless a higher-ranked change of the key
+    /// is already stored. `columnPositions[i]` is where field `i` sits in `batch`. Returns false
+    /// when a column's type does not match its field (that value is stored as null).
+    @discardableResult
+    public mutating func upsert(key: Int64, rank: Int64, row: Int, of batch: ColumnBatch, columnPositions: [Int]) -> Bool {
+        let slot: Int
+        if let existing = slotOfKey[key] {
+            slot = Int(existing)
+            guard rank >= rankOfSlot[slot] else { return true }
+        } else if let reused = freeSlots.popLast() {
+            slot = Int(reused)
+            slotOfKey[key] = reused
+        } else {
+            slot = rankOfSlot.count
+            rankOfSlot.append(0)
+            for index in columns.indices { columns[index].appendSlot() }
+            slotOfKey[key] = Int32(slot)
+        }
+        rankOfSlot[slot] = rank
+        var typesMatch = true
+        for (index, position) in columnPositions.enumerated() {
+            typesMatch = columns[index].set(slot, from: batch.columns[position], row: row) && typesMatch
+        }
+        return typesMatch
+    }
+
+    /// Removes `key` (a delete or tombstone of the dimension row).
+    public mutating func delete(key: Int64) {
+        guard let slot = slotOfKey.removeValue(forKey: key) else { return }
+        for index in columns.indices {
+            columns[index].clear(Int(slot))
+            columns[index].compactIfWasteful()
+        }
+        freeSlots.append(slot)
+    }
+
+    /// Left-joins `keys` (one per fact row, INT64 or INT32, null for no key) to the dimension:
+    /// one column per field, each with `keys.count` rows, null where the key has no match.
+    public func lookup(_ keys: ColumnData) -> (columns: [ColumnData], misses: Int) {
+        let rows = keys.values.count
+        var slots = [Int32?](repeating: nil, count: rows)
+        var misses = 0
+        let valid = keys.validity
+        switch keys.values {
+        case .int64(let values):
+            for row in 0..<rows {
+                if valid?[row] ?? true, let slot = slotOfKey[values[row]] { slots[row] = slot } else { misses += 1 }
+            }
+        case .int32(let values):
+            for row in 0..<rows {
+                if valid?[row] ?? true, let slot = slotOfKey[Int64(values[row])] { slots[row] = slot } else { misses += 1 }
+            }
+        default:
+            misses = rows
+        }
+        return (columns.map { $0.gather(slots) }, misses)
+    }
+
+    /// Every live key and its row, for checkpoints: the keys column, the rank column and one
+    /// column per field, in slot order.
+    public func snapshot() -> (keys: [Int64], ranks: [Int64], columns: [ColumnData]) {
+        let live = slotOfKey.sorted { $0.value < $1.value }
+        let slots: [Int32?] = live.map { $0.value }
+        return (live.map(\.key), live.map { rankOfSlot[Int($0.value)] }, columns.map { $0.gather(slots) })
+    }
+}
