@@ -100,6 +100,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Engine", "Catalog", "CDC", "Parquet", "Kafka", "AWS",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command line
         .executableTarget(
             name: "MillraceCLI",
@@ -166,6 +176,11 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "Parquet", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "Engine", "Parquet", "Kafka", "AWS", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

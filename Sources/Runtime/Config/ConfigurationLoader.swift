@@ -1,0 +1,93 @@
+public import Foundation
+import Yams
+
+/// Reads the worker configuration: the YAML file, then environment overrides, then validation.
+///
+/// Environment overrides, for containers: `MILLRACE__<SECTION>__<KEY>=value` sets the key at that
+/// path (segments separated by a double underscore, matched case-insensitively), for example
+/// `MILLRACE__KAFKA__BOOTSTRAP_SERVERS=b-1.msk:9098` or
+/// `MILLRACE__STAGING__BUCKET=eav-olap-prod`. Under `kafka.properties` the last segment names a
+/// librdkafka property with dots written as single underscores:
+/// `MILLRACE__KAFKA__PROPERTIES__SECURITY_PROTOCOL=SASL_SSL`. Values are read as YAML, so
+/// `[a, b]` sets a list.
+public enum ConfigurationLoader {
+    /// The environment variable prefix of overrides.
+    public static let environmentPrefix = "MILLRACE__"
+
+    /// Loads `path` (nil: defaults only) with overrides from `environment`.
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> WorkerConfiguration
+    {
+        var text = "{}"
+        if let path {
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw RuntimeError(.configuration, "cannot read the configuration file \(path): \(error.localizedDescription)")
+            }
+        }
+        return try parse(text, source: path ?? "defaults", environment: environment)
+    }
+
+    /// Parses configuration text; `source` names it in error messages.
+    public static func parse(_ text: String, source: String, environment: [String: String] = [:]) throws
+        -> WorkerConfiguration
+    {
+        var root: Node
+        do {
+            root = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([]))
+        } catch {
+            throw RuntimeError(.configuration, "\(source) is not valid YAML: \(error)")
+        }
+        if case .scalar(let scalar) = root, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+            root = Node.mapping(Node.Mapping([]))
+        }
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(environmentPrefix) {
+            let path = name.dropFirst(environmentPrefix.count).components(separatedBy: "__").map { $0.lowercased() }
+            guard !path.contains(where: \.isEmpty) else {
+                throw RuntimeError(.configuration, "environment variable \(name) has an empty path segment")
+            }
+            let node = (try? Yams.compose(yaml: value)) ?? nil
+            root = try override(root, path: path[...], with: node ?? Node(value), variable: name)
+        }
+        let configuration: WorkerConfiguration
+        do {
+            configuration = try YAMLDecoder().decode(WorkerConfiguration.self, from: root)
+        } catch let error as DecodingError {
+            throw RuntimeError(.configuration, "\(source): \(describe(error))")
+        } catch {
+            throw RuntimeError(.configuration, "\(source): \(error)")
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    private static func override(_ node: Node, path: ArraySlice<String>, with value: Node, variable: String) throws -> Node {
+        guard let key = path.first else { return value }
+        guard case .mapping(var mapping) = node else {
+            throw RuntimeError(.configuration, "\(variable) overrides inside a value that is not a mapping")
+        }
+        let isProperty = path.count == 1 && variable.uppercased().contains("__KAFKA__PROPERTIES__")
+        let name = isProperty ? key.replacingOccurrences(of: "_", with: ".") : key
+        let child = mapping[name] ?? Node.mapping(Node.Mapping([]))
+        mapping[name] = try override(child, path: path.dropFirst(), with: value, variable: variable)
+        return .mapping(mapping)
+    }
+
+    /// A one-line description of a decoding error with its dotted key path.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")): required key is missing"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "\(path(context)): expected \(type)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// How batches are cut. A batch closes at the first of: `window` elapsed, `max_batch_rows`
+/// decoded rows, `max_batch_bytes` of decoded data, or the end of a bounded source.
+public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
+    /// Processing time after which an open batch is committed. Default: `30s`.
+    public var window: ConfigDuration = .seconds(30)
+    /// Decoded rows after which a batch closes early. Default: `1000000`.
+    public var maxBatchRows: Int = 1_000_000
+    /// Decoded bytes after which a batch closes early; bounds memory. Default: `64MiB`.
+    public var maxBatchBytes: ByteSize = .mebibytes(64)
+    /// Messages larger than this go to the dead-letter queue as `oversized`. Default: `4MiB`.
+    public var maxMessageBytes: ByteSize = .mebibytes(4)
+    /// A staged Parquet file is split when it reaches this size. Default: `256MiB`.
+    public var maxFileBytes: ByteSize = .mebibytes(256)
+    /// Pending batches older than this are resolved by the sweep (committed if they won their
+    /// fence, else deleted). Must exceed `max.poll.interval.ms`. Default: `15m`.
+    public var sweepGrace: ConfigDuration = .minutes(15)
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case window, maxBatchRows = "max_batch_rows", maxBatchBytes = "max_batch_bytes"
+        case maxMessageBytes = "max_message_bytes", maxFileBytes = "max_file_bytes", sweepGrace = "sweep_grace"
+    }
+
+    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
+
+    public init(from decoder: any Decoder) throws {
+        try Self.rejectUnknownKeys(in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = PipelineSettings()
+        window = try c.value(.window, default: d.window)
+        maxBatchRows = try c.value(.maxBatchRows, default: d.maxBatchRows)
+        maxBatchBytes = try c.value(.maxBatchBytes, default: d.maxBatchBytes)
+        maxMessageBytes = try c.value(.maxMessageBytes, default: d.maxMessageBytes)
+        maxFileBytes = try c.value(.maxFileBytes, default: d.maxFileBytes)
+        sweepGrace = try c.value(.sweepGrace, default: d.sweepGrace)
+    }
+}
+
+/// The Kafka source. librdkafka properties pass through by their own names.
+public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
+    /// `bootstrap.servers`. Default: `localhost:9092`.
+    public var bootstrapServers: String = "localhost:9092"
+    /// `group.id`: workers sharing it split the partitions. Default: `millrace-eav`.
+    public var groupID: String = "millrace-eav"
+    /// Topics to consume. Default: the seed's three EAV topics and Debezium's heartbeat topic.
+    public var topics: [String] = [
+        "postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb",
+        "__debezium-heartbeat.postgres.eav",
+    ]
+    /// Any librdkafka property (`security.protocol`, `sasl.mechanisms`, `ssl.ca.location`, …),
+    /// passed through unchanged; they override Millrace's consumer defaults. Default: none.
+    public var properties: [String: String] = [:]
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case bootstrapServers = "bootstrap_servers", groupID = "group_id", topics, properties
+    }
+
+    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
+
+    public init(from decoder: any Decoder) throws {
+        try Self.rejectUnknownKeys(in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = KafkaSettings()
+        bootstrapServers = try c.value(.bootstrapServers, default: d.bootstrapServers)
+        groupID = try c.value(.groupID, default: d.groupID)
+        topics = try c.value(.topics, default: d.topics)
+        properties = try c.value(.properties, default: d.properties)
+    }
+}

@@ -1,0 +1,95 @@
+/// Where batches are staged. In dry-run, `local_dir` replaces the bucket.
+public struct StagingSettings: Sendable, Hashable, Codable, StrictlyDecodable {
+    /// S3 bucket, in the warehouse's region. Default: `eav-olap` (the seed's bucket).
+    public var bucket: String = "eav-olap"
+    /// Key prefix inside the bucket, before every key. Default: empty.
+    public var prefix: String = ""
+    /// AWS region; empty means `AWS_REGION` / `AWS_DEFAULT_REGION`. Default: empty.
+    public var region: String = ""
+    /// Custom S3 endpoint (MinIO, moto); empty means AWS (or `AWS_ENDPOINT_URL_S3`). Default: empty.
+    public var endpoint: String = ""
+    /// Path-style addressing (`endpoint/bucket/key`), needed by most S3 look-alikes. Default: `false`.
+    public var pathStyle: Bool = false
+    /// Staged file keys; placeholders `{table}`, `{yyyy}`, `{MM}`, `{dd}`, `{HH}`, `{file}`.
+    /// Default: `staging/{table}/{yyyy}/{MM}/{dd}/{HH}/{file}.parquet`.
+    public var keyTemplate: String = "staging/{table}/{yyyy}/{MM}/{dd}/{HH}/{file}.parquet"
+    /// KMS key id for SSE-KMS; empty means the bucket's default encryption. Default: empty.
+    public var kmsKeyID: String = ""
+    /// The local folder used instead of S3 by `--dry-run`. Default: `out/staging`.
+    public var localDir: String = "out/staging"
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case bucket, prefix, region, endpoint, pathStyle = "path_style", keyTemplate = "key_template"
+        case kmsKeyID = "kms_key_id", localDir = "local_dir"
+    }
+
+    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
+
+    public init(from decoder: any Decoder) throws {
+        try Self.rejectUnknownKeys(in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = StagingSettings()
+        bucket = try c.value(.bucket, default: d.bucket)
+        prefix = try c.value(.prefix, default: d.prefix)
+        region = try c.value(.region, default: d.region)
+        endpoint = try c.value(.endpoint, default: d.endpoint)
+        pathStyle = try c.value(.pathStyle, default: d.pathStyle)
+        keyTemplate = try c.value(.keyTemplate, default: d.keyTemplate)
+        kmsKeyID = try c.value(.kmsKeyID, default: d.kmsKeyID)
+        localDir = try c.value(.localDir, default: d.localDir)
+    }
+}
+
+/// Where dead letters go. They are always committed with their batch.
+public struct DeadLetterSettings: Sendable, Hashable, Codable, StrictlyDecodable {
+    /// Key prefix of the NDJSON dead-letter files in the staging store (original bytes in
+    /// base64, with topic, partition, offset, reason). Default: `dlq/`.
+    public var prefix: String = "dlq/"
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case prefix
+    }
+
+    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
+
+    public init(from decoder: any Decoder) throws {
+        try Self.rejectUnknownKeys(in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        prefix = try c.value(.prefix, default: DeadLetterSettings().prefix)
+    }
+}
+
+/// Metrics, health and logs.
+public struct ObservabilitySettings: Sendable, Hashable, Codable, StrictlyDecodable {
+    /// `host:port` serving `/metrics` (Prometheus), `/healthz` and `/readyz`; empty disables it.
+    /// Default: `0.0.0.0:9464`.
+    public var listen: String = "0.0.0.0:9464"
+    /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`. Default: `info`.
+    public var logLevel: String = "info"
+    /// `json` (one object per line, for containers) or `text`. Default: `json`.
+    public var logFormat: String = "json"
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen, logLevel = "log_level", logFormat = "log_format"
+    }
+
+    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
+
+    public init(from decoder: any Decoder) throws {
+        try Self.rejectUnknownKeys(in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ObservabilitySettings()
+        listen = try c.value(.listen, default: d.listen)
+        logLevel = try c.value(.logLevel, default: d.logLevel)
+        logFormat = try c.value(.logFormat, default: d.logFormat)
+    }
+}

@@ -1,0 +1,69 @@
+/// The worker's whole configuration: one YAML file (`millrace run --config FILE`), every field
+/// optional with a documented default, unknown keys refused, environment overrides applied on top
+/// (see `ConfigurationLoader`).
+public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodable {
+    /// Batch cutting and limits.
+    public var pipeline = PipelineSettings()
+    /// The Kafka source.
+    public var kafka = KafkaSettings()
+    /// Table declarations.
+    public var schemas = SchemaSettings()
+    /// Snapshot dimensions by name (changelog dimensions are declared in `Schemas/`).
+    /// Default: none.
+    public var dimensions: [String: SnapshotDimensionSettings] = [:]
+    /// The staging store.
+    public var staging = StagingSettings()
+    /// Dead letters.
+    public var deadLetter = DeadLetterSettings()
+    /// The warehouse.
+    public var warehouse = WarehouseSettings()
+    /// Metrics, health and logs.
+    public var observability = ObservabilitySettings()
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case pipeline, kafka, schemas, dimensions, staging, deadLetter = "dead_letter", warehouse, observability
+    }
+
+    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
+
+    public init(from decoder: any Decoder) throws {
+        try Self.rejectUnknownKeys(in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = WorkerConfiguration()
+        pipeline = try c.value(.pipeline, default: d.pipeline)
+        kafka = try c.value(.kafka, default: d.kafka)
+        schemas = try c.value(.schemas, default: d.schemas)
+        dimensions = try c.value(.dimensions, default: d.dimensions)
+        staging = try c.value(.staging, default: d.staging)
+        deadLetter = try c.value(.deadLetter, default: d.deadLetter)
+        warehouse = try c.value(.warehouse, default: d.warehouse)
+        observability = try c.value(.observability, default: d.observability)
+    }
+
+    /// Checks across fields; throws `RuntimeError` with code `.configuration`.
+    public func validate() throws {
+        func fail(_ message: String) -> RuntimeError { RuntimeError(.configuration, message) }
+        guard pipeline.window.milliseconds >= 100 else { throw fail("pipeline.window must be at least 100ms") }
+        guard pipeline.maxBatchRows > 0 else { throw fail("pipeline.max_batch_rows must be positive") }
+        guard pipeline.maxBatchBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_batch_bytes must be at least 1MiB") }
+        guard pipeline.maxMessageBytes.bytes > 0 else { throw fail("pipeline.max_message_bytes must be positive") }
+        guard pipeline.maxFileBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_file_bytes must be at least 1MiB") }
+        guard !kafka.groupID.isEmpty else { throw fail("kafka.group_id must not be empty") }
+        guard !kafka.topics.isEmpty else { throw fail("kafka.topics must list at least one topic") }
+        guard ["redshift", "postgres"].contains(warehouse.dialect) else {
+            throw fail("warehouse.dialect must be redshift or postgres, not \(warehouse.dialect)")
+        }
+        guard ["json", "text"].contains(observability.logFormat) else {
+            throw fail("observability.log_format must be json or text")
+        }
+        for (name, dimension) in dimensions where !["", "csv", "ndjson", "parquet"].contains(dimension.format) {
+            throw fail("dimensions.\(name).format must be csv, ndjson or parquet")
+        }
+        if let reserved = kafka.properties.keys.first(where: { ["enable.auto.commit", "group.id", "bootstrap.servers"].contains($0) }) {
+            throw fail("kafka.properties.\(reserved) is managed by Millrace; set kafka.group_id / bootstrap_servers instead")
+        }
+    }
+}

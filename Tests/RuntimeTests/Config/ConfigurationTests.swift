@@ -1,0 +1,79 @@
+import Foundation
+import MillraceTesting
+import Runtime
+import Testing
+
+@Suite("Worker configuration")
+struct ConfigurationTests {
+    @Test("an empty file gives the documented defaults")
+    func defaults() throws {
+        let configuration = try ConfigurationLoader.parse("", source: "empty")
+        #expect(configuration.pipeline.window.milliseconds == 30_000)
+        #expect(configuration.pipeline.maxBatchBytes.bytes == 64 << 20)
+        #expect(configuration.kafka.groupID == "millrace-eav")
+        #expect(configuration.staging.bucket == "eav-olap")
+        #expect(configuration.staging.keyTemplate == "staging/{table}/{yyyy}/{MM}/{dd}/{HH}/{file}.parquet")
+        #expect(configuration.warehouse.loadInterval.milliseconds == 300_000)
+    }
+
+    @Test("the sample configuration shipped in deploy/ parses and validates")
+    func shippedSample() throws {
+        let configuration = try ConfigurationLoader.load(
+            path: PackagePaths.root.appendingPathComponent("deploy/millrace.yaml").path, environment: [:])
+        #expect(configuration.kafka.topics.count == 4)
+        #expect(configuration.kafka.properties["sasl.mechanisms"] == "OAUTHBEARER")
+        #expect(configuration.dimensions["dim_attributes"]?.format == "csv")
+    }
+
+    @Test("a misspelt key is an error naming it and suggesting the right one")
+    func unknownKey() {
+        let error = #expect(throws: RuntimeError.self) {
+            try ConfigurationLoader.parse("kafka:\n  bootstap_servers: x:9092\n", source: "millrace.yaml")
+        }
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("kafka.bootstap_servers") == true)
+        #expect(error?.message.contains("did you mean \"bootstrap_servers\"") == true)
+    }
+
+    @Test("environment variables override the file, librdkafka properties included")
+    func environmentOverrides() throws {
+        let configuration = try ConfigurationLoader.parse(
+            "kafka:\n  bootstrap_servers: file:9092\n", source: "millrace.yaml",
+            environment: [
+                "MILLRACE__KAFKA__BOOTSTRAP_SERVERS": "env:9092",
+                "MILLRACE__KAFKA__PROPERTIES__SECURITY_PROTOCOL": "SASL_SSL",
+                "MILLRACE__KAFKA__TOPICS": "[a, b]",
+                "MILLRACE__PIPELINE__WINDOW": "2s",
+                "MILLRACE__DIMENSIONS__DIM_ATTRIBUTES__SNAPSHOT": "/tmp/attributes.csv",
+                "UNRELATED": "ignored",
+            ])
+        #expect(configuration.kafka.bootstrapServers == "env:9092")
+        #expect(configuration.kafka.properties == ["security.protocol": "SASL_SSL"])
+        #expect(configuration.kafka.topics == ["a", "b"])
+        #expect(configuration.pipeline.window.milliseconds == 2000)
+        #expect(configuration.dimensions["dim_attributes"]?.snapshot == "/tmp/attributes.csv")
+    }
+
+    @Test("invalid values are refused with the key's path", arguments: [
+        ("pipeline:\n  window: soon\n", "pipeline.window"),
+        ("pipeline:\n  max_batch_bytes: 10\n", "max_batch_bytes"),
+        ("warehouse:\n  dialect: oracle\n", "warehouse.dialect"),
+        ("kafka:\n  properties:\n    enable.auto.commit: \"true\"\n", "enable.auto.commit"),
+        ("dimensions:\n  d:\n    format: csv\n", "dimensions.d.snapshot"),
+        ("- a list\n", "expected"),
+    ])
+    func invalidValues(text: String, mention: String) {
+        let error = #expect(throws: RuntimeError.self) { try ConfigurationLoader.parse(text, source: "c.yaml") }
+        #expect(error?.message.contains(mention) == true, "message: \(error?.message ?? "")")
+    }
+
+    @Test("durations and sizes parse with units")
+    func units() {
+        #expect(ConfigDuration(parsing: "250ms")?.milliseconds == 250)
+        #expect(ConfigDuration(parsing: "1.5m")?.milliseconds == 90_000)
+        #expect(ConfigDuration(parsing: "-1s") == nil)
+        #expect(ByteSize(parsing: "64MiB")?.bytes == 64 << 20)
+        #expect(ByteSize(parsing: "1GB")?.bytes == 1_000_000_000)
+        #expect(ByteSize(parsing: "12 parsecs") == nil)
+    }
+}
