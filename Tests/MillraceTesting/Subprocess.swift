@@ -86,3 +86,10 @@ public enum Subprocess {
         try run(["python3", "-c", script] + arguments, input: input).output
     }
 }
+
+extension Subprocess {
+    /// Runs curl with `arguments` and returns its standard output (HTTP checks in tests).
+    public static func curl(_ arguments: [String]) throws -> String {
+        try run(["curl", "--max-time", "10"] + arguments).output
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+
+/// A minimal HTTP/1.1 server on its own thread: `GET /metrics` (Prometheus text format),
+/// `GET /healthz` (the process is alive) and `GET /readyz` (the worker is consuming).
+///
+/// Deliberately small: one request per connection, no keep-alive, no request body. Scrapes and
+/// orchestrator probes are all it serves, so it needs no HTTP framework.
+public final class HealthServer: Sendable {
+    /// What the server answers with, computed per request.
+    public struct Responder: Sendable {
+        /// The Prometheus exposition text.
+        public var metrics: @Sendable () -> [UInt8]
+        /// True when the worker is ready (partitions assigned and consuming).
+        public var isReady: @Sendable () -> Bool
+
+        /// A responder from the two closures.
+        public init(metrics: @escaping @Sendable () -> [UInt8], isReady: @escaping @Sendable () -> Bool) {
+            self.metrics = metrics
+            self.isReady = isReady
+        }
+    }
+
+    private let socket: Int32
+    private let responder: Responder
+    private let stopped = Atomic<Bool>(false)
+    /// The port actually bound (useful when asked for port 0).
+    public let port: Int
+
+    /// Binds `host:port` (port 0 picks a free one) and starts serving on a dedicated thread.
+    public init(host: String, port: Int, responder: Responder) throws {
+        self.responder = responder
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RuntimeError(.configuration, "cannot create the health socket") }
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw RuntimeError(.configuration, "observability.listen: \(host) is not an IPv4 address")
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw RuntimeError(.configuration, "observability.listen: cannot listen on \(host):\(port): \(reason)")
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.port = Int(UInt16(bigEndian: actual.sin_port))
+        socket = fd
+        let thread = Thread { [self] in serve() }
+        thread.name = "millrace-health"
+        thread.start()
+    }
+
+    /// Stops serving and closes the socket (idempotent).
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        shutdown(socket, Int32(SHUT_RDWR))
+        close(socket)
+    }
+
+    deinit {
+        stop()
+    }
+
+    private func serve() {
+        while !stopped.load(ordering: .acquiring) {
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 200) > 0 else { continue }
+            let client = accept(socket, nil, nil)
+            guard client >= 0 else { continue }
+            handle(client)
+            close(client)
+        }
+    }
+
+    private func handle(_ client: Int32) {
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var request = [UInt8](repeating: 0, count: 4096)
+        let count = recv(client, &request, request.count, 0)
+        guard count > 0 else { return }
+        let line = String(decoding: request[0..<count].prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
+        let parts = line.split(separator: " ")
+        let path = parts.count >= 2 && parts[0] == "GET" ? String(parts[1].split(separator: "?").first ?? "") : ""
+        switch path {
+        case "/metrics":
+            respond(client, status: "200 OK", type: "text/plain; version=0.0.4", body: responder.metrics())
+        case "/healthz":
+            respond(client, status: "200 OK", type: "text/plain", body: Array("ok\n".utf8))
+        case "/readyz":
+            let ready = responder.isReady()
+            respond(client, status: ready ? "200 OK" : "503 Service Unavailable", type: "text/plain",
+                    body: Array((ready ? "ready\n" : "not ready\n").utf8))
+        default:
+            respond(client, status: "404 Not Found", type: "text/plain", body: Array("not found\n".utf8))
+        }
+    }
+
+    private func respond(_ client: Int32, status: String, type: String, body: [UInt8]) {
+        let head = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let bytes = Array(head.utf8) + body
+        var sent = 0
+        while sent < bytes.count {
+            let written = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written <= 0 { return }
+            sent += written
+        }
+    }
+}
