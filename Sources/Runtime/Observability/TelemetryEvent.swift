@@ -1,0 +1,29 @@
+public import Engine
+
+/// Everything the worker reports, as named events. `Telemetry` turns each into metrics and a
+/// log line in one place, so no component counts or logs on its own.
+public enum TelemetryEvent: Sendable {
+    /// A batch was committed (its record lists files, rows, dead letters and counters).
+    case batchCommitted(CommitRecord, durationMillis: Int64)
+    /// A batch was abandoned before its fence commit; nothing of it is loaded. `fenced` tells a
+    /// lost partition (a rebalance) from a failure.
+    case batchAbandoned(BatchID, reason: String, fenced: Bool)
+    /// Partitions were assigned to this worker.
+    case partitionsAssigned([SourcePartition])
+    /// Partitions were revoked cleanly (in-flight work committed first).
+    case partitionsRevoked([SourcePartition])
+    /// Partitions were lost without a clean revoke (in-flight work abandoned).
+    case partitionsLost([SourcePartition])
+    /// Batches whose worker died after their fence were committed by this worker.
+    case recovered([BatchID])
+    /// The sweep resolved old pending batches.
+    case swept(committed: Int, abandoned: Int)
+    /// Consumer lag (messages) per partition: high watermark − committed offset.
+    case consumerLag([SourcePartition: Int64])
+    /// A transient fault was retried.
+    case retry(component: String, reason: String)
+    /// A dimension was (re)loaded.
+    case dimensionLoaded(name: String, rows: Int)
+    /// The worker's readiness changed.
+    case readiness(Bool)
+}
