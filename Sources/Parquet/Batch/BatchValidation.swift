@@ -70,13 +70,15 @@ extension ColumnData {
 
     private static func validateOffsets(_ values: ByteArrayValues, fail: Failure) throws {
         let ordered = values.offsets.withUnsafeBufferPointer { offsets -> Bool in
-            var ok = true
+            // Branch-free, so the loop vectorizes; a length must also fit PLAIN's 4-byte prefix.
+            var shortest = 0
+            var longest = 0
             for i in 1..<offsets.count {
-                // A length must also fit PLAIN's 4-byte prefix.
                 let length = offsets[unchecked: i] &- offsets[unchecked: i - 1]
-                ok = ok && length >= 0 && length <= Int(Int32.max)
+                shortest = Swift.min(shortest, length)
+                longest = Swift.max(longest, length)
             }
-            return ok
+            return shortest >= 0 && longest <= Int(Int32.max)
         }
         guard ordered, let last = values.offsets.last, last <= values.bytes.count else {
             throw fail(.invalidBatch, "byte-array offsets must be non-decreasing and end within the \(values.bytes.count) value bytes")
@@ -129,13 +131,12 @@ extension ColumnData {
     private func firstInvalidDecimal<R: RowIndices>(_ fixed: FixedLenByteArrayValues, precision: Int, rows: R) -> Int? {
         let bound = Self.powerOfTen(precision)
         let width = fixed.width
-        return fixed.bytes.withUnsafeBytes { bytes in
+        return fixed.bytes.withUnsafeBytes { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
             for k in 0..<rows.count {
                 let row = rows[k]
                 if let validity, !validity[row] { continue }
-                // Big-endian two's complement, sign-extended (width ≤ 16, checked by the schema).
-                var value: Int128 = bytes[row * width] & 0x80 == 0 ? 0 : -1
-                for b in 0..<width { value = value << 8 | Int128(bytes[row * width + b]) }
+                let value = Self.bigEndianInteger(base + row &* width, width: width)
                 if value <= -bound || value >= bound { return row }
             }
             return nil
@@ -157,6 +158,22 @@ extension ColumnData {
                 return nil
             }
         }
+    }
+
+    /// A big-endian two's complement integer of `width` (1...16) bytes, sign-extended: the
+    /// low eight bytes in one load when there are that many.
+    @inline(__always) static func bigEndianInteger(_ p: UnsafeRawPointer, width: Int) -> Int128 {
+        var high: Int64 = Int64(Int8(bitPattern: p.load(as: UInt8.self))) >> 8
+        let lowWidth = Swift.min(width, 8)
+        for b in 0..<(width - lowWidth) { high = high << 8 | Int64(p.load(fromByteOffset: b, as: UInt8.self)) }
+        var low: UInt64
+        if lowWidth == 8 {
+            low = UInt64(bigEndian: p.loadUnaligned(fromByteOffset: width - 8, as: UInt64.self))
+        } else {
+            low = UInt64(bitPattern: high)
+            for b in 0..<width { low = low << 8 | UInt64(p.load(fromByteOffset: b, as: UInt8.self)) }
+        }
+        return Int128(high) << 64 | Int128(low)
     }
 
     private static func powerOfTen(_ exponent: Int) -> Int128 {

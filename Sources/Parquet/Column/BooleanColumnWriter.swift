@@ -1,7 +1,7 @@
 /// Writes BOOLEAN columns as PLAIN: one bit per value, least significant bit first
 /// (parquet-format Encodings.md, PLAIN). Booleans gain nothing from a dictionary, and
 /// parquet-cpp does not use one for them either.
-final class BooleanColumnWriter: ColumnWriter {
+final class BooleanColumnWriter {
     private let builder: ColumnChunkBuilder
     private let limits: PageLimits
     private var sawFalse = false

@@ -13,7 +13,7 @@ struct ByteStatisticsRules {
 /// Writes BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY columns, dictionary-encoded until the dictionary
 /// reaches its size limit, then PLAIN (parquet-format Encodings.md), like
 /// `FixedWidthColumnWriter`.
-final class ByteArrayColumnWriter<Access: ByteValueAccess>: ColumnWriter {
+final class ByteArrayColumnWriter<Access: ByteValueAccess> {
     private let builder: ColumnChunkBuilder
     private let limits: PageLimits
     private let rules: ByteStatisticsRules
@@ -197,9 +197,8 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess>: ColumnWriter {
 
     func reset() {
         builder.reset()
-        dictionary?.deallocate()
-        encodesWithDictionary = limits.dictionaryBytes != nil
-        dictionary = encodesWithDictionary ? ByteArrayDictionary(lengthPrefixed: Access.lengthPrefixed) : nil
+        dictionary?.removeAll()
+        encodesWithDictionary = dictionary != nil
         minimum = nil
         maximum = nil
         dictionaryPlain.removeAll()

@@ -31,6 +31,9 @@ final class ColumnChunkBuilder {
     /// Nulls in the finished pages.
     private(set) var nulls = 0
 
+    /// Buffer capacity kept across row groups, in bytes.
+    private static let retainedCapacity = 32 << 20
+
     private let body = ByteBuffer(capacity: 256 << 10)
     private let stored = ByteBuffer(capacity: 256 << 10)
     private let header = ByteBuffer(capacity: 64)
@@ -107,13 +110,15 @@ final class ColumnChunkBuilder {
         return header.count + plain.count
     }
 
-    /// Forgets the finished pages after the row group was written, keeping modest buffers.
+    /// Forgets the finished pages after the row group was written. The buffers keep their
+    /// capacity for the next row group (its size is bounded by the row group limits), unless a
+    /// single outsized page or chunk grew them past `Self.retainedCapacity`.
     func reset() {
-        pages.removeAll(keepAtMost: 4 << 20)
-        body.removeAll(keepAtMost: 4 << 20)
-        stored.removeAll(keepAtMost: 4 << 20)
-        values.removeAll(keepAtMost: 4 << 20)
-        levels.removeAll(keepAtMost: 1 << 20)
+        pages.removeAll(keepAtMost: Self.retainedCapacity)
+        body.removeAll(keepAtMost: Self.retainedCapacity)
+        stored.removeAll(keepAtMost: Self.retainedCapacity)
+        values.removeAll(keepAtMost: Self.retainedCapacity)
+        levels.removeAll(keepAtMost: Self.retainedCapacity)
         dictionaryPageCount = 0
         plainPageCount = 0
         uncompressedSize = 0

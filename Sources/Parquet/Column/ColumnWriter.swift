@@ -1,16 +1,67 @@
-/// Encodes one column of the file, row group after row group. One conforming class per kind of
-/// physical type; `ParquetWriter` holds one per schema column and calls it once per batch
-/// slice, so the existential is resolved per call, never per value.
-protocol ColumnWriter: AnyObject {
+/// Encodes one column of the file, row group after row group: one case per kind of physical
+/// type. An enum rather than a protocol existential because a generic class reached through a
+/// protocol witness runs unspecialized; a switch reaches each concrete, specialized writer.
+enum ColumnWriter {
+    case boolean(BooleanColumnWriter)
+    case int32(FixedWidthColumnWriter<Int32>)
+    case int64(FixedWidthColumnWriter<Int64>)
+    case float(FixedWidthColumnWriter<Float>)
+    case double(FixedWidthColumnWriter<Double>)
+    case byteArray(ByteArrayColumnWriter<VariableLengthAccess>)
+    case fixedLenByteArray(ByteArrayColumnWriter<FixedLengthAccess>)
+
     /// Encodes the selected rows of `column` (already validated against the schema).
-    func append(_ column: ColumnData, rows: RowSelection) throws
+    func append(_ column: ColumnData, rows: RowSelection) throws {
+        switch self {
+        case .boolean(let writer): try writer.append(column, rows: rows)
+        case .int32(let writer): try writer.append(column, rows: rows)
+        case .int64(let writer): try writer.append(column, rows: rows)
+        case .float(let writer): try writer.append(column, rows: rows)
+        case .double(let writer): try writer.append(column, rows: rows)
+        case .byteArray(let writer): try writer.append(column, rows: rows)
+        case .fixedLenByteArray(let writer): try writer.append(column, rows: rows)
+        }
+    }
+
     /// Bytes held for the current row group.
-    var bufferedBytes: Int { get }
+    var bufferedBytes: Int {
+        switch self {
+        case .boolean(let writer): writer.bufferedBytes
+        case .int32(let writer): writer.bufferedBytes
+        case .int64(let writer): writer.bufferedBytes
+        case .float(let writer): writer.bufferedBytes
+        case .double(let writer): writer.bufferedBytes
+        case .byteArray(let writer): writer.bufferedBytes
+        case .fixedLenByteArray(let writer): writer.bufferedBytes
+        }
+    }
+
     /// Ends the current column chunk: flushes the last page and builds the dictionary page and
     /// statistics. The returned buffers stay valid until `reset()`.
-    func finishChunk() throws -> FinishedChunk
+    func finishChunk() throws -> FinishedChunk {
+        switch self {
+        case .boolean(let writer): try writer.finishChunk()
+        case .int32(let writer): try writer.finishChunk()
+        case .int64(let writer): try writer.finishChunk()
+        case .float(let writer): try writer.finishChunk()
+        case .double(let writer): try writer.finishChunk()
+        case .byteArray(let writer): try writer.finishChunk()
+        case .fixedLenByteArray(let writer): try writer.finishChunk()
+        }
+    }
+
     /// Starts the next column chunk (a fresh dictionary), releasing the written pages.
-    func reset()
+    func reset() {
+        switch self {
+        case .boolean(let writer): writer.reset()
+        case .int32(let writer): writer.reset()
+        case .int64(let writer): writer.reset()
+        case .float(let writer): writer.reset()
+        case .double(let writer): writer.reset()
+        case .byteArray(let writer): writer.reset()
+        case .fixedLenByteArray(let writer): writer.reset()
+        }
+    }
 }
 
 /// A column chunk ready to be written: its bytes, in file order, and what the footer says

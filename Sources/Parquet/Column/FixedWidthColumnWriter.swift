@@ -5,7 +5,7 @@
 ///
 /// Statistics cost nothing per value in dictionary mode: the bounds are taken over the
 /// dictionary's entries when the chunk ends, since every entry occurs in the chunk.
-final class FixedWidthColumnWriter<V: FixedWidthValue>: ColumnWriter {
+final class FixedWidthColumnWriter<V: FixedWidthValue> {
     private let builder: ColumnChunkBuilder
     private let limits: PageLimits
     private var dictionary: FixedWidthDictionary<V>?
@@ -183,9 +183,8 @@ final class FixedWidthColumnWriter<V: FixedWidthValue>: ColumnWriter {
 
     func reset() {
         builder.reset()
-        dictionary?.deallocate()
-        encodesWithDictionary = limits.dictionaryBytes != nil
-        dictionary = encodesWithDictionary ? FixedWidthDictionary() : nil
+        dictionary?.removeAll()
+        encodesWithDictionary = dictionary != nil
         minimum = nil
         maximum = nil
         dictionaryPage.removeAll()

@@ -3,13 +3,14 @@
 /// from a value's bytes to its index. A slot keeps 32 bits of the hash, so most mismatches are
 /// rejected without touching the entry's bytes.
 ///
-/// A struct of raw pointers for the same reason as `FixedWidthDictionary`; the owner calls
-/// `deallocate()` exactly once.
+/// A struct of raw pointers, with generation-tagged slots, for the same reasons as
+/// `FixedWidthDictionary`; the owner calls `deallocate()` exactly once.
 struct ByteArrayDictionary {
     private struct Slot {
         var hash: UInt32
-        /// Index + 1; 0 marks an empty slot.
-        var indexPlusOne: UInt32
+        var index: UInt32
+        /// The slot is in use when this equals the dictionary's generation.
+        var generation: UInt32
     }
 
     private var slots: UnsafeMutablePointer<Slot>
@@ -24,6 +25,7 @@ struct ByteArrayDictionary {
     /// Bytes of the PLAIN dictionary page (with 4-byte length prefixes when `lengthPrefixed`).
     private(set) var encodedSize = 0
     private let lengthPrefixed: Bool
+    private var generation: UInt32 = 1
 
     /// An empty dictionary; `lengthPrefixed` is true for BYTE_ARRAY (PLAIN writes a length
     /// before each value) and false for FIXED_LEN_BYTE_ARRAY.
@@ -31,12 +33,24 @@ struct ByteArrayDictionary {
         self.lengthPrefixed = lengthPrefixed
         capacityLog2 = 10
         slots = .allocate(capacity: 1 << capacityLog2)
-        slots.initialize(repeating: Slot(hash: 0, indexPlusOne: 0), count: 1 << capacityLog2)
+        slots.initialize(repeating: Slot(hash: 0, index: 0, generation: 0), count: 1 << capacityLog2)
         byteCapacity = 16 << 10
         bytes = .allocate(byteCount: byteCapacity, alignment: 8)
         offsetCapacity = 512
         offsets = .allocate(capacity: offsetCapacity)
         offsets[0] = 0
+    }
+
+    /// Forgets every entry, keeping the storage.
+    mutating func removeAll() {
+        count = 0
+        encodedSize = 0
+        generation &+= 1
+        if generation == 0 {
+            // After 2^32 chunks, stale generations could match again: clear for real.
+            slots.update(repeating: Slot(hash: 0, index: 0, generation: 0), count: 1 << capacityLog2)
+            generation = 1
+        }
     }
 
     /// Frees the storage. The dictionary must not be used afterwards.
@@ -59,14 +73,13 @@ struct ByteArrayDictionary {
         var i = Int(truncatingIfNeeded: hash >> UInt64(64 - capacityLog2))
         while true {
             let slot = slots[i]
-            if slot.indexPlusOne == 0 {
+            if slot.generation != generation {
                 return insert(value, length: length, tag: tag, at: i)
             }
             if slot.hash == tag {
-                let index = Int(slot.indexPlusOne &- 1)
-                let start = offsets[index]
-                if offsets[index + 1] - start == length && Bytes.equal(bytes + start, value, count: length) {
-                    return slot.indexPlusOne &- 1
+                let start = offsets[Int(slot.index)]
+                if offsets[Int(slot.index) + 1] - start == length && Bytes.equal(bytes + start, value, count: length) {
+                    return slot.index
                 }
             }
             i = (i &+ 1) & mask
@@ -96,7 +109,7 @@ struct ByteArrayDictionary {
         count += 1
         offsets[count] = used + length
         encodedSize += length + (lengthPrefixed ? 4 : 0)
-        slots[slot] = Slot(hash: tag, indexPlusOne: index &+ 1)
+        slots[slot] = Slot(hash: tag, index: index, generation: generation)
         if count * 2 > 1 << capacityLog2 { grow() }
         return index
     }
@@ -107,12 +120,12 @@ struct ByteArrayDictionary {
         capacityLog2 += 1
         let capacity = 1 << capacityLog2
         slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: Slot(hash: 0, indexPlusOne: 0), count: capacity)
+        slots.initialize(repeating: Slot(hash: 0, index: 0, generation: 0), count: capacity)
         let mask = capacity - 1
-        for j in 0..<oldCapacity where old[j].indexPlusOne != 0 {
-            let (pointer, length) = entry(Int(old[j].indexPlusOne - 1))
+        for j in 0..<oldCapacity where old[j].generation == generation {
+            let (pointer, length) = entry(Int(old[j].index))
             var i = Int(truncatingIfNeeded: Bytes.hash(pointer, count: length) >> UInt64(64 - capacityLog2))
-            while slots[i].indexPlusOne != 0 { i = (i &+ 1) & mask }
+            while slots[i].generation == generation { i = (i &+ 1) & mask }
             slots[i] = old[j]
         }
         old.deallocate()

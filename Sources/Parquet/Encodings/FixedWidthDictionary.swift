@@ -4,15 +4,21 @@
 ///
 /// A struct of raw pointers so the hot loop can hold it in a local variable (no class property
 /// accesses, no reference counting per value). The owner calls `deallocate()` exactly once.
+///
+/// Slots carry the generation that filled them, so `removeAll()` empties the table in O(1) by
+/// bumping the generation: the next column chunk reuses the grown table without clearing or
+/// re-growing it.
 struct FixedWidthDictionary<V: FixedWidthValue> {
     private struct Slot {
         var key: V.Bits
-        /// Index + 1; 0 marks an empty slot.
-        var indexPlusOne: UInt32
+        var index: UInt32
+        /// The slot is in use when this equals the dictionary's generation.
+        var generation: UInt32
     }
 
     private var slots: UnsafeMutablePointer<Slot>
     private var capacityLog2: Int
+    private var generation: UInt32 = 1
     /// The entries, in index order.
     private(set) var values: UnsafeMutablePointer<V>
     private var valueCapacity: Int
@@ -25,9 +31,21 @@ struct FixedWidthDictionary<V: FixedWidthValue> {
     init() {
         capacityLog2 = 10
         slots = .allocate(capacity: 1 << capacityLog2)
-        slots.initialize(repeating: Slot(key: 0, indexPlusOne: 0), count: 1 << capacityLog2)
+        slots.initialize(repeating: Slot(key: 0, index: 0, generation: 0), count: 1 << capacityLog2)
         valueCapacity = 512
         values = .allocate(capacity: valueCapacity)
+    }
+
+    /// Forgets every entry, keeping the storage.
+    mutating func removeAll() {
+        count = 0
+        lastKey = nil
+        generation &+= 1
+        if generation == 0 {
+            // After 2^32 chunks, stale generations could match again: clear for real.
+            slots.update(repeating: Slot(key: 0, index: 0, generation: 0), count: 1 << capacityLog2)
+            generation = 1
+        }
     }
 
     /// Frees the storage. The dictionary must not be used afterwards.
@@ -48,7 +66,7 @@ struct FixedWidthDictionary<V: FixedWidthValue> {
         var i = Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - capacityLog2))
         while true {
             let slot = slots[i]
-            if slot.indexPlusOne == 0 {
+            if slot.generation != generation {
                 let index = insert(value, key: key, at: i)
                 lastKey = key
                 lastIndex = index
@@ -56,8 +74,8 @@ struct FixedWidthDictionary<V: FixedWidthValue> {
             }
             if slot.key == key {
                 lastKey = key
-                lastIndex = slot.indexPlusOne &- 1
-                return lastIndex
+                lastIndex = slot.index
+                return slot.index
             }
             i = (i &+ 1) & mask
         }
@@ -74,7 +92,7 @@ struct FixedWidthDictionary<V: FixedWidthValue> {
         let index = UInt32(truncatingIfNeeded: count)
         values[count] = value
         count += 1
-        slots[slot] = Slot(key: key, indexPlusOne: index &+ 1)
+        slots[slot] = Slot(key: key, index: index, generation: generation)
         if count * 2 > 1 << capacityLog2 { grow() }
         return index
     }
@@ -85,11 +103,11 @@ struct FixedWidthDictionary<V: FixedWidthValue> {
         capacityLog2 += 1
         let capacity = 1 << capacityLog2
         slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: Slot(key: 0, indexPlusOne: 0), count: capacity)
+        slots.initialize(repeating: Slot(key: 0, index: 0, generation: 0), count: capacity)
         let mask = capacity - 1
-        for j in 0..<oldCapacity where old[j].indexPlusOne != 0 {
+        for j in 0..<oldCapacity where old[j].generation == generation {
             var i = Int(truncatingIfNeeded: (UInt64(old[j].key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - capacityLog2))
-            while slots[i].indexPlusOne != 0 { i = (i &+ 1) & mask }
+            while slots[i].generation == generation { i = (i &+ 1) & mask }
             slots[i] = old[j]
         }
         old.deallocate()

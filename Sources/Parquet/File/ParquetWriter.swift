@@ -26,7 +26,7 @@ public final class ParquetWriter {
     public var keyValueMetadata: [KeyValue]
 
     private let sink: any ParquetSink
-    private let columns: [any ColumnWriter]
+    private let columns: [ColumnWriter]
     private var rowGroups: [RowGroupMetadata] = []
     private var rowsInGroup = 0
     private var state = State.open
@@ -198,24 +198,24 @@ public final class ParquetWriter {
         }
     }
 
-    private static func makeColumnWriter(_ field: Field, codec: any Codec, limits: PageLimits, properties: WriterProperties) -> any ColumnWriter {
+    private static func makeColumnWriter(_ field: Field, codec: any Codec, limits: PageLimits, properties: WriterProperties) -> ColumnWriter {
         let level = field.isNullable ? 1 : 0
         switch field.physicalType {
-        case .boolean: return BooleanColumnWriter(codec: codec, maxDefinitionLevel: level, limits: limits)
-        case .int32: return FixedWidthColumnWriter<Int32>(codec: codec, maxDefinitionLevel: level, limits: limits)
+        case .boolean: return .boolean(BooleanColumnWriter(codec: codec, maxDefinitionLevel: level, limits: limits))
+        case .int32: return .int32(FixedWidthColumnWriter<Int32>(codec: codec, maxDefinitionLevel: level, limits: limits))
         // INT96 never gets here: validateForWriting refuses it.
-        case .int64, .int96: return FixedWidthColumnWriter<Int64>(codec: codec, maxDefinitionLevel: level, limits: limits)
-        case .float: return FixedWidthColumnWriter<Float>(codec: codec, maxDefinitionLevel: level, limits: limits)
-        case .double: return FixedWidthColumnWriter<Double>(codec: codec, maxDefinitionLevel: level, limits: limits)
+        case .int64, .int96: return .int64(FixedWidthColumnWriter<Int64>(codec: codec, maxDefinitionLevel: level, limits: limits))
+        case .float: return .float(FixedWidthColumnWriter<Float>(codec: codec, maxDefinitionLevel: level, limits: limits))
+        case .double: return .double(FixedWidthColumnWriter<Double>(codec: codec, maxDefinitionLevel: level, limits: limits))
         case .byteArray:
             let utf8 = field.logicalType == .string || field.logicalType == .json
             let rules = ByteStatisticsRules(signedOrder: false, truncateLength: properties.statisticsTruncateLength, utf8: utf8)
-            return ByteArrayColumnWriter<VariableLengthAccess>(codec: codec, maxDefinitionLevel: level, limits: limits, rules: rules)
+            return .byteArray(ByteArrayColumnWriter<VariableLengthAccess>(codec: codec, maxDefinitionLevel: level, limits: limits, rules: rules))
         case .fixedLenByteArray:
             var signed = false
             if case .decimal = field.logicalType { signed = true }
             let rules = ByteStatisticsRules(signedOrder: signed, truncateLength: nil, utf8: false)
-            return ByteArrayColumnWriter<FixedLengthAccess>(codec: codec, maxDefinitionLevel: level, limits: limits, rules: rules)
+            return .fixedLenByteArray(ByteArrayColumnWriter<FixedLengthAccess>(codec: codec, maxDefinitionLevel: level, limits: limits, rules: rules))
         }
     }
 }
