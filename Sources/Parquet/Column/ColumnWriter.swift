@@ -1,0 +1,120 @@
+/// Encodes one column of the file, row group after row group: one case per kind of physical
+/// type. An enum rather than a protocol existential because a generic class reached through a
+/// protocol witness runs unspecialized; a switch reaches each concrete, specialized writer.
+enum ColumnWriter {
+    case boolean(BooleanColumnWriter)
+    case int32(FixedWidthColumnWriter<Int32>)
+    case int64(FixedWidthColumnWriter<Int64>)
+    case float(FixedWidthColumnWriter<Float>)
+    case double(FixedWidthColumnWriter<Double>)
+    case byteArray(ByteArrayColumnWriter<VariableLengthAccess>)
+    case fixedLenByteArray(ByteArrayColumnWriter<FixedLengthAccess>)
+
+    /// Encodes the selected rows of `column` (already validated against the schema).
+    func append(_ column: ColumnData, rows: RowSelection) throws {
+        switch self {
+        case .boolean(let writer): try writer.append(column, rows: rows)
+        case .int32(let writer): try writer.append(column, rows: rows)
+        case .int64(let writer): try writer.append(column, rows: rows)
+        case .float(let writer): try writer.append(column, rows: rows)
+        case .double(let writer): try writer.append(column, rows: rows)
+        case .byteArray(let writer): try writer.append(column, rows: rows)
+        case .fixedLenByteArray(let writer): try writer.append(column, rows: rows)
+        }
+    }
+
+    /// Bytes held for the current row group.
+    var bufferedBytes: Int {
+        switch self {
+        case .boolean(let writer): writer.bufferedBytes
+        case .int32(let writer): writer.bufferedBytes
+        case .int64(let writer): writer.bufferedBytes
+        case .float(let writer): writer.bufferedBytes
+        case .double(let writer): writer.bufferedBytes
+        case .byteArray(let writer): writer.bufferedBytes
+        case .fixedLenByteArray(let writer): writer.bufferedBytes
+        }
+    }
+
+    /// Ends the current column chunk: flushes the last page and builds the dictionary page and
+    /// statistics. The returned buffers stay valid until `reset()`.
+    func finishChunk() throws -> FinishedChunk {
+        switch self {
+        case .boolean(let writer): try writer.finishChunk()
+        case .int32(let writer): try writer.finishChunk()
+        case .int64(let writer): try writer.finishChunk()
+        case .float(let writer): try writer.finishChunk()
+        case .double(let writer): try writer.finishChunk()
+        case .byteArray(let writer): try writer.finishChunk()
+        case .fixedLenByteArray(let writer): try writer.finishChunk()
+        }
+    }
+
+    /// Starts the next column chunk (a fresh dictionary), releasing the written pages.
+    func reset() {
+        switch self {
+        case .boolean(let writer): writer.reset()
+        case .int32(let writer): writer.reset()
+        case .int64(let writer): writer.reset()
+        case .float(let writer): writer.reset()
+        case .double(let writer): writer.reset()
+        case .byteArray(let writer): writer.reset()
+        case .fixedLenByteArray(let writer): writer.reset()
+        }
+    }
+}
+
+/// A column chunk ready to be written: its bytes, in file order, and what the footer says
+/// about them (offsets are filled in by the file writer, which knows where the chunk lands).
+struct FinishedChunk {
+    /// The dictionary page (header and body), or nil when no page used a dictionary.
+    var dictionaryPage: ByteBuffer?
+    /// The data pages, headers included.
+    var dataPages: ByteBuffer
+    /// Rows in the chunk, nulls included.
+    var numValues: Int
+    /// Bytes of all pages before compression, headers included.
+    var uncompressedSize: Int
+    /// Every encoding the chunk's pages use.
+    var encodings: [Encoding]
+    /// Page counts by kind and encoding.
+    var encodingStats: [PageEncodingStats]
+    /// The chunk's statistics.
+    var statistics: Statistics
+
+    /// Bytes the chunk occupies in the file.
+    var storedSize: Int { (dictionaryPage?.count ?? 0) + dataPages.count }
+}
+
+extension ColumnChunkBuilder {
+    /// The chunk description for pages built so far, plus an optional dictionary page.
+    func finishedChunk(dictionaryPage: ByteBuffer?, dictionaryUncompressedSize: Int, statistics: Statistics) -> FinishedChunk {
+        var encodings: [Encoding] = []
+        var stats: [PageEncodingStats] = []
+        if dictionaryPage != nil || plainPageCount > 0 { encodings.append(.plain) }
+        encodings.append(.rle)
+        if dictionaryPage != nil {
+            encodings.append(.rleDictionary)
+            stats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+        }
+        if dictionaryPageCount > 0 { stats.append(PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: dictionaryPageCount)) }
+        if plainPageCount > 0 { stats.append(PageEncodingStats(pageType: .dataPage, encoding: .plain, count: plainPageCount)) }
+        return FinishedChunk(
+            dictionaryPage: dictionaryPage, dataPages: pages, numValues: rows,
+            uncompressedSize: uncompressedSize + dictionaryUncompressedSize, encodings: encodings,
+            encodingStats: stats, statistics: statistics
+        )
+    }
+}
+
+/// Page and dictionary limits every column writer applies (from `WriterProperties`).
+struct PageLimits {
+    /// Target bytes of encoded values per data page.
+    var pageBytes: Int
+    /// Most rows per data page.
+    var pageRows: Int
+    /// Dictionary size at which a chunk falls back to PLAIN; nil disables dictionaries.
+    var dictionaryBytes: Int?
+    /// Rows between dictionary-size checks (parquet-cpp's write batch size).
+    static let checkInterval = 1024
+}

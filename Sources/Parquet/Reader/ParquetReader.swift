@@ -1,0 +1,118 @@
+/// Reads flat Parquet files back into `ColumnBatch`es, with bounded memory: `init` reads and
+/// checks the footer; each read then fetches one column chunk, decodes it and lets it go.
+///
+/// Decodes PLAIN, PLAIN_DICTIONARY and RLE_DICTIONARY (RLE for booleans), v1 and v2 data pages,
+/// SNAPPY or uncompressed, for every physical type (INT96 comes back as 12-byte
+/// FIXED_LEN_BYTE_ARRAY values). Corrupt input (truncation, offsets outside the file, a footer
+/// that contradicts itself or the pages) fails with `corruptFile`; lengths above
+/// `ReaderOptions` with `limitExceeded`; never with a crash or an allocation the file's own
+/// size does not justify. Nested schemas, encryption, other codecs and DELTA encodings are
+/// `unsupported`. Not thread-safe.
+public final class ParquetReader {
+    /// The file's footer.
+    public let metadata: FileMetadata
+    /// The flat schema the footer describes.
+    public let schema: Schema
+    /// The file's size in bytes.
+    public let fileSize: Int
+    /// The limits applied to the file's lengths.
+    public let options: ReaderOptions
+
+    private let source: any ParquetSource
+    private let footerStart: Int
+
+    /// Opens the file at `path`.
+    public convenience init(path: String, options: ReaderOptions = ReaderOptions()) throws {
+        try self.init(source: FileSource(path: path), options: options)
+    }
+
+    /// Opens a file from `source`: checks both magic numbers, reads the footer and checks it
+    /// against the file (row counts, chunk offsets and types).
+    public init(source: any ParquetSource, options: ReaderOptions = ReaderOptions()) throws {
+        self.source = source
+        self.options = options
+        fileSize = source.size
+        guard fileSize >= 12 else { throw ParquetError.corrupt("a \(fileSize)-byte file is too short to be Parquet") }
+        guard try source.read(offset: 0, count: 4) == Array("PAR1".utf8) else {
+            throw ParquetError.corrupt("the file does not start with the magic PAR1")
+        }
+        let tail = try source.read(offset: fileSize - 8, count: 8)
+        if tail[4..<8] == ArraySlice("PARE".utf8) {
+            throw ParquetError(.unsupported, "the footer is encrypted (Parquet modular encryption is not supported)")
+        }
+        guard tail[4..<8] == ArraySlice("PAR1".utf8) else {
+            throw ParquetError.corrupt("the file does not end with the magic PAR1 (truncated?)")
+        }
+        let footerLength = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+        guard footerLength <= fileSize - 12 else {
+            throw ParquetError.corrupt("the footer length \(footerLength) exceeds the \(fileSize)-byte file")
+        }
+        guard footerLength <= options.maxFooterSize else {
+            throw ParquetError(.limitExceeded, "the footer is \(footerLength) bytes, above the \(options.maxFooterSize)-byte limit")
+        }
+        footerStart = fileSize - 8 - footerLength
+        var decoder = CompactDecoder(try source.read(offset: footerStart, count: footerLength))
+        metadata = try FileMetadata.read(from: &decoder)
+        schema = try Schema(flatElements: metadata.schemaElements)
+        try checkRowGroups()
+    }
+
+    /// Number of row groups.
+    public var rowGroupCount: Int { metadata.rowGroups.count }
+
+    /// Reads row group `index` whole, one column chunk at a time.
+    public func readRowGroup(_ index: Int) throws -> ColumnBatch {
+        try ColumnBatch(columns: schema.fields.indices.map { try readColumn(rowGroup: index, column: $0) })
+    }
+
+    /// Reads one column of one row group, or its first `maxRows` rows (decoding stops at the
+    /// page that reaches them).
+    public func readColumn(rowGroup: Int, column: Int, maxRows: Int? = nil) throws -> ColumnData {
+        guard metadata.rowGroups.indices.contains(rowGroup), schema.fields.indices.contains(column) else {
+            throw ParquetError(.invalidBatch, "no column \(column) in row group \(rowGroup)")
+        }
+        let group = metadata.rowGroups[rowGroup]
+        let chunk = group.columns[column]
+        let bytes = try source.read(offset: Int(chunk.startOffset), count: Int(chunk.totalCompressedSize))
+        let decoder = ColumnChunkDecoder(field: schema.fields[column], chunk: chunk, options: options)
+        return try decoder.decode(bytes, rows: Int(group.numRows), limit: min(Int(group.numRows), max(maxRows ?? Int.max, 0)))
+    }
+
+    /// The footer's promises that reading relies on: counts add up, every chunk lies between
+    /// the leading magic and the footer, and its type is its column's.
+    private func checkRowGroups() throws {
+        var total: Int64 = 0
+        for (index, group) in metadata.rowGroups.enumerated() {
+            guard group.numRows >= 0, group.numRows <= Int64(options.maxRowGroupRows) else {
+                throw ParquetError(group.numRows < 0 ? .corruptFile : .limitExceeded,
+                                   "row group \(index) claims \(group.numRows) rows (limit \(options.maxRowGroupRows))")
+            }
+            guard group.columns.count == schema.fields.count else {
+                throw ParquetError.corrupt("row group \(index) has \(group.columns.count) columns, the schema \(schema.fields.count)")
+            }
+            for (column, chunk) in group.columns.enumerated() {
+                let field = schema.fields[column]
+                guard chunk.physicalType == field.physicalType else {
+                    throw ParquetError.corrupt("row group \(index), column \"\(field.name)\": chunk type \(chunk.physicalType) differs from the schema's \(field.physicalType)")
+                }
+                guard chunk.numValues == group.numRows else {
+                    throw ParquetError.corrupt("row group \(index), column \"\(field.name)\": \(chunk.numValues) values for \(group.numRows) rows")
+                }
+                guard chunk.filePath == nil else {
+                    throw ParquetError(.unsupported, "row group \(index), column \"\(field.name)\" lives in another file (\(chunk.filePath ?? ""))")
+                }
+                let start = chunk.startOffset
+                guard start >= 4, chunk.totalCompressedSize >= 0,
+                    chunk.totalCompressedSize <= Int64(footerStart) - start, chunk.dataPageOffset >= start,
+                    chunk.dataPageOffset < start + max(chunk.totalCompressedSize, 1)
+                else {
+                    throw ParquetError.corrupt("row group \(index), column \"\(field.name)\": pages at \(start)+\(chunk.totalCompressedSize) lie outside the file's data (4..<\(footerStart))")
+                }
+            }
+            total += group.numRows
+        }
+        guard total == metadata.numRows else {
+            throw ParquetError.corrupt("the footer claims \(metadata.numRows) rows; its row groups hold \(total)")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// Decoded values in the reader's working layout: fixed-width values back to back (`width`
+/// bytes each: little-endian numbers, FIXED_LEN_BYTE_ARRAY and INT96 bytes, booleans as one
+/// byte 0 or 1), or variable-length values as bytes plus offsets. Converted to `ColumnData`
+/// once the column chunk is complete.
+struct RawValues {
+    /// Bytes per value, or nil for BYTE_ARRAY.
+    let width: Int?
+    /// The values' bytes.
+    var bytes: [UInt8] = []
+    /// Value boundaries for BYTE_ARRAY (`count + 1` entries).
+    var offsets: [Int] = [0]
+    /// Number of values.
+    private(set) var count = 0
+
+    /// An empty store for values `width` bytes wide (nil: variable length).
+    init(width: Int?) {
+        self.width = width
+    }
+
+    /// Appends `n` fixed-width values from `pointer` (`n * width` bytes).
+    mutating func appendFixed(_ pointer: UnsafeRawPointer, count n: Int) {
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: n * (width ?? 0)))
+        count += n
+    }
+
+    /// Appends one variable-length value.
+    mutating func appendVariable(_ pointer: UnsafeRawPointer, length: Int) {
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
+        offsets.append(bytes.count)
+        count += 1
+    }
+
+    /// Appends the slot of a null row: zero bytes, or an empty value.
+    mutating func appendNull() {
+        if let width {
+            bytes.append(contentsOf: repeatElement(0, count: width))
+        } else {
+            offsets.append(bytes.count)
+        }
+        count += 1
+    }
+
+    /// Appends value `index` of `other` (same layout).
+    mutating func append(_ other: RawValues, at index: Int) {
+        if let width {
+            let start = index * width
+            bytes.append(contentsOf: other.bytes[start..<start + width])
+        } else {
+            bytes.append(contentsOf: other.bytes[other.offsets[index]..<other.offsets[index + 1]])
+            offsets.append(bytes.count)
+        }
+        count += 1
+    }
+
+    /// Appends `other` whole.
+    mutating func append(contentsOf other: RawValues) {
+        if width == nil {
+            let base = bytes.count
+            offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
+        }
+        bytes.append(contentsOf: other.bytes)
+        count += other.count
+    }
+
+    /// Drops the values after the first `n`.
+    mutating func truncate(to n: Int) {
+        guard n < count else { return }
+        if let width {
+            bytes.removeLast(bytes.count - n * width)
+        } else {
+            bytes.removeLast(bytes.count - offsets[n])
+            offsets.removeLast(offsets.count - n - 1)
+        }
+        count = n
+    }
+
+    /// Reserves room for `n` more values of about `bytesPerValue` bytes.
+    mutating func reserve(_ n: Int, bytesPerValue: Int) {
+        bytes.reserveCapacity(bytes.count + n * bytesPerValue)
+        if width == nil { offsets.reserveCapacity(offsets.count + n) }
+    }
+
+    /// The values as the batch representation of `physicalType`.
+    func columnValues(_ physicalType: PhysicalType) -> ColumnValues {
+        switch physicalType {
+        case .boolean: .boolean(bytes.map { $0 != 0 })
+        case .int32: .int32(Self.typed(bytes, Int32.self))
+        case .int64: .int64(Self.typed(bytes, Int64.self))
+        case .float: .float(Self.typed(bytes, Float.self))
+        case .double: .double(Self.typed(bytes, Double.self))
+        case .byteArray: .byteArray(ByteArrayValues(bytes: bytes, offsets: offsets))
+        case .fixedLenByteArray, .int96: .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: width ?? 0))
+        }
+    }
+
+    private static func typed<T: BitwiseCopyable>(_ bytes: [UInt8], _: T.Type) -> [T] {
+        let n = bytes.count / MemoryLayout<T>.size
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            bytes.withUnsafeBytes { source in
+                if let target = buffer.baseAddress, let base = source.baseAddress {
+                    UnsafeMutableRawPointer(target).copyMemory(from: base, byteCount: n * MemoryLayout<T>.size)
+                }
+            }
+            initialized = n
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// Limits `ParquetReader` applies to lengths read from a file before it allocates for them, so
+/// a corrupt or hostile file fails with `limitExceeded` instead of exhausting memory.
+public struct ReaderOptions: Sendable, Hashable {
+    /// Largest footer accepted, in bytes. Default: 64 MiB (footers of files with thousands of
+    /// row groups stay far below).
+    public var maxFooterSize: Int = 64 << 20
+    /// Largest page accepted once decompressed, in bytes. Default: 256 MiB.
+    public var maxPageSize: Int = 256 << 20
+    /// Most rows accepted in one row group (the values of a column are decoded whole).
+    /// Default: 67,108,864 (pyarrow's hard cap on row group size).
+    public var maxRowGroupRows: Int = 64 << 20
+
+    /// The defaults.
+    public init() {}
+}
