@@ -1,0 +1,12 @@
+extension Duration {
+    /// The duration in whole ms for a librdkafka timeout argument, clamped to `0 ... Int32.max`
+    /// (librdkafka reads a negative timeout as "wait forever", which no caller here wants).
+    var clampedMilliseconds: Int32 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000)
+        guard !overflow else { return seconds < 0 ? 0 : .max }
+        let milliseconds = scaled.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        guard !milliseconds.overflow else { return .max }
+        return Int32(clamping: max(0, milliseconds.partialValue))
+    }
+}
