@@ -52,6 +52,12 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Report reaching the end of a partition in `KafkaPollSummary.partitionsAtEnd`
     /// (`enable.partition.eof`). Default: false.
     public var reportsPartitionEOF: Bool = false
+    /// How long `commit` keeps retrying while the coordinator answers `REBALANCE_IN_PROGRESS`,
+    /// in ms. A cooperative rebalance runs the revoke handler while other members may still be
+    /// syncing, and the coordinator refuses commits until they all have; a fenced member gets
+    /// a generation error instead, so retrying cannot let a stale commit through. 0 disables
+    /// the retries. Default: 5000.
+    public var rebalanceCommitRetryMs: Int = 5_000
     /// Longest commit metadata accepted by `commit`, in UTF-8 bytes (Kafka's broker default
     /// `offset.metadata.max.bytes`). Longer metadata is refused before any request is sent.
     /// Default: 4096.

@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Offsets: the fencing commit, committed offsets, positions, seeking, pausing and lag.
@@ -8,7 +9,12 @@ extension KafkaConsumer {
     ///
     /// Refused before any request when a partition is not owned by this member (it was
     /// revoked or lost), when metadata exceeds `maxOffsetMetadataBytes`, or when an offset is
-    /// negative. May be called from the rebalance handler, including during `close`.
+    /// negative. While the coordinator answers `REBALANCE_IN_PROGRESS` the commit is retried
+    /// for up to `rebalanceCommitRetryMs`. May be called from the rebalance handler, including
+    /// during `close`; it blocks the calling thread.
+    ///
+    /// Commit the offsets you processed (last processed + 1), not `position`: a revoke can
+    /// interrupt a poll whose fetched messages librdkafka already counts as handed over.
     ///
     /// - Throws: `KafkaError`: `isFencing` (`.illegalGeneration`, `.unknownMemberID`,
     ///   `.rebalanceInProgress`, `.fencedInstanceID`, `.assignmentLost`) means abandon the
@@ -25,11 +31,33 @@ extension KafkaConsumer {
                 throw KafkaError(.offsetMetadataTooLarge, "commit metadata for \(entry.topicPartition) has \(metadataBytes) bytes; at most \(configuration.maxOffsetMetadataBytes) are accepted")
             }
         }
-        let notOwned = state.withLock { state in offsets.map(\.topicPartition).filter { !state.owns($0) } }
-        guard notOwned.isEmpty else {
-            throw KafkaError(.assignmentLost, "commit refused: this member does not own \(notOwned.map(\.description).joined(separator: ", "))")
+        let deadline = ContinuousClock.now + .milliseconds(configuration.rebalanceCommitRetryMs)
+        var backoff = Duration.milliseconds(20)
+        while true {
+            let notOwned = state.withLock { state in offsets.map(\.topicPartition).filter { !state.owns($0) } }
+            guard notOwned.isEmpty else {
+                throw KafkaError(.assignmentLost, "commit refused: this member does not own \(notOwned.map(\.description).joined(separator: ", "))")
+            }
+            let member = client.memberID()
+            if state.withLock({ $0.isStaleMembership(member) }) {
+                throw KafkaError(.assignmentLost, "commit refused: this consumer left the group since its partitions were assigned (it rejoins as a new member)")
+            }
+            let failure: KafkaError
+            do {
+                try client.commit(offsets)
+                return
+            } catch {
+                failure = error
+            }
+            guard failure.code == .rebalanceInProgress, ContinuousClock.now + backoff < deadline else {
+                throw failure
+            }
+            // The group is completing a rebalance this member is still part of; the commit
+            // goes through once every member synced (see `rebalanceCommitRetryMs`).
+            logger.debug("commit waits for the rebalance to complete", metadata: ["backoff": "\(backoff)"])
+            blockingSleep(backoff)
+            backoff = min(backoff * 2, .milliseconds(250))
         }
-        try client.commit(offsets)
     }
 
     /// The group's committed offset and metadata for each of `partitions`, in the same order;
@@ -40,8 +68,9 @@ extension KafkaConsumer {
         return try client.committed(partitions, timeoutMs: timeout.clampedMilliseconds)
     }
 
-    /// The next offset this consumer will hand over for each of `partitions`
-    /// (`KafkaOffset.invalid` before any message was consumed).
+    /// The fetch position of each of `partitions`: one past the last message librdkafka
+    /// handed to a poll call (`KafkaOffset.invalid` before any). Inside a rebalance handler it
+    /// may be ahead of what the body saw, since a poll's batch is handed over as a whole.
     public func position(_ partitions: [KafkaTopicPartition]) throws -> [KafkaTopicPartitionOffset] {
         guard !partitions.isEmpty else { return [] }
         return try client.position(partitions)

@@ -114,6 +114,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             throw KafkaError(.invalidArgument, "poll maxMessages \(maxMessages) is outside 1 ... \(configuration.maxPollBatch)")
         }
         try state.withLock { state throws(KafkaError) in try state.pollStarted() }
+        reportLostMembership()
         let count: Int
         do {
             count = try batch.consume(maxMessages: maxMessages, timeoutMs: timeout.clampedMilliseconds)
@@ -174,21 +175,36 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Runs on the polling thread, inside librdkafka's rebalance callback; librdkafka applies
     /// the change after this returns.
     private func rebalanced(_ event: RDKafkaRebalance) {
+        reportLostMembership()
         switch event.kind {
         case .assign:
-            state.withLock { $0.assigned(event.partitions, cooperative: event.cooperative) }
+            let member = client.memberID()
+            state.withLock { $0.assigned(event.partitions, cooperative: event.cooperative, member: member) }
             runHandler(.assigned(event.partitions))
-        case .revoke:
-            runHandler(.revoking(event.partitions))
-            state.withLock { $0.unassigned(event.partitions) }
-        case .lost:
-            runHandler(.lost(event.partitions))
+        case .revoke, .lost:
+            // Partitions already reported lost (membership change) are not reported again.
+            let owned = state.withLock { state in event.partitions.filter { state.owns($0) } }
+            if !owned.isEmpty {
+                runHandler(event.kind == .revoke ? .revoking(owned) : .lost(owned))
+            }
             state.withLock { $0.unassigned(event.partitions) }
         case .failed(let code):
             logger.error("rebalance failed; dropping the whole assignment", metadata: ["code": "\(code)"])
             let owned = state.withLock { Array($0.assignment) }.sorted()
             runHandler(.lost(owned))
             state.withLock { $0.unassigned(owned) }
+        }
+    }
+
+    /// Reports, as `.lost`, partitions owned under a member id the group no longer knows
+    /// (see `KafkaConsumerStateMachine.membershipChecked`). Runs on the polling thread.
+    private func reportLostMembership() {
+        guard state.withLock({ $0.mode == .subscribed && !$0.assignment.isEmpty }) else { return }
+        let member = client.memberID()
+        let lost = state.withLock { $0.membershipChecked(member) }
+        if !lost.isEmpty {
+            logger.warning("this member left the group and rejoined as a new member; its partitions are lost", metadata: ["partitions": "\(lost)"])
+            runHandler(.lost(lost))
         }
     }
 

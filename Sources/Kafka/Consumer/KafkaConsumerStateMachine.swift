@@ -44,6 +44,11 @@ struct KafkaConsumerStateMachine: Sendable {
     private(set) var isInRebalanceHandler = false
     /// Partitions this member owns.
     private(set) var assignment: Set<KafkaTopicPartition> = []
+    /// The group member id under which `assignment` was received (group mode only).
+    private(set) var membership: String?
+    /// Partitions declared lost because the membership changed, that librdkafka may still
+    /// fetch until it revokes them itself: their messages are dropped.
+    private(set) var strays: Set<KafkaTopicPartition> = []
     private var revokedDuringPoll: Set<KafkaTopicPartition> = []
     private var reassignedDuringPoll: Set<KafkaTopicPartition> = []
 
@@ -92,9 +97,9 @@ struct KafkaConsumerStateMachine: Sendable {
     /// Ends a poll call, returning which delivered messages must be filtered.
     mutating func pollFinished() -> PollCleanup {
         isPolling = false
-        guard !revokedDuringPoll.isEmpty else { return PollCleanup() }
+        guard !revokedDuringPoll.isEmpty || !strays.isEmpty else { return PollCleanup() }
         let cleanup = PollCleanup(
-            dropped: revokedDuringPoll.subtracting(assignment),
+            dropped: revokedDuringPoll.subtracting(assignment).union(strays),
             reassigned: reassignedDuringPoll
         )
         revokedDuringPoll.removeAll()
@@ -102,12 +107,14 @@ struct KafkaConsumerStateMachine: Sendable {
         return cleanup
     }
 
-    /// Partitions were assigned: they join the assignment before the handler runs. With the
-    /// eager protocol the list is the whole new assignment.
-    mutating func assigned(_ partitions: [KafkaTopicPartition], cooperative: Bool) {
+    /// Partitions were assigned under member id `member`: they join the assignment before the
+    /// handler runs. With the eager protocol the list is the whole new assignment.
+    mutating func assigned(_ partitions: [KafkaTopicPartition], cooperative: Bool, member: String?) {
         if !cooperative { assignment.removeAll() }
+        membership = member
         for partition in partitions {
             assignment.insert(partition)
+            strays.remove(partition)
             if revokedDuringPoll.contains(partition) { reassignedDuringPoll.insert(partition) }
         }
     }
@@ -116,9 +123,29 @@ struct KafkaConsumerStateMachine: Sendable {
     mutating func unassigned(_ partitions: [KafkaTopicPartition]) {
         for partition in partitions {
             assignment.remove(partition)
+            strays.remove(partition)
             revokedDuringPoll.insert(partition)
             reassignedDuringPoll.remove(partition)
         }
+    }
+
+    /// Compares the group member id now (`member`) with the one the assignment was received
+    /// under. A different id means this consumer left the group (session or poll timeout) and
+    /// rejoined as a new member: everything it owned is lost, even where librdkafka did not
+    /// report it (librdkafka 2.0.2 skips the lost revoke when a cooperative revoke is pending).
+    /// Returns the partitions now lost; they become strays until librdkafka revokes them.
+    mutating func membershipChecked(_ member: String?) -> [KafkaTopicPartition] {
+        guard mode == .subscribed, let membership, membership != member, !assignment.isEmpty else { return [] }
+        let lost = assignment.sorted()
+        assignment.removeAll()
+        strays.formUnion(lost)
+        revokedDuringPoll.formUnion(lost)
+        return lost
+    }
+
+    /// True when `member` is not the member id the assignment was received under.
+    func isStaleMembership(_ member: String?) -> Bool {
+        mode == .subscribed && membership != nil && membership != member
     }
 
     /// A rebalance handler starts running.
@@ -148,6 +175,7 @@ struct KafkaConsumerStateMachine: Sendable {
     mutating func closeFinished() {
         phase = .closed
         assignment.removeAll()
+        strays.removeAll()
     }
 
     /// True when this member owns `partition`.

@@ -9,7 +9,8 @@ public enum KafkaRebalanceEvent: Sendable, Equatable {
     /// returns they are unassigned, and their new owner starts at the committed offsets.
     case revoking([KafkaTopicPartition])
     /// These partitions were lost without a revoke (session timeout, poll interval exceeded,
-    /// fencing). Commits for them are refused: abandon their in-flight work.
+    /// fencing), as librdkafka reports it or as the consumer detects it when its group member
+    /// id changed. Commits for them are refused: abandon their in-flight work.
     case lost([KafkaTopicPartition])
 
     /// The partitions concerned.
