@@ -1,0 +1,97 @@
+/// Configuration of a `KafkaConsumer`.
+///
+/// The defaults suit Millrace's exactly-once pipeline: offsets are committed only explicitly
+/// (`enable.auto.commit=false`, `enable.auto.offset.store=false`), partitions move with the
+/// `cooperative-sticky` assignor, a partition without committed offset starts at the oldest
+/// message, and prefetching is bounded per partition so memory stays bounded at any backlog.
+/// Any librdkafka property can still be set by name in `connection.properties`, which is
+/// applied last.
+public struct KafkaConsumerConfiguration: Sendable {
+    /// Brokers, identity, security and pass-through properties.
+    /// Default: `KafkaConnectionConfiguration()` (localhost:9092).
+    public var connection = KafkaConnectionConfiguration()
+    /// Consumer group (`group.id`). librdkafka needs one even for `assign` without `subscribe`.
+    /// Default: `"millrace"`.
+    public var groupID: String = "millrace"
+    /// Static membership id (`group.instance.id`): a restarted member with the same id keeps
+    /// its partitions without a rebalance, and an older member using it is fenced.
+    /// Default: nil (dynamic membership).
+    public var groupInstanceID: String? = nil
+    /// Where to start in partitions without committed offset (`auto.offset.reset`).
+    /// Default: `.earliest`.
+    public var autoOffsetReset: KafkaAutoOffsetReset = .earliest
+    /// Which transactional messages to read (`isolation.level`). Default: `.readCommitted`.
+    public var isolationLevel: KafkaIsolationLevel = .readCommitted
+    /// Assignors in order of preference (`partition.assignment.strategy`).
+    /// Default: `"cooperative-sticky"`.
+    public var partitionAssignmentStrategy: String = "cooperative-sticky"
+    /// Time without heartbeat after which the coordinator evicts the member, in ms
+    /// (`session.timeout.ms`). Default: 45000.
+    public var sessionTimeoutMs: Int = 45_000
+    /// Interval between heartbeats, in ms (`heartbeat.interval.ms`); keep it well below the
+    /// session timeout. Default: 3000.
+    public var heartbeatIntervalMs: Int = 3_000
+    /// Longest allowed gap between two polls, in ms (`max.poll.interval.ms`). A member that
+    /// exceeds it leaves the group and its commits are refused (fencing). Default: 300000.
+    public var maxPollIntervalMs: Int = 300_000
+    /// Prefetched bytes librdkafka may hold per assigned partition, in KiB
+    /// (`queued.max.messages.kbytes`; per partition in librdkafka 2.0.2). Peak prefetch memory
+    /// is about partitions × (this + `maxPartitionFetchBytes`). Default: 4096.
+    public var queuedMaxMessagesKbytes: Int = 4_096
+    /// Messages librdkafka tries to keep prefetched per partition (`queued.min.messages`).
+    /// Default: 10000.
+    public var queuedMinMessages: Int = 10_000
+    /// Upper bound of one fetch response, in bytes (`fetch.max.bytes`). Default: 16777216.
+    public var fetchMaxBytes: Int = 16 * 1_024 * 1_024
+    /// Bytes requested per partition in one fetch (`max.partition.fetch.bytes`).
+    /// Default: 1048576.
+    public var maxPartitionFetchBytes: Int = 1_024 * 1_024
+    /// Longest time the broker waits to fill a fetch response, in ms (`fetch.wait.max.ms`).
+    /// Default: 500.
+    public var fetchWaitMaxMs: Int = 500
+    /// Report reaching the end of a partition in `KafkaPollSummary.partitionsAtEnd`
+    /// (`enable.partition.eof`). Default: false.
+    public var reportsPartitionEOF: Bool = false
+    /// How long `commit` keeps retrying while the coordinator answers `REBALANCE_IN_PROGRESS`,
+    /// in ms. A cooperative rebalance runs the revoke handler while other members may still be
+    /// syncing, and the coordinator refuses commits until they all have; a fenced member gets
+    /// a generation error instead, so retrying cannot let a stale commit through. 0 disables
+    /// the retries. Default: 5000.
+    public var rebalanceCommitRetryMs: Int = 5_000
+    /// Longest commit metadata accepted by `commit`, in UTF-8 bytes (Kafka's broker default
+    /// `offset.metadata.max.bytes`). Longer metadata is refused before any request is sent.
+    /// Default: 4096.
+    public var maxOffsetMetadataBytes: Int = 4_096
+    /// Largest `maxMessages` a single `poll` accepts (bounds the message-pointer buffer).
+    /// Default: 100000.
+    public var maxPollBatch: Int = 100_000
+
+    /// The defaults, for brokers at `bootstrapServers` and consumer group `groupID`.
+    public init(bootstrapServers: String = "localhost:9092", groupID: String = "millrace") {
+        self.connection = KafkaConnectionConfiguration(bootstrapServers: bootstrapServers)
+        self.groupID = groupID
+    }
+
+    /// Every librdkafka property of this configuration, pass-through properties last.
+    var properties: KafkaPropertyList {
+        var list = connection.baseProperties
+        list["group.id"] = groupID
+        if let groupInstanceID { list["group.instance.id"] = groupInstanceID }
+        list["enable.auto.commit"] = "false"
+        list["enable.auto.offset.store"] = "false"
+        list["auto.offset.reset"] = autoOffsetReset.propertyValue
+        list["isolation.level"] = isolationLevel.propertyValue
+        list["partition.assignment.strategy"] = partitionAssignmentStrategy
+        list["session.timeout.ms"] = String(sessionTimeoutMs)
+        list["heartbeat.interval.ms"] = String(heartbeatIntervalMs)
+        list["max.poll.interval.ms"] = String(maxPollIntervalMs)
+        list["queued.max.messages.kbytes"] = String(queuedMaxMessagesKbytes)
+        list["queued.min.messages"] = String(queuedMinMessages)
+        list["fetch.max.bytes"] = String(fetchMaxBytes)
+        list["max.partition.fetch.bytes"] = String(maxPartitionFetchBytes)
+        list["fetch.wait.max.ms"] = String(fetchWaitMaxMs)
+        list["enable.partition.eof"] = reportsPartitionEOF ? "true" : "false"
+        list.merge(connection.properties)
+        return list
+    }
+}

@@ -1,0 +1,276 @@
+import Dispatch
+public import Logging
+import Synchronization
+
+/// A Kafka consumer on librdkafka, driven synchronously from one dedicated thread.
+///
+/// The caller's thread calls `poll` in a loop; each message is handed to the body as a view
+/// into librdkafka's buffer (no copy). Rebalances reach the installed `KafkaRebalanceHandler`
+/// on that same thread, inside `poll`, before librdkafka applies them. Offsets are committed
+/// only explicitly, synchronously, with optional metadata, and a commit for a partition this
+/// member does not own is refused before it reaches the coordinator. Blocking calls have
+/// `async` twins (in `KafkaConsumer+Async.swift`) that run on the consumer's own dispatch
+/// queue, never on Swift's cooperative pool.
+///
+/// Thread safety: `poll` and `close` must not overlap (the state machine throws `.state`
+/// instead of corrupting librdkafka's queue); every other method may be called from any thread.
+public final class KafkaConsumer: @unchecked Sendable {
+    /// The configuration the consumer was created with.
+    public let configuration: KafkaConsumerConfiguration
+    /// Where the consumer and librdkafka log.
+    let logger: Logger
+    /// The librdkafka handle.
+    let client: RDKafkaClient
+    /// Serial queue running the async conveniences' blocking calls.
+    let executor: DispatchQueue
+    /// Lifecycle, polling discipline and assignment.
+    let state = Mutex(KafkaConsumerStateMachine())
+    private let batch: RDKafkaMessageBatch
+    private let handler = Mutex<RebalanceHandlerBox?>(nil)
+    private let inbox: KafkaErrorInbox
+
+    /// Creates a consumer; it joins nothing until `subscribe` or `assign`.
+    ///
+    /// - Parameters:
+    ///   - configuration: brokers, group and tuning; librdkafka properties pass through.
+    ///   - logger: receives librdkafka's log lines and the consumer's own.
+    ///   - statisticsHandler: receives parsed statistics every
+    ///     `connection.statisticsIntervalMs`, on a dedicated queue (never the polling thread).
+    /// - Throws: `KafkaError` with `.invalidArgument` when librdkafka rejects the configuration.
+    public init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger = Logger(label: "millrace.kafka.consumer"),
+        statisticsHandler: (@Sendable (KafkaStatistics) -> Void)? = nil
+    ) throws {
+        let inbox = KafkaErrorInbox(logger: logger)
+        let callbacks = RDKafkaCallbacks(
+            logger: logger,
+            statistics: KafkaStatistics.deliverer(to: statisticsHandler, logger: logger),
+            oauthBearerTokenProvider: configuration.connection.oauthBearerTokenProvider,
+            clientError: { inbox.report($0) }
+        )
+        let client = try RDKafkaClient(kind: .consumer, properties: configuration.properties, callbacks: callbacks)
+        try client.forwardMainQueueToConsumer()
+        self.configuration = configuration
+        self.logger = logger
+        self.client = client
+        self.inbox = inbox
+        self.batch = try RDKafkaMessageBatch(client: client)
+        self.executor = DispatchQueue(label: "millrace.kafka.consumer.\(client.name)")
+        callbacks.setRebalanceTarget { [weak self] event in self?.rebalanced(event) }
+    }
+
+    deinit {
+        client.callbacks.setRebalanceTarget(nil)
+        if state.withLock({ $0.phase != .closed }) {
+            logger.warning("Kafka consumer released without close(); the group notices at the session timeout", metadata: ["client": "\(client.name)"])
+        }
+    }
+
+    /// Installs the handler that reacts to rebalances (nil removes it). Set it before
+    /// `subscribe`: without a handler partitions are still assigned and revoked, unseen.
+    public func setRebalanceHandler(_ handler: KafkaRebalanceHandler?) {
+        let box = handler.map(RebalanceHandlerBox.init)
+        self.handler.withLock { $0 = box }
+    }
+
+    /// Joins the consumer group for `topics`; partitions arrive through rebalances during
+    /// `poll`.
+    public func subscribe(_ topics: [String]) throws {
+        try state.withLock { state throws(KafkaError) in try state.subscribe() }
+        try client.subscribe(topics)
+    }
+
+    /// Reads exactly `partitions`, each from its offset (a real offset or a `KafkaOffset`
+    /// value; `KafkaOffset.stored` resumes at the group's committed offset), without group
+    /// rebalancing. Replaces any previous manual assignment.
+    public func assign(_ partitions: [KafkaTopicPartitionOffset]) throws {
+        try state.withLock { state throws(KafkaError) in try state.assign(Set(partitions.map(\.topicPartition))) }
+        try client.assign(partitions)
+    }
+
+    /// Waits up to `timeout` for messages and hands each, in partition order, to `body` as a
+    /// view valid only during that call. Rebalance handlers run inside this call, on this
+    /// thread. Messages of partitions revoked during the call are not handed over (their new
+    /// owner reads them); partitions revoked and re-assigned within the call are rewound to
+    /// their committed offset.
+    ///
+    /// If `body` throws, the rest of the batch is released unseen and the error rethrown; the
+    /// consumer's position is past the whole batch, so seek (or restart from the committed
+    /// offsets) to read them again.
+    ///
+    /// - Parameters:
+    ///   - maxMessages: most messages to hand over in this call, 1 ... `maxPollBatch`.
+    ///   - timeout: longest wait for the first message.
+    /// - Returns: counts, ends of partitions reached, and non-fatal errors seen.
+    /// - Throws: `.state` when closed or when another poll is under way; a fatal `KafkaError`
+    ///   when librdkafka raised one; whatever `body` throws.
+    public func poll(
+        maxMessages: Int = 1_000,
+        timeout: Duration,
+        _ body: (KafkaMessageView) throws -> Void
+    ) throws -> KafkaPollSummary {
+        guard maxMessages > 0, maxMessages <= configuration.maxPollBatch else {
+            throw KafkaError(.invalidArgument, "poll maxMessages \(maxMessages) is outside 1 ... \(configuration.maxPollBatch)")
+        }
+        try state.withLock { state throws(KafkaError) in try state.pollStarted() }
+        reportLostMembership()
+        let count: Int
+        do {
+            count = try batch.consume(maxMessages: maxMessages, timeoutMs: timeout.clampedMilliseconds)
+        } catch {
+            _ = state.withLock { $0.pollFinished() }
+            throw error
+        }
+        let cleanup = state.withLock { $0.pollFinished() }
+        let outcome = try batch.drain(count: count, skip: cleanup.dropped.union(cleanup.reassigned), body)
+        if !cleanup.reassigned.isEmpty {
+            try rewindToCommitted(cleanup.reassigned)
+        }
+        if let fatal = outcome.fatal ?? inbox.fatal {
+            throw fatal
+        }
+        var summary = KafkaPollSummary()
+        summary.messageCount = outcome.delivered
+        summary.discardedAfterRevocation = outcome.discarded
+        summary.partitionsAtEnd = outcome.endsReached
+        summary.errors = outcome.errors + inbox.drain()
+        for error in outcome.errors {
+            logger.warning("consumer error", metadata: ["error": "\(error)"])
+        }
+        return summary
+    }
+
+    /// Leaves the group: the final `.revoking` handler runs on this thread (commit in it),
+    /// then fetching stops. Call it from the polling thread (or when no poll runs); later
+    /// calls do nothing.
+    public func close() throws {
+        guard try state.withLock({ state throws(KafkaError) in try state.closeStarted() }) else { return }
+        defer { state.withLock { $0.closeFinished() } }
+        try client.closeConsumer()
+    }
+
+    /// True when this member currently owns `partition` (assigned, not yet revoked). Cheap:
+    /// reads the consumer's own bookkeeping, no librdkafka call.
+    public func owns(_ partition: KafkaTopicPartition) -> Bool {
+        state.withLock { $0.owns(partition) }
+    }
+
+    /// The partitions this member currently owns, as tracked through rebalances and `assign`.
+    public var ownedPartitions: Set<KafkaTopicPartition> {
+        state.withLock { $0.assignment }
+    }
+
+    /// The member id the group coordinator assigned, or nil before the first join.
+    public var memberID: String? { client.memberID() }
+
+    /// The group's identity and generation, for a transactional producer's
+    /// `sendOffsetsToTransaction`.
+    public func groupMetadata() throws -> KafkaConsumerGroupMetadata {
+        try client.groupMetadata()
+    }
+
+    // MARK: Rebalances
+
+    /// Runs on the polling thread, inside librdkafka's rebalance callback; librdkafka applies
+    /// the change after this returns.
+    private func rebalanced(_ event: RDKafkaRebalance) {
+        reportLostMembership()
+        switch event.kind {
+        case .assign:
+            let member = client.memberID()
+            state.withLock { $0.assigned(event.partitions, cooperative: event.cooperative, member: member) }
+            runHandler(.assigned(event.partitions))
+        case .revoke, .lost:
+            // Partitions already reported lost (membership change) are not reported again.
+            let owned = state.withLock { state in event.partitions.filter { state.owns($0) } }
+            if !owned.isEmpty {
+                runHandler(event.kind == .revoke ? .revoking(owned) : .lost(owned))
+            }
+            state.withLock { $0.unassigned(event.partitions) }
+        case .failed(let code):
+            logger.error("rebalance failed; dropping the whole assignment", metadata: ["code": "\(code)"])
+            let owned = state.withLock { Array($0.assignment) }.sorted()
+            runHandler(.lost(owned))
+            state.withLock { $0.unassigned(owned) }
+        }
+    }
+
+    /// Reports, as `.lost`, partitions owned under a member id the group no longer knows
+    /// (see `KafkaConsumerStateMachine.membershipChecked`). Runs on the polling thread.
+    private func reportLostMembership() {
+        guard state.withLock({ $0.mode == .subscribed && !$0.assignment.isEmpty }) else { return }
+        let member = client.memberID()
+        let lost = state.withLock { $0.membershipChecked(member) }
+        if !lost.isEmpty {
+            logger.warning("this member left the group and rejoined as a new member; its partitions are lost", metadata: ["partitions": "\(lost)"])
+            runHandler(.lost(lost))
+        }
+    }
+
+    private func runHandler(_ event: KafkaRebalanceEvent) {
+        logger.info("rebalance", metadata: ["event": "\(event)", "client": "\(client.name)"])
+        guard let box = handler.withLock({ $0 }) else { return }
+        state.withLock { $0.rebalanceHandlerStarted() }
+        defer { state.withLock { $0.rebalanceHandlerFinished() } }
+        box.handler(event)
+    }
+
+    /// Seeks `partitions` back to the group's committed offsets (or to the
+    /// `autoOffsetReset` end when never committed).
+    private func rewindToCommitted(_ partitions: Set<KafkaTopicPartition>) throws {
+        let committed = try client.committed(Array(partitions), timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+        let fallback = configuration.autoOffsetReset == .latest ? KafkaOffset.end : KafkaOffset.beginning
+        let targets = committed.map { entry in
+            KafkaTopicPartitionOffset(entry.topicPartition, offset: entry.offset >= 0 ? entry.offset : fallback)
+        }
+        try client.seek(targets, timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+    }
+}
+
+/// Holds the caller's non-Sendable handler; it is only ever called on the polling thread.
+private final class RebalanceHandlerBox: @unchecked Sendable {
+    let handler: KafkaRebalanceHandler
+
+    init(_ handler: @escaping KafkaRebalanceHandler) {
+        self.handler = handler
+    }
+}
+
+/// Collects client-level errors (`error_cb`) until the next poll reports them, and keeps the
+/// first fatal one. Bounded: past `capacity` pending errors the oldest are dropped (they are
+/// logged as they arrive).
+final class KafkaErrorInbox: Sendable {
+    private let logger: Logger
+    private let pending = Mutex<(errors: [KafkaError], fatal: KafkaError?)>(([], nil))
+    private let capacity = 64
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Records `error` (called from librdkafka's callbacks).
+    func report(_ error: KafkaError) {
+        if error.isFatal {
+            logger.error("Kafka client fatal error", metadata: ["error": "\(error)"])
+        } else {
+            logger.warning("Kafka client error", metadata: ["error": "\(error)"])
+        }
+        pending.withLock { state in
+            if error.isFatal, state.fatal == nil { state.fatal = error }
+            state.errors.append(error)
+            if state.errors.count > capacity { state.errors.removeFirst(state.errors.count - capacity) }
+        }
+    }
+
+    /// The first fatal error, if any was reported.
+    var fatal: KafkaError? { pending.withLock { $0.fatal } }
+
+    /// The pending non-fatal errors, removed.
+    func drain() -> [KafkaError] {
+        pending.withLock { state in
+            defer { state.errors.removeAll() }
+            return state.errors
+        }
+    }
+}

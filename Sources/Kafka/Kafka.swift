@@ -1,1 +1,0 @@
-// The Kafka module. See docs/ARCHITECTURE.md for its place in the layers.

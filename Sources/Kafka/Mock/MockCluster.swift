@@ -1,0 +1,84 @@
+public import Logging
+
+/// A Kafka cluster on loopback for tests, benchmarks and `millrace mock-kafka`: librdkafka's
+/// mock cluster (`rdkafka_mock.h`), brokers speaking the real protocol, run by librdkafka
+/// threads inside this process. Any Kafka client (kcat, librdkafka, Millrace) can use it.
+///
+/// Limits of librdkafka 2.0.2's mock: about 5 MB (and 100,000 batches) retained per partition,
+/// older data is purged; ListOffsets by timestamp answers -1; no SASL; no CreateTopics
+/// (create topics here); it does not check that a committing member owns the partitions
+/// (only its generation and member id).
+public final class MockCluster: Sendable {
+    private let cluster: RDKafkaMockCluster
+
+    /// Broker ids, 1 through `brokerCount`.
+    public let brokerIDs: ClosedRange<Int32>
+    /// `host:port,...` of every broker, for `bootstrap.servers`.
+    public let bootstrapServers: String
+
+    /// Starts `brokers` brokers (1 or more) on loopback, on ports the system chooses.
+    public init(brokers: Int = 3, logger: Logger = Logger(label: "millrace.kafka.mock")) throws {
+        guard (1...32).contains(brokers) else {
+            throw KafkaError(.invalidArgument, "a mock cluster has 1 ... 32 brokers, not \(brokers)")
+        }
+        var properties = KafkaPropertyList()
+        properties["client.id"] = "millrace-mock-cluster"
+        let callbacks = RDKafkaCallbacks(logger: logger, statistics: nil, oauthBearerTokenProvider: nil) { error in
+            logger.debug("mock cluster host: \(error)")
+        }
+        let host = try RDKafkaClient(kind: .producer, properties: properties, callbacks: callbacks)
+        cluster = try RDKafkaMockCluster(brokers: Int32(brokers), host: host)
+        brokerIDs = 1...Int32(brokers)
+        bootstrapServers = cluster.bootstrapServers
+    }
+
+    /// Creates `name` with `partitions` partitions (1 ... 100,000) and `replicationFactor`
+    /// replicas (at most the broker count).
+    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws {
+        guard (1...100_000).contains(partitions), (1...brokerIDs.count).contains(replicationFactor) else {
+            throw KafkaError(.invalidArgument, "topic \(name): \(partitions) partitions and replication \(replicationFactor) are out of range")
+        }
+        try cluster.createTopic(name, partitions: Int32(partitions), replicationFactor: Int32(replicationFactor))
+    }
+
+    /// Makes the next `errors.count` requests of type `api` (to any broker) fail with these
+    /// codes, in order (`rd_kafka_mock_push_request_errors_array`).
+    public func pushRequestErrors(_ api: KafkaAPIKey, _ errors: [KafkaError.Code]) {
+        cluster.pushRequestErrors(apiKey: api.rawValue, errors)
+    }
+
+    /// Drops the errors still queued for `api`.
+    public func clearRequestErrors(_ api: KafkaAPIKey) {
+        cluster.clearRequestErrors(apiKey: api.rawValue)
+    }
+
+    /// Takes broker `id` down: its connections close and new ones are refused.
+    public func setBrokerDown(_ id: Int32) throws {
+        try cluster.setBrokerDown(id, true)
+    }
+
+    /// Brings broker `id` back up.
+    public func setBrokerUp(_ id: Int32) throws {
+        try cluster.setBrokerDown(id, false)
+    }
+
+    /// Delays every response of broker `id` by `milliseconds` (0 removes the delay).
+    public func setBrokerRTT(_ id: Int32, milliseconds: Int) throws {
+        try cluster.setBrokerRTT(id, milliseconds: Int32(clamping: milliseconds))
+    }
+
+    /// Moves the leadership of `topic`'s `partition` to broker `broker`.
+    public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) throws {
+        try cluster.setPartitionLeader(topic: topic, partition: partition, broker: broker)
+    }
+
+    /// Makes broker `broker` the coordinator of consumer group `group`.
+    public func setGroupCoordinator(group: String, broker: Int32) throws {
+        try cluster.setGroupCoordinator(group: group, broker: broker)
+    }
+
+    /// Makes every request for `topic` fail with `error` (`.noError` clears it).
+    public func setTopicError(_ topic: String, _ error: KafkaError.Code) {
+        cluster.setTopicError(topic, error)
+    }
+}

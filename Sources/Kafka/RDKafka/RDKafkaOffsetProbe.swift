@@ -1,0 +1,66 @@
+import CRdKafka
+import Logging
+
+/// Reads single messages at chosen offsets with a private, group-less consumer, for the
+/// `offsetsForTimes` fallback. It never commits and never joins a group.
+final class RDKafkaOffsetProbe {
+    private let client: RDKafkaClient
+    private let timeoutMs: Int32
+
+    /// A probe using `connection` (brokers, security) and waiting at most `timeoutMs` per read.
+    init(connection: KafkaConnectionConfiguration, isolationLevel: KafkaIsolationLevel, timeoutMs: Int32, logger: Logger) throws(KafkaError) {
+        var properties = connection.baseProperties
+        properties["statistics.interval.ms"] = "0"
+        properties.merge(connection.properties)
+        // After the pass-through properties: these make it a probe, whatever the caller set.
+        properties["group.id"] = "millrace-offset-probe"
+        properties["enable.auto.commit"] = "false"
+        properties["enable.auto.offset.store"] = "false"
+        properties["enable.partition.eof"] = "true"
+        properties["auto.offset.reset"] = "earliest"
+        properties["isolation.level"] = isolationLevel.propertyValue
+        properties["fetch.wait.max.ms"] = "10"
+        properties["queued.min.messages"] = "1"
+        let callbacks = RDKafkaCallbacks(
+            logger: logger,
+            statistics: nil,
+            oauthBearerTokenProvider: connection.oauthBearerTokenProvider,
+            clientError: { logger.debug("offset probe: \($0)") }
+        )
+        self.client = try RDKafkaClient(kind: .consumer, properties: properties, callbacks: callbacks)
+        self.timeoutMs = timeoutMs
+        try client.forwardMainQueueToConsumer()
+    }
+
+    deinit {
+        _ = rd_kafka_assign(client.handle, nil)
+        _ = rd_kafka_consumer_close(client.handle)
+    }
+
+    /// The first message of `partition` at or after `offset`: its offset and timestamp, or nil
+    /// when the partition ends before `offset`.
+    func firstMessage(of partition: KafkaTopicPartition, atOrAfter offset: Int64) throws(KafkaError) -> OffsetTimestampSearch.Probe? {
+        try client.assign([KafkaTopicPartitionOffset(partition, offset: offset)])
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(timeoutMs)))
+        while ContinuousClock.now < deadline {
+            let remaining = (deadline - ContinuousClock.now).clampedMilliseconds
+            guard let message = rd_kafka_consumer_poll(client.handle, max(1, remaining)) else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            guard message.pointee.partition == partition.partition,
+                let topic = message.pointee.rkt.map({ String(cString: rd_kafka_topic_name($0)) }), topic == partition.topic
+            else { continue }
+            switch message.pointee.err {
+            case RD_KAFKA_RESP_ERR_NO_ERROR:
+                var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+                let timestamp = rd_kafka_message_timestamp(message, &type)
+                return OffsetTimestampSearch.Probe(offset: message.pointee.offset, timestampMs: type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp)
+            case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+                // librdkafka reports the end at the offset it reached; past `offset` there is nothing.
+                return nil
+            default:
+                throw KafkaError(message.pointee.err, while: "probing \(partition) at offset \(offset)")
+            }
+        }
+        throw KafkaError(.timedOut, "probing \(partition) at offset \(offset): no answer within \(timeoutMs) ms")
+    }
+}

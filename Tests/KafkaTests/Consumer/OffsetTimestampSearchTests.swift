@@ -1,0 +1,67 @@
+@testable import Kafka
+import Testing
+
+@Suite("OffsetTimestampSearch")
+struct OffsetTimestampSearchTests {
+    /// A log of (offset, timestamp) with gaps (compaction, transaction markers) and equal
+    /// timestamps, and a probe over it that counts its calls.
+    final class Log: @unchecked Sendable {
+        let entries: [(offset: Int64, timestamp: Int64)]
+        var probes = 0
+
+        init(_ entries: [(Int64, Int64)]) {
+            self.entries = entries.map { (offset: $0.0, timestamp: $0.1) }
+        }
+
+        var watermarks: KafkaWatermarks {
+            KafkaWatermarks(low: entries.first?.offset ?? 0, high: (entries.last?.offset ?? -1) + 1)
+        }
+
+        func probe(_ offset: Int64) -> OffsetTimestampSearch.Probe? {
+            probes += 1
+            return entries.first { $0.offset >= offset }.map { .init(offset: $0.offset, timestampMs: $0.timestamp) }
+        }
+
+        func search(_ target: Int64) -> Int64 {
+            OffsetTimestampSearch.firstOffset(atOrAfter: target, in: watermarks, probe: probe)
+        }
+    }
+
+    let log = Log([(100, 1_000), (101, 1_000), (103, 2_000), (104, 2_500), (107, 2_500), (108, 9_000), (110, 9_500)])
+
+    @Test("known answers over a log with gaps and repeated timestamps", arguments: [
+        (Int64(0), Int64(100)),  // before everything: the first message
+        (1_000, 100),  // equal to the first timestamp
+        (1_001, 103),  // between: the next message, across the gap at 102
+        (2_500, 104),  // first of two equal timestamps
+        (2_501, 108),
+        (9_500, 110),  // the last message
+        (9_501, 111),  // after everything: the high watermark
+    ])
+    func knownAnswers(target: Int64, expected: Int64) {
+        #expect(log.search(target) == expected)
+    }
+
+    @Test("an empty partition answers its high watermark without probing")
+    func emptyPartition() {
+        let empty = Log([])
+        #expect(OffsetTimestampSearch.firstOffset(atOrAfter: 5, in: KafkaWatermarks(low: 42, high: 42), probe: empty.probe) == 42)
+        #expect(empty.probes == 0)
+    }
+
+    @Test("the number of probes grows with log2 of the partition size")
+    func logarithmicProbes() {
+        let big = Log((0..<100_000).map { (Int64($0), Int64($0) * 10) })
+        #expect(big.search(123_450) == 12_345)
+        #expect(big.probes <= 19)
+    }
+
+    @Test("messages without timestamp count as earlier than any target")
+    func missingTimestamps() {
+        let entries: [OffsetTimestampSearch.Probe] = [.init(offset: 0, timestampMs: nil), .init(offset: 1, timestampMs: 50)]
+        let found = OffsetTimestampSearch.firstOffset(atOrAfter: 10, in: KafkaWatermarks(low: 0, high: 2)) { offset in
+            entries.first { $0.offset >= offset }
+        }
+        #expect(found == 1)
+    }
+}

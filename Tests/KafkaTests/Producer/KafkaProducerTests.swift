@@ -1,0 +1,153 @@
+import Kafka
+import Testing
+
+@Suite("KafkaProducer", .timeLimit(.minutes(2)))
+struct KafkaProducerTests {
+    /// Reads `count` messages of `topic` (all partitions, from the beginning) as copies.
+    static func readAll(_ kafka: KafkaTestCluster, topic: String, partitions: Int32, count: Int) async throws -> [KafkaMessage] {
+        let consumer = try kafka.consumer(group: uniqueName("reader"))
+        try consumer.assign((0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+        var messages: [KafkaMessage] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while messages.count < count && ContinuousClock.now < deadline {
+            messages += try await consumer.messages(timeout: .milliseconds(100))
+        }
+        // A little longer, to catch duplicates arriving late.
+        messages += try await consumer.messages(timeout: .milliseconds(300))
+        try await consumer.close()
+        return messages
+    }
+
+    @Test("the idempotent producer delivers every message exactly once through request timeouts")
+    func idempotentExactlyOnce() async throws {
+        let topic = uniqueName("idempotent")
+        let kafka = try KafkaTestCluster(brokers: 3, topics: [topic: 3])
+        let producer = try kafka.producer {
+            // Responses slower than the request timeout make librdkafka resend batches the
+            // brokers already stored: only idempotence keeps them from being stored twice.
+            $0.connection.properties["request.timeout.ms"] = "400"
+            $0.connection.properties["retry.backoff.ms"] = "50"
+        }
+        for broker in kafka.cluster.brokerIDs { try kafka.cluster.setBrokerRTT(broker, milliseconds: 700) }
+        let records = (0..<300).map { KafkaProducerRecord(topic: topic, key: Array("k\($0 % 17)".utf8), value: Array("v-\($0)".utf8)) }
+        async let reports = producer.send(records)
+        try await Task.sleep(for: .seconds(2))
+        for broker in kafka.cluster.brokerIDs { try kafka.cluster.setBrokerRTT(broker, milliseconds: 0) }
+        let delivered = try await reports
+        #expect(delivered.allSatisfy { $0.error == nil }, "\(delivered.compactMap(\.error).prefix(3))")
+        await producer.close()
+
+        let messages = try await Self.readAll(kafka, topic: topic, partitions: 3, count: 300)
+        let values = messages.map { String(decoding: $0.value ?? [], as: UTF8.self) }
+        #expect(values.count == 300, "each message stored once")
+        #expect(Set(values) == Set((0..<300).map { "v-\($0)" }))
+        // Per key (hence per partition) the production order is kept.
+        for key in 0..<17 {
+            let sequence = messages.filter { $0.key == Array("k\(key)".utf8) }.map { Int(String(decoding: $0.value ?? [], as: UTF8.self).dropFirst(2)) ?? -1 }
+            #expect(sequence == sequence.sorted(), "key k\(key) in order")
+        }
+        // The reports name the offsets the messages were stored at.
+        let stored = Set(messages.map { "\($0.partition)/\($0.offset)" })
+        #expect(Set(delivered.map { "\($0.partition)/\($0.offset)" }) == stored)
+    }
+
+    @Test("keys, tombstones, headers and timestamps arrive as produced")
+    func recordFields() async throws {
+        let topic = uniqueName("fields")
+        let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 1])
+        let producer = try kafka.producer()
+        let records = [
+            KafkaProducerRecord(
+                topic: topic, partition: 0, key: Array("key-1".utf8), value: Array("{\"a\":1}".utf8),
+                headers: [KafkaHeader(name: "origin", value: Array("dlq".utf8)), KafkaHeader(name: "empty", value: nil)],
+                timestampMs: 1_700_000_000_123
+            ),
+            KafkaProducerRecord(topic: topic, partition: 0, key: Array("key-1".utf8), value: nil),
+            KafkaProducerRecord(topic: topic, partition: 0, key: nil, value: []),
+        ]
+        let reports = try await producer.send(records)
+        #expect(reports.map(\.offset) == [0, 1, 2])
+        await producer.close()
+        let consumer = try kafka.consumer(group: uniqueName("g"))
+        try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 0)])
+        let seen = try await onDedicatedThread { () throws -> [String] in
+            var seen: [String] = []
+            let deadline = ContinuousClock.now + .seconds(10)
+            while seen.count < 3 && ContinuousClock.now < deadline {
+                _ = try consumer.poll(timeout: .milliseconds(100)) { view in
+                    let origin = view.header("origin").flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? "-"
+                    let empty = view.header("empty").map { $0 == nil ? "nil" : "bytes" } ?? "absent"
+                    let value = view.value.map { "\($0.count)" } ?? "tombstone"
+                    let key = view.key.map { String(decoding: $0, as: UTF8.self) } ?? "no-key"
+                    seen.append("\(view.offset) \(key) \(value) \(origin) \(empty) \(view.timestampMs ?? -1 == 1_700_000_000_123)")
+                }
+            }
+            try consumer.close()
+            return seen
+        }
+        #expect(seen == ["0 key-1 7 dlq nil true", "1 key-1 tombstone - absent false", "2 no-key 0 - absent false"])
+    }
+
+    @Test("fire-and-forget records are flushed and counted")
+    func enqueueAndFlush() async throws {
+        let topic = uniqueName("enqueue")
+        let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 2])
+        let producer = try kafka.producer()
+        try await onDedicatedThread {
+            for index in 0..<1_000 {
+                let value = Array("e-\(index)".utf8)
+                try value.withUnsafeBytes { try producer.enqueue(topic: topic, key: nil, value: $0) }
+            }
+            try producer.flush(timeout: .seconds(10))
+        }
+        #expect(producer.deliveredCount == 1_000)
+        await producer.close()
+        let messages = try await Self.readAll(kafka, topic: topic, partitions: 2, count: 1_000)
+        #expect(messages.count == 1_000)
+    }
+
+    @Test("a record larger than the broker accepts fails its own delivery report")
+    func oversizedRecord() async throws {
+        let topic = uniqueName("big")
+        let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 1])
+        let producer = try kafka.producer { $0.connection.properties["message.max.bytes"] = "10000" }
+        let reports = try await producer.send([
+            KafkaProducerRecord(topic: topic, value: Array(repeating: 1, count: 20_000)),
+            KafkaProducerRecord(topic: topic, value: Array("fits".utf8)),
+        ])
+        #expect(reports[0].error?.code == .messageSizeTooLarge)
+        #expect(reports[1].error == nil)
+        await producer.close()
+        await #expect(throws: KafkaError.self) { try await producer.send(KafkaProducerRecord(topic: topic, value: [1])) }
+    }
+
+    @Test("transactions commit records with consumer offsets; a newer instance fences the older")
+    func transactions() async throws {
+        let topic = uniqueName("txn")
+        let kafka = try KafkaTestCluster(brokers: 3, topics: [topic: 2])
+        let transactionalID = uniqueName("dlq")
+        let producer = try kafka.producer { $0.transactionalID = transactionalID }
+        let consumer = try kafka.consumer(group: uniqueName("g"))
+        try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 0)])
+        try await producer.initTransactions(timeout: .seconds(10))
+        try await producer.beginTransaction()
+        let stored = try await producer.send(KafkaProducerRecord(topic: topic, partition: 1, value: Array("dead letter".utf8)))
+        #expect(stored.partition == 1)
+        try await producer.sendOffsetsToTransaction(
+            [KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 5)],
+            group: try consumer.groupMetadata(),
+            timeout: .seconds(10)
+        )
+        try await producer.commitTransaction(timeout: .seconds(10))
+
+        try await producer.beginTransaction()
+        _ = try await producer.send(KafkaProducerRecord(topic: topic, partition: 1, value: Array("second".utf8)))
+        let successor = try kafka.producer { $0.transactionalID = transactionalID }
+        try await successor.initTransactions(timeout: .seconds(10))
+        let fenced = await #expect(throws: KafkaError.self) { try await producer.commitTransaction(timeout: .seconds(10)) }
+        #expect(fenced?.isFencing == true || fenced?.isFatal == true, "\(String(describing: fenced))")
+        await successor.close()
+        await producer.close()
+        try await consumer.close()
+    }
+}
