@@ -64,11 +64,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one retry loop (full-jitter backoff, RetryLogic) shared by every client.
+        .target(
+            name: "Retry",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "AWS",
             dependencies: [
                 "CCurl",
                 "COpenSSL",
+                "Retry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -144,7 +150,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSTests",
-            dependencies: ["AWS", "MillraceTesting"],
+            dependencies: ["AWS", "Retry", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RetryTests",
+            dependencies: ["Retry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
