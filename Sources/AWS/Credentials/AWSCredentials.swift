@@ -1,0 +1,42 @@
+public import Foundation
+
+/// An access key, its secret and, for temporary credentials, a session token and expiry.
+///
+/// `description` and `debugDescription` show the access key id and expiry only: the secret and
+/// the token are never printed, logged or put in an error.
+public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The access key id (`AKIA…` or `ASIA…`); not a secret.
+    public var accessKeyID: String
+    /// The secret access key. Never print it.
+    public var secretAccessKey: String
+    /// The session token of temporary credentials, or nil. Never print it.
+    public var sessionToken: String?
+    /// When temporary credentials stop working (UTC), or nil for long-term keys.
+    public var expiration: Date?
+
+    /// Credentials from their parts.
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken?.isEmpty == true ? nil : sessionToken
+        self.expiration = expiration
+    }
+
+    /// `AWSCredentials(accessKeyID: AKID, secret: <redacted>, …)`.
+    public var description: String {
+        var text = "AWSCredentials(accessKeyID: \(accessKeyID), secretAccessKey: <redacted>"
+        if sessionToken != nil { text += ", sessionToken: <redacted>" }
+        if let expiration { text += ", expiration: \(expiration.timeIntervalSince1970)s since 1970 UTC" }
+        return text + ")"
+    }
+
+    /// The same as `description`, so `dump` and `debugPrint` stay free of secrets too.
+    public var debugDescription: String { description }
+
+    /// True when the credentials expire within `margin` of `now`.
+    public func expires(within margin: Duration, of now: Date) -> Bool {
+        guard let expiration else { return false }
+        let (seconds, attoseconds) = margin.components
+        return expiration.timeIntervalSince(now) <= Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
