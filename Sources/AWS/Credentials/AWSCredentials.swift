@@ -13,18 +13,25 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cust
     public var sessionToken: String?
     /// When temporary credentials stop working (UTC), or nil for long-term keys.
     public var expiration: Date?
+    /// The provider that produced them (`environment`, `profile`, `web-identity`, `ecs`,
+    /// `imds`, `static`), for logs and events.
+    public var source: String
 
     /// Credentials from their parts.
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
+    public init(
+        accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil,
+        source: String = "static"
+    ) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken?.isEmpty == true ? nil : sessionToken
         self.expiration = expiration
+        self.source = source
     }
 
     /// `AWSCredentials(accessKeyID: AKID, secret: <redacted>, …)`.
     public var description: String {
-        var text = "AWSCredentials(accessKeyID: \(accessKeyID), secretAccessKey: <redacted>"
+        var text = "AWSCredentials(source: \(source), accessKeyID: \(accessKeyID), secretAccessKey: <redacted>"
         if sessionToken != nil { text += ", sessionToken: <redacted>" }
         if let expiration { text += ", expiration: \(expiration.timeIntervalSince1970)s since 1970 UTC" }
         return text + ")"
