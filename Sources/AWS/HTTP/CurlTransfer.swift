@@ -29,12 +29,8 @@ final class CurlTransfer {
 
     /// The response, once the transfer completed.
     var response: HTTPResponse {
-        HTTPResponse(status: status, headers: headers, body: responseBody, bodyBytes: received)
+        HTTPResponse(status: status, headers: headers, body: responseBody, bodyBytes: received, bytesSent: readOffset)
     }
-
-    /// Bytes of the body handed to libcurl so far (after rewinds, the furthest point reached
-    /// on the final attempt).
-    var bytesSent: Int64 { readOffset }
 
     private var isSuccess: Bool { (200..<300).contains(status) }
 

@@ -63,6 +63,8 @@ struct HTTPResponse: Sendable {
     var body: [UInt8]
     /// Body bytes received (also counted when streamed to a file).
     var bodyBytes: Int64
+    /// Request body bytes sent.
+    var bytesSent: Int64
 
     /// True for 2xx.
     var isSuccess: Bool { (200..<300).contains(status) }
