@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSTests",
-            dependencies: ["AWS", "Retry", "MillraceTesting"],
+            dependencies: ["AWS", "Retry", "MillraceTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

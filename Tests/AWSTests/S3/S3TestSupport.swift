@@ -1,0 +1,92 @@
+@testable import AWS
+import Foundation
+import Logging
+import MillraceTesting
+import Retry
+import Synchronization
+import Testing
+
+/// Shared set-up for the tests that talk to moto (SigV4 enforced) through the real client.
+enum S3TestSupport {
+    /// The moto server's credentials.
+    static func credentials(_ servers: TestServers) -> AWSCredentials {
+        AWSCredentials(accessKeyID: servers.accessKeyID, secretAccessKey: servers.secretAccessKey)
+    }
+
+    /// A configuration for moto (or a proxy in front of it): path style, the test region,
+    /// 5 MiB parts, quick retries.
+    static func configuration(endpoint: String, servers: TestServers, attempts: Int = 6) -> S3Configuration {
+        S3Configuration(
+            region: servers.region, endpoint: Endpoint(endpoint), addressing: .pathStyle,
+            http: HTTPClientConfiguration(connectTimeout: .seconds(2), requestTimeout: .seconds(60), stallTimeout: .seconds(2)),
+            retry: RetryPolicy(maxAttempts: attempts, backoff: FullJitterBackoff(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200))),
+            partSize: S3Configuration.minimumPartSize, maxPartsInFlight: 3, workerThreads: 4)
+    }
+
+    /// A client for moto, with events recorded.
+    static func client(
+        _ servers: TestServers, endpoint: String? = nil, attempts: Int = 6, recorder: EventRecorder? = nil,
+        credentials: AWSCredentials? = nil, logger: Logger = Logger(label: "millrace.aws.test")
+    ) throws -> S3Client {
+        var events = AWSEvents(logger: logger)
+        if let recorder {
+            events.handler = { event in recorder.record(event) }
+        }
+        return try S3Client(
+            configuration: configuration(endpoint: endpoint ?? servers.s3Endpoint, servers: servers, attempts: attempts),
+            credentials: StaticCredentialsProvider(credentials ?? Self.credentials(servers)), events: events)
+    }
+
+    /// A new bucket with a unique name.
+    static func bucket(_ client: S3Client, _ name: String = "t") throws -> String {
+        let bucket = "millrace-\(name)-\(UUID().uuidString.prefix(8).lowercased())"
+        try client.createBucket(bucket)
+        return bucket
+    }
+
+    /// `count` deterministic pseudo-random bytes for `seed` (xorshift), cheap for 50 MiB.
+    static func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        var out = [UInt8](repeating: 0, count: count)
+        out.withUnsafeMutableBytes { buffer in
+            var index = 0
+            while index < count {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                withUnsafeBytes(of: state) { word in
+                    for byte in word where index < count {
+                        buffer[index] = byte
+                        index += 1
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Collects events for assertions.
+final class EventRecorder: Sendable {
+    private let events = Mutex<[AWSEvent]>([])
+
+    func record(_ event: AWSEvent) { events.withLock { $0.append(event) } }
+
+    var all: [AWSEvent] { events.withLock { $0 } }
+
+    var retries: [AWSEvent.RequestRetried] {
+        all.compactMap { if case .requestRetried(let e) = $0 { e } else { nil } }
+    }
+
+    var completed: [AWSEvent.RequestCompleted] {
+        all.compactMap { if case .requestCompleted(let e) = $0 { e } else { nil } }
+    }
+
+    var aborted: [AWSEvent.MultipartUploadAborted] {
+        all.compactMap { if case .multipartUploadAborted(let e) = $0 { e } else { nil } }
+    }
+
+    var throttles: [AWSEvent.Throttled] {
+        all.compactMap { if case .throttled(let e) = $0 { e } else { nil } }
+    }
+}
