@@ -63,6 +63,9 @@ final class HTTPClient: Sendable {
     private func configure(_ handle: CurlEasyHandle, request: HTTPRequest, body: RequestBody) {
         handle.set(CURLOPT_NOSIGNAL, 1)
         handle.set(CURLOPT_URL, request.url)
+        // S3 keys may contain `./` and `../` segments; libcurl must not squash them (RFC 3986
+        // §5.2.4 dot-segment removal), or the path sent would differ from the path signed.
+        handle.set(CURLOPT_PATH_AS_IS, 1)
         handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(handle.errorBuffer))
         handle.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
         handle.set(CURLOPT_TIMEOUT_MS, configuration.requestTimeout?.wholeMilliseconds ?? 0)

@@ -54,7 +54,7 @@ extension S3Client {
         throws(AWSError) -> S3ObjectInfo
     {
         let request = try getRequest(bucket: bucket, key: key, range: range)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw AWSError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
         var keep = false
         defer {

@@ -44,22 +44,24 @@ enum S3TestSupport {
         return bucket
     }
 
-    /// `count` deterministic pseudo-random bytes for `seed` (xorshift), cheap for 50 MiB.
+    /// `count` deterministic pseudo-random bytes for `seed` (xorshift64), cheap for 50 MiB.
     static func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
         var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         var out = [UInt8](repeating: 0, count: count)
         out.withUnsafeMutableBytes { buffer in
-            var index = 0
-            while index < count {
+            var offset = 0
+            while offset < count {
                 state ^= state << 13
                 state ^= state >> 7
                 state ^= state << 17
-                withUnsafeBytes(of: state) { word in
-                    for byte in word where index < count {
-                        buffer[index] = byte
-                        index += 1
+                if offset + 8 <= count {
+                    buffer.storeBytes(of: state, toByteOffset: offset, as: UInt64.self)
+                } else {
+                    withUnsafeBytes(of: state) { word in
+                        for index in 0..<(count - offset) { buffer[offset + index] = word[index] }
                     }
                 }
+                offset += 8
             }
         }
         return out
