@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// `description` and `debugDescription` show the access key id and expiry only: the secret and
 /// the token are never printed, logged or put in an error.
-public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The access key id (`AKIA…` or `ASIA…`); not a secret.
     public var accessKeyID: String
     /// The secret access key. Never print it.
@@ -37,8 +37,17 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cust
         return text + ")"
     }
 
-    /// The same as `description`, so `dump` and `debugPrint` stay free of secrets too.
+    /// The same as `description`, so `debugPrint` stays free of secrets too.
     public var debugDescription: String { description }
+
+    /// What `dump` and other reflection see: the secret and token are redacted.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "accessKeyID": accessKeyID, "secretAccessKey": "<redacted>",
+            "sessionToken": sessionToken == nil ? "nil" : "<redacted>",
+            "expiration": expiration as Any, "source": source,
+        ])
+    }
 
     /// True when the credentials expire within `margin` of `now`.
     public func expires(within margin: Duration, of now: Date) -> Bool {

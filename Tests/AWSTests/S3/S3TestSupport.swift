@@ -26,7 +26,7 @@ enum S3TestSupport {
     /// A client for moto, with events recorded.
     static func client(
         _ servers: TestServers, endpoint: String? = nil, attempts: Int = 6, recorder: EventRecorder? = nil,
-        credentials: AWSCredentials? = nil, logger: Logger = Logger(label: "millrace.aws.test")
+        credentials: AWSCredentials? = nil, logger: Logger = S3TestSupport.quietLogger
     ) throws -> S3Client {
         var events = AWSEvents(logger: logger)
         if let recorder {
@@ -35,6 +35,13 @@ enum S3TestSupport {
         return try S3Client(
             configuration: configuration(endpoint: endpoint ?? servers.s3Endpoint, servers: servers, attempts: attempts),
             credentials: StaticCredentialsProvider(credentials ?? Self.credentials(servers)), events: events)
+    }
+
+    /// A logger that stays silent below errors, so expected retries do not flood test output.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "millrace.aws.test")
+        logger.logLevel = .error
+        return logger
     }
 
     /// A new bucket with a unique name.
@@ -90,5 +97,30 @@ final class EventRecorder: Sendable {
 
     var throttles: [AWSEvent.Throttled] {
         all.compactMap { if case .throttled(let e) = $0 { e } else { nil } }
+    }
+}
+
+extension S3TestSupport {
+    /// Temporary credentials from moto's STS AssumeRole (boto3 signs the call with the test
+    /// user's key), for tests that need a real session token.
+    static func assumedRoleCredentials(_ servers: TestServers) throws -> AWSCredentials {
+        let script = """
+            import json, sys, uuid, boto3
+            endpoint, key, secret, region = sys.argv[1:5]
+            kwargs = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id=key, aws_secret_access_key=secret)
+            iam, sts = boto3.client("iam", **kwargs), boto3.client("sts", **kwargs)
+            name = "millrace-" + uuid.uuid4().hex[:8]
+            trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}'
+            role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]
+            iam.put_role_policy(RoleName=name, PolicyName="all",
+                PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}')
+            c = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="test")["Credentials"]
+            print(json.dumps([c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]]))
+            """
+        let output = try Subprocess.python(
+            script, arguments: [servers.s3Endpoint, servers.accessKeyID, servers.secretAccessKey, servers.region])
+        let parts = try JSONDecoder().decode([String].self, from: Data(output.utf8))
+        try #require(parts.count == 3)
+        return AWSCredentials(accessKeyID: parts[0], secretAccessKey: parts[1], sessionToken: parts[2])
     }
 }
