@@ -67,11 +67,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one retry loop (full-jitter backoff, RetryLogic) shared by every client.
+        .target(
+            name: "Retry",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "AWS",
             dependencies: [
                 "CCurl",
                 "COpenSSL",
+                "Retry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -166,7 +172,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSTests",
-            dependencies: ["AWS", "MillraceTesting"],
+            dependencies: ["AWS", "Retry", "MillraceTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RetryTests",
+            dependencies: ["Retry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -118,7 +118,10 @@ class Moto:
         import boto3  # installed by scripts/install-deps.sh
         env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(SETUP_CALLS))
         log = open(os.path.join(self.dir, "moto.log"), "w")
-        self.proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+        # scripts/moto_server.py: moto_server with its SigV4 verifier fed the canonical path and
+        # query AWS signs (stock moto rejects keys with `+`, `=`, non-ASCII, and `/` in prefixes).
+        launcher = os.path.join(os.path.dirname(os.path.abspath(__file__)), "moto_server.py")
+        self.proc = subprocess.Popen([sys.executable, launcher, "-H", "127.0.0.1", "-p", str(self.port)],
                                      env=env, stdout=log, stderr=subprocess.STDOUT)
         wait_for(lambda: port_open(self.port), "moto_server")
         iam = boto3.client("iam", endpoint_url=self.endpoint(), region_name=REGION,

@@ -28,6 +28,14 @@ static inline CURLcode millrace_curl_setopt_data_callback(CURL *handle, CURLopti
     return curl_easy_setopt(handle, option, value);
 }
 
+// CURLOPT_SEEKFUNCTION lets libcurl rewind an upload body, e.g. when a reused connection turns
+// out to be dead and the request is resent on a fresh one.
+typedef int (*millrace_curl_seek_callback)(void *userdata, curl_off_t offset, int origin);
+
+static inline CURLcode millrace_curl_setopt_seek_callback(CURL *handle, millrace_curl_seek_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, value);
+}
+
 typedef int (*millrace_curl_sockopt_callback)(void *userdata, curl_socket_t fd, curlsocktype purpose);
 
 static inline CURLcode millrace_curl_setopt_sockopt_callback(CURL *handle, millrace_curl_sockopt_callback value) {

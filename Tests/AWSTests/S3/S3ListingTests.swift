@@ -1,0 +1,55 @@
+@testable import AWS
+import Foundation
+import MillraceTesting
+import Testing
+
+@Suite("S3 listing and deletion against moto")
+struct S3ListingTests {
+    @Test("ListObjectsV2 pages through every key, and a delimiter groups common prefixes")
+    func pagination() throws {
+        let servers = try TestServers.require()
+        let client = try S3TestSupport.client(servers)
+        let bucket = try S3TestSupport.bucket(client, "list")
+        let keys = (0..<25).map { "p/\($0 < 10 ? "a" : "b")/key-\(String(format: "%02d", $0))" }
+        for key in keys { _ = try client.putObject(bucket: bucket, key: key, bytes: [UInt8(key.count)]) }
+        var pages: [S3ListPage] = []
+        var token: String?
+        repeat {
+            let page = try client.listObjectsV2(bucket: bucket, prefix: "p/", continuationToken: token, maxKeys: 10)
+            pages.append(page)
+            token = page.nextContinuationToken
+        } while token != nil
+        #expect(pages.map(\.objects.count) == [10, 10, 5])
+        #expect(pages.flatMap(\.objects).map(\.key) == keys)
+        #expect(pages[0].objects[0].size == 1)
+        #expect(pages[0].objects[0].lastModified != nil)
+        #expect(try client.listAllObjects(bucket: bucket, prefix: "p/b/").count == 15)
+        let grouped = try client.listObjectsV2(bucket: bucket, prefix: "p/", delimiter: "/")
+        #expect(grouped.commonPrefixes == ["p/a/", "p/b/"])
+        #expect(grouped.objects.isEmpty)
+        let after = try client.listObjectsV2(bucket: bucket, startAfter: "p/b/key-20")
+        #expect(after.objects.map(\.key) == Array(keys[21...]))
+    }
+
+    @Test("DeleteObjects removes many keys, absent ones included, in batches of 1000")
+    func deleteMany() throws {
+        let servers = try TestServers.require()
+        let client = try S3TestSupport.client(servers)
+        let bucket = try S3TestSupport.bucket(client, "delete")
+        let keys = (0..<30).map { "d/\($0) & <odd> \"key\"" }
+        for key in keys { _ = try client.putObject(bucket: bucket, key: key, bytes: [1]) }
+        let result = try client.deleteObjects(bucket: bucket, keys: keys + ["d/never-existed"])
+        #expect(Set(result.deleted) == Set(keys + ["d/never-existed"]))
+        #expect(result.failures.isEmpty)
+        #expect(try client.listAllObjects(bucket: bucket).isEmpty)
+        #expect(try client.deleteObjects(bucket: bucket, keys: []).deleted.isEmpty)
+    }
+
+    @Test("ListObjectsV2 rejects maxKeys outside 1...1000 before sending anything")
+    func maxKeysValidated() throws {
+        let servers = try TestServers.require()
+        let client = try S3TestSupport.client(servers)
+        let error = #expect(throws: AWSError.self) { try client.listObjectsV2(bucket: "b", maxKeys: 0) }
+        #expect(error?.code == .invalidArgument)
+    }
+}
