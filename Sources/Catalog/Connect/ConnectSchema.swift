@@ -213,3 +213,17 @@ public enum ConnectLogicalName {
     /// Debezium's heartbeat value schema: struct `{ts_ms: int64}`.
     public static let heartbeat = "io.debezium.connector.common.Heartbeat"
 }
+
+extension TableDefinition {
+    /// The Connect struct schema of this table's row as declared: one field per source column
+    /// (named by its source field, with its declared encoding), in staging order. It is what a
+    /// schemaless message is decoded against, what the load generator writes, and what an
+    /// `incompatible_schema` dead letter shows as the table's side.
+    public func connectRowSchema(name: String? = nil) -> ConnectSchema {
+        let fields = columns.compactMap { column -> ConnectField? in
+            guard case .source(let field, let connect) = column.role else { return nil }
+            return ConnectField(name: field, schema: connect)
+        }
+        return ConnectSchema(type: .struct, name: name, isOptional: false, fields: fields)
+    }
+}
