@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A forward-only reader over JSON bytes (RFC 8259) that it does not own: the record's
 /// buffer, valid only during one decode call. It never copies and never allocates on success;
 /// failures carry a reason and the byte position.
@@ -105,8 +111,11 @@ struct JSONCursor {
     }
 }
 
-/// memcmp for short spans, without importing libc into every file.
+/// True when `length` bytes at `lhs` and `rhs` are equal. Short spans (member names) are
+/// compared inline; long ones (a cached Connect schema, about 900 bytes) go to libc's
+/// vectorised memcmp.
 @inline(__always) func memoryEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    if length > 64 { return memcmp(lhs, rhs, length) == 0 }
     var index = 0
     while index + 8 <= length {
         let left = UnsafeRawPointer(lhs + index).loadUnaligned(as: UInt64.self)

@@ -205,7 +205,10 @@ public struct TableDefinition: Sendable, Hashable {
     /// The columns of the warehouse target table, in order: staging order without the
     /// staging-only system columns (`_op`, `_deleted`, `_kafka_*`).
     public var targetColumns: [Column] {
-        columns.filter { column in column.systemColumn.map(\.isKeptInTarget) ?? true }
+        columns.filter { column in
+            guard let system = column.systemColumn else { return true }
+            return system.isKeptInTarget
+        }
     }
 }
 

@@ -52,7 +52,6 @@ public final class LoadGenerator {
     private var nextHeartbeatMs: Int64
     private var elapsedMs = 0.0
     private var heartbeatSequence: Int64 = 0
-    private var batchID = ""
 
     /// A generator for `catalog`'s EAV tables. Throws `invalidConfiguration` when the
     /// configuration is out of range or the catalog lacks the tables or heartbeat topics.
@@ -259,13 +258,12 @@ public final class LoadGenerator {
         queue(topic: values.topic, key: valueKey(id, entity.version), value: value, kind: .change)
     }
 
+    /// A row of `entity_values_ts`: the value goes to `value_int` or `value_decimal` by the
+    /// attribute's type, and always to `value` as text.
     private func valueRow(_ id: Int64, entity: WorldState.Entity, attribute: AttributeDefinition) -> [FieldValue] {
-        if random.chance(0.01) || batchID.isEmpty { batchID = uuid() }
         var text = FieldValue.null
         var integer = FieldValue.null
         var decimal = FieldValue.null
-        var boolean = FieldValue.null
-        var date = FieldValue.null
         switch attribute.dataType {
         case "decimal":
             let unscaled = random.int(-5_000_000_000...50_000_000_000)
@@ -277,21 +275,19 @@ public final class LoadGenerator {
             text = .text(String(number))
         case "bool":
             let flag = random.chance(0.5)
-            boolean = .boolean(flag)
+            integer = .integer(flag ? 1 : 0)
             text = .text(String(flag))
         case "date":
-            let days = random.int(15_000...21_000)
-            date = .days(days)
-            text = .text("day \(days)")
+            var writer = JSONWriter()
+            CivilTime.formatDate(days: random.int(15_000...21_000), into: &writer)
+            text = .text(writer.text)
         default:
             text = .text("reading \(random.int(1...99_999)) of \(attribute.name) — ok")
         }
         let recordedMicros = nowMs * 1000 - random.int(0...5_000_000)
-        let tags = ["calibrated", "sensor", "estimated", "manual", "backfill"].filter { _ in random.chance(0.25) }
         return [
-            .integer(entity.tenant), .integer(id), .integer(attribute.id), .integer(entity.version), text, integer, decimal, boolean,
-            date, .micros(recordedMicros), .micros(nowMs * 1000), .text(["iot-gateway", "bulk-import", "public-api"][Int(id % 3)]),
-            .double(Double(random.int(0...1000)) / 1000), .text(batchID), .array(tags),
+            .integer(entity.tenant), .integer(id), .integer(attribute.id), .integer(entity.version), text, integer, decimal,
+            .micros(recordedMicros),
         ]
     }
 
@@ -353,7 +349,8 @@ public final class LoadGenerator {
         if !entity.exists { entity.tenant = 1 }
         let attribute = attributes[Int(random.int(0...Int64(attributes.count - 1)))]
         let corruption = Corruption.allCases[Int(random.int(0...Int64(Corruption.allCases.count - 1)))]
-        var row = valueRow(id, entity: entity, attribute: attribute)
+        // Text attributes, so that `value` is a string for the invalid-UTF-8 corruption.
+        var row = valueRow(id, entity: entity, attribute: attributes.first { $0.dataType == "text" } ?? attribute)
         var extra: [(String, String)] = []
         var encoder = values
         if let (field, json) = corruption.replacement {
@@ -369,7 +366,7 @@ public final class LoadGenerator {
         case .truncated:
             value.removeLast(Int(random.int(1...Int64(value.count / 2))))
         case .invalidUTF8:
-            let marker = Array("\"source_system\":\"".utf8)
+            let marker = Array("\"value\":\"".utf8)
             if let at = value.firstRange(of: marker)?.upperBound { value.insert(contentsOf: [0xC3, 0x28], at: at) }
         default:
             break
@@ -396,16 +393,6 @@ public final class LoadGenerator {
 
     private func valueKey(_ id: Int64, _ version: Int64) -> [UInt8] {
         Array("{\"entity_id\":\(id),\"version\":\(version)}".utf8)
-    }
-
-    private func uuid() -> String {
-        let hex = Array("0123456789abcdef")
-        var text = ""
-        for index in 0..<32 {
-            if [8, 12, 16, 20].contains(index) { text.append("-") }
-            text.append(hex[Int(random.next() & 15)])
-        }
-        return text
     }
 
     private func format5(_ unscaled: Int64) -> String {
