@@ -20,7 +20,9 @@ let package = Package(
     name: "millrace",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "millrace", targets: ["MillraceCLI"])
+        .executable(name: "millrace", targets: ["MillraceCLI"]),
+        // The benchmark drivers, built by `make release` for `make bench`.
+        .executable(name: "millrace-bench", targets: ["MillraceBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

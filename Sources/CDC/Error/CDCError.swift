@@ -1,0 +1,41 @@
+/// Why a decoder could not be set up or asked something (not a bad record: those become
+/// `DeadLetter`s). Callers match on `code`.
+public struct CDCError: Error, Sendable, CustomStringConvertible {
+    /// What kind of problem this is.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Value: String, Sendable {
+            case invalidConfiguration = "invalid_configuration"
+            case unknownTable = "unknown_table"
+        }
+
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// A configuration value is out of its range.
+        public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// A table id or name that this decoder does not know.
+        public static let unknownTable = Code(.unknownTable)
+
+        /// The code's stable snake_case name.
+        public var description: String { value.rawValue }
+    }
+
+    /// The kind of problem.
+    public var code: Code
+    /// For humans.
+    public var message: String
+    /// The underlying cause, if any.
+    public var underlying: (any Error & Sendable)?
+
+    /// An error with its code, message and optional cause.
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    /// Never: these are programming or configuration errors.
+    public var isRetriable: Bool { false }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,1 +1,0 @@
-// The LoadGen module. See docs/ARCHITECTURE.md for its place in the layers.

@@ -1,0 +1,102 @@
+import ArgumentParser
+import CDC
+import Catalog
+import Foundation
+import LoadGen
+
+/// `millrace loadgen`: realistic Debezium CDC traffic for the EAV topics, to a file (or, in
+/// builds with the Kafka producer sink, to a broker).
+struct LoadGenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loadgen",
+        abstract: "Generate Debezium CDC traffic (JsonConverter, schemas.enable=true, ExtractNewRecordState).",
+        discussion: """
+            Writes inserts, updates, deletes with tombstones, redelivered duplicates and heartbeats for \
+            postgres.eav.entity_values_ts, .entities and .entity_jsonb. Options add a mid-stream column and \
+            deliberately broken records, each of which names the dead-letter reason it must get.
+            """
+    )
+
+    @Option(help: "Kafka bootstrap servers to produce to.") var bootstrap: String?
+    @Option(help: "Write to this file instead of producing.") var output: String?
+    @Option(help: "File format: values (raw value bytes per line) or kcat (kcat -J envelopes).") var format: String = "values"
+    @Option(help: "Records to produce (default 10000 unless --duration is given).") var count: Int?
+    @Option(help: "Event-time seconds to cover.") var duration: Double?
+    @Option(help: "Records per second of event time.") var rate: Double = 10_000
+    @Flag(help: "Pace real time to --rate (producing to Kafka always does).") var pace = false
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(name: .customLong("duplicate-rate"), help: "Share of redelivered duplicates, 0...1.") var duplicateRate: Double = 0.01
+    @Option(name: .customLong("malformed-rate"), help: "Share of deliberately broken records, 0...1.") var malformedRate: Double = 0
+    @Option(name: .customLong("delete-rate"), help: "Share of deletes (each followed by a tombstone), 0...1.") var deleteRate: Double = 0.002
+    @Option(name: .customLong("add-column-at"), help: "Add the column `confidence` to entity_values_ts after this many records.")
+    var addColumnAt: Int?
+    @Option(help: "Entities.") var entities: Int = 10_000
+    @Option(help: "Tenants.") var tenants: Int = 50
+    @Option(help: "Attributes.") var attributes: Int = 200
+    @Option(help: "Partitions per topic.") var partitions: Int = 12
+    @Option(help: "Comma-separated streams: entity_values_ts, entities, entity_jsonb, heartbeat.")
+    var topics: String = "entity_values_ts,entities,entity_jsonb,heartbeat"
+    @Option(help: "Event time of the first record (ISO-8601; default: now).") var start: String?
+    @Option(name: .customLong("attributes-out"), help: "Also write the attributes snapshot (.csv or .ndjson); repeatable.")
+    var attributesOut: [String] = []
+    @Option(help: "The registry folder.") var schemas: String = "Schemas"
+
+    func validate() throws {
+        guard (bootstrap == nil) != (output == nil) || (bootstrap == nil && output == nil && !attributesOut.isEmpty) else {
+            throw ValidationError("give exactly one of --bootstrap and --output")
+        }
+        guard LoadFileFormat(named: format) != nil else { throw ValidationError("--format must be values or kcat") }
+        for name in topics.split(separator: ",") where LoadTopic(named: String(name)) == nil {
+            throw ValidationError("unknown topic `\(name)` in --topics")
+        }
+        if let start, ISOTimestamp.micros(start) == nil { throw ValidationError("--start must be ISO-8601 with an offset") }
+        for path in attributesOut where !(path.hasSuffix(".csv") || path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl")) {
+            throw ValidationError("--attributes-out files end in .csv, .ndjson or .jsonl")
+        }
+    }
+
+    func run() async throws {
+        var settings = LoadGenConfiguration()
+        settings.seed = seed
+        settings.count = count ?? (duration == nil ? 10_000 : nil)
+        settings.durationSeconds = duration
+        settings.rate = rate
+        settings.startMs = start.flatMap(ISOTimestamp.micros).map { $0 / 1000 } ?? Int64(Date().timeIntervalSince1970 * 1000)
+        settings.entities = entities
+        settings.tenants = tenants
+        settings.attributes = attributes
+        settings.partitions = partitions
+        settings.duplicateRate = duplicateRate
+        settings.malformedRate = malformedRate
+        settings.deleteRate = deleteRate
+        settings.addColumnAt = addColumnAt
+        settings.topics = Set(topics.split(separator: ",").compactMap { LoadTopic(named: String($0)) })
+        let catalog = try Catalog.load(directory: schemas)
+        let generator = try LoadGenerator(catalog: catalog, configuration: settings)
+        for path in attributesOut {
+            let text = path.hasSuffix(".csv") ? AttributeSnapshot.csv(generator.attributes) : AttributeSnapshot.ndjson(generator.attributes)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        if bootstrap != nil {
+            throw LoadGenError(
+                .unavailable, "producing to Kafka (--bootstrap) is not available in this build: the Kafka producer sink is not linked; use --output"
+            )
+        }
+        guard let output else { return }
+        let sink = try FileRecordSink(path: output, format: LoadFileFormat(named: format) ?? .values)
+        let summary = try await LoadRunner.run(generator, into: sink, paced: pace)
+        printError(describe(summary, omittedTombstones: sink.omittedTombstones))
+    }
+
+    private func describe(_ summary: LoadSummary, omittedTombstones: Int) -> String {
+        var lines = [
+            "loadgen: \(summary.records) records, \(summary.bytes) bytes: \(summary.changes) changes, \(summary.tombstones) tombstones, "
+                + "\(summary.duplicates) duplicates, \(summary.heartbeats) heartbeats, \(summary.malformed.values.reduce(0, +)) malformed"
+        ]
+        for (topic, count) in summary.perTopic.sorted(by: { $0.key < $1.key }) { lines.append("  \(topic): \(count)") }
+        for (reason, count) in summary.malformed.sorted(by: { $0.key < $1.key }) { lines.append("  malformed \(reason): \(count)") }
+        if let index = summary.columnAddedAt { lines.append("  column `confidence` added at record \(index)") }
+        if omittedTombstones > 0 { lines.append("  \(omittedTombstones) tombstones not written (the values format has no keys)") }
+        return lines.joined(separator: "\n")
+    }
+}
