@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "Engine", "Catalog", "CDC", "Parquet", "Kafka", "AWS",
+                "Engine", "Catalog", "CDC", "Parquet", "Kafka", "AWS", "Retry",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

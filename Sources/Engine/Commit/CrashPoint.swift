@@ -18,4 +18,17 @@ public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Throws at a crash point to simulate a killed process (tests only; nil in production).
+/// It must throw `SimulatedCrash`, which the engine lets through without any cleanup.
 public typealias CrashHook = @Sendable (CrashPoint) throws -> Void
+
+/// The error a crash hook throws: the pipeline stops dead, cleaning nothing up, as `kill -9`
+/// would leave it.
+public struct SimulatedCrash: Error, Sendable, Hashable {
+    /// Where the crash happened.
+    public var point: CrashPoint
+
+    /// A crash at `point`.
+    public init(at point: CrashPoint) {
+        self.point = point
+    }
+}

@@ -62,6 +62,16 @@ public struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// The key for `file` of `table` in `hour`.
     public func render(table: String, hour: UTCHour, file: String) -> String {
+        render(table: table, hour: hour, file: file, stopAfterFile: false)
+    }
+
+    /// The beginning of every key whose file name starts with `filePrefix`, up to and
+    /// including that prefix: listing it finds exactly those files (used to clean up a batch).
+    public func prefix(table: String, hour: UTCHour, filePrefix: String) -> String {
+        render(table: table, hour: hour, file: filePrefix, stopAfterFile: true)
+    }
+
+    private func render(table: String, hour: UTCHour, file: String, stopAfterFile: Bool) -> String {
         let civil = hour.civil
         var key = ""
         for part in parts {
@@ -72,7 +82,9 @@ public struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
             case .month: key += UTCHour.pad(Int64(civil.month), 2)
             case .day: key += UTCHour.pad(Int64(civil.day), 2)
             case .hour: key += UTCHour.pad(Int64(civil.hour), 2)
-            case .file: key += file
+            case .file:
+                key += file
+                if stopAfterFile { return key }
             }
         }
         return key

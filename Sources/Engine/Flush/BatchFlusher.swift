@@ -1,0 +1,146 @@
+import CDC
+import Catalog
+import Parquet
+
+/// Turns a closed batch into committed staged files: deduplicate → enrich → partition by
+/// event-time hour → write Parquet → stage → commit (see `StagingCommitter` for the protocol).
+///
+/// Files are written one at a time, each streaming its row groups to the store, so memory holds
+/// the decoded batch plus one row group whatever the number of tables and hours.
+public final class BatchFlusher {
+    private let store: any StagingStore
+    private let committer: StagingCommitter
+    private let settings: FlushSettings
+    private let dimensions: DimensionSet?
+    private let crashHook: CrashHook?
+
+    /// Rows handed to the Parquet writer per call, between file-size checks.
+    private static let chunkRows = 65_536
+
+    /// A flusher staging to `store`, committing through `committer`, enriching from
+    /// `dimensions` (nil: enrichment columns stay null and every row counts as a miss).
+    public init(
+        store: any StagingStore, committer: StagingCommitter, settings: FlushSettings, dimensions: DimensionSet?,
+        crashHook: CrashHook? = nil
+    ) {
+        self.store = store
+        self.committer = committer
+        self.settings = settings
+        self.dimensions = dimensions
+        self.crashHook = crashHook
+    }
+
+    /// Stages and commits `input`; returns the committed record. Throws `.fenced` when the
+    /// worker lost a partition of the batch (everything it wrote is removed).
+    public func flush(_ input: BatchInput) throws -> CommitRecord {
+        let batchID = input.batchID
+        var plans: [(table: StagedTable, slices: [HourSlice])] = []
+        var stats = input.stats
+        for decoded in input.tables where decoded.rowCount > 0 {
+            let table = try StagedTable(decoded, dimensions: dimensions)
+            let dedup = try Deduplicator.deduplicate(table.batch, spec: try table.dedupSpec())
+            let partitioner = HourPartitioner(eventTimeColumns: table.eventTimeColumns(), fallbackMicros: batchID.createdAtMillis * 1000)
+            plans.append((table, try partitioner.partition(table.batch, selection: dedup.selection)))
+            stats.duplicatesRemoved += dedup.duplicatesRemoved
+            stats.enrichmentMisses.merge(table.misses, uniquingKeysWith: +)
+        }
+        let filePrefix = batchID.rawValue + "-"
+        let record = CommitRecord(
+            batchID: batchID, state: .writing, worker: settings.worker, sources: input.sources.sorted { $0.source < $1.source },
+            plannedPrefixes: plans.flatMap { plan in
+                plan.slices.map { settings.template.prefix(table: plan.table.definition.name, hour: $0.hour, filePrefix: filePrefix) }
+            } + [settings.layout.deadLetterKey(batchID)])
+        try committer.begin(record)
+        do {
+            return try stage(input, plans: plans, record: record, stats: stats)
+        } catch let crash as SimulatedCrash {
+            throw crash
+        } catch {
+            // Nothing of the batch is committed unless the fence said so; remove what it wrote.
+            committer.abandon(record)
+            throw error
+        }
+    }
+
+    private func stage(
+        _ input: BatchInput, plans: [(table: StagedTable, slices: [HourSlice])], record: CommitRecord, stats: BatchStats
+    ) throws -> CommitRecord {
+        let batchID = input.batchID
+        var record = record
+        var stats = stats
+        var sequence = 0
+        for plan in plans {
+            for slice in plan.slices {
+                let files = try write(plan.table, rows: slice.rows, hour: slice.hour, batchID: batchID, sources: input.sources, sequence: &sequence)
+                record.files += files
+                stats.rowsOut += files.reduce(0) { $0 + $1.rows }
+                try crashHook?(.afterFileWrite)
+            }
+        }
+        if !input.deadLetters.isEmpty {
+            let bytes = DeadLetterLines.encode(input.deadLetters, batch: batchID)
+            let key = settings.layout.deadLetterKey(batchID)
+            try store.put(key, data: bytes)
+            let reasons = Dictionary(input.deadLetters.map { ($0.reason.description, 1) }, uniquingKeysWith: +)
+            record.deadLetters = DeadLetterFile(key: key, records: input.deadLetters.count, reasons: reasons, bytes: Int64(bytes.count))
+        }
+        for change in input.schemaChanges {
+            try store.put(settings.layout.schemaKey(table: change.table, version: change.toVersion), data: Array(Catalog.yaml(of: change.definition).utf8))
+            record.schemaChanges.append(SchemaChangeNote(
+                table: change.table, fromVersion: change.fromVersion, toVersion: change.toVersion,
+                ddl: ["redshift": change.ddl(.redshift), "postgres": change.ddl(.postgres)]))
+        }
+        stats.sourceTimeMillis = [stats.sourceTimeMillis, plans.compactMap { Self.newestSourceMillis($0.table) }.max()]
+            .compactMap { $0 }.max()
+        record.stats = stats
+        return try committer.commit(record)
+    }
+
+    /// The newest `_source_ts` of a staged table, in ms (the batch's "data as of" time).
+    private static func newestSourceMillis(_ table: StagedTable) -> Int64? {
+        guard let position = table.position("_source_ts"), let values = ColumnAccess.int64(table.batch.columns[position]) else {
+            return nil
+        }
+        return values.max().map { $0 / 1000 }
+    }
+
+    /// Writes `rows` of `table` as one or more files (split at `maxFileBytes`).
+    private func write(
+        _ table: StagedTable, rows: [Int32], hour: UTCHour, batchID: BatchID, sources: [SourceRange], sequence: inout Int
+    ) throws -> [StagedFile] {
+        let metadata = [
+            KeyValue(key: "millrace.table", value: table.definition.name),
+            KeyValue(key: "millrace.schema_version", value: String(table.definition.version)),
+            KeyValue(key: "millrace.batch", value: batchID.rawValue),
+            KeyValue(key: "millrace.sources", value: sources.map { "\($0.source.topic)/\($0.source.partition):\($0.startOffset)-\($0.endOffset)" }.joined(separator: ",")),
+        ]
+        var files: [StagedFile] = []
+        var start = 0
+        while start < rows.count {
+            let key = settings.template.render(table: table.definition.name, hour: hour, file: "\(batchID.rawValue)-\(sequence)")
+            sequence += 1
+            let object = try store.openWriter(key)
+            do {
+                let writer = try ParquetWriter(
+                    schema: table.schema, sink: StagedParquetSink(object), properties: settings.writerProperties,
+                    keyValueMetadata: metadata)
+                let first = start
+                while start < rows.count {
+                    let end = min(rows.count, start + Self.chunkRows)
+                    try writer.append(table.batch, rows: Array(rows[start..<end]))
+                    start = end
+                    if writer.bytesWritten + Int64(writer.bufferedBytes) >= Int64(settings.maxFileBytes) { break }
+                }
+                _ = try writer.close()
+                let size = try object.finish()
+                files.append(StagedFile(
+                    key: key, table: table.definition.name, schemaVersion: table.definition.version, hour: hour.description,
+                    rows: start - first, bytes: size))
+            } catch {
+                object.abort()
+                throw error
+            }
+        }
+        return files
+    }
+}

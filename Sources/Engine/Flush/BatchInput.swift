@@ -1,0 +1,31 @@
+public import CDC
+public import Catalog
+
+/// Everything a closed batch holds, handed from the pipeline to `BatchFlusher`.
+public struct BatchInput: Sendable {
+    /// The batch's identity.
+    public var batchID: BatchID
+    /// Offset ranges consumed, one per partition.
+    public var sources: [SourceRange]
+    /// Decoded rows per table (tables without rows omitted).
+    public var tables: [DecodedBatch]
+    /// Records that could not become rows.
+    public var deadLetters: [DeadLetter]
+    /// Schema changes found while decoding.
+    public var schemaChanges: [SchemaChange]
+    /// Counters gathered while consuming (records in, heartbeats, newest source time).
+    public var stats: BatchStats
+
+    /// A batch input with every part given.
+    public init(
+        batchID: BatchID, sources: [SourceRange], tables: [DecodedBatch], deadLetters: [DeadLetter],
+        schemaChanges: [SchemaChange], stats: BatchStats
+    ) {
+        self.batchID = batchID
+        self.sources = sources
+        self.tables = tables
+        self.deadLetters = deadLetters
+        self.schemaChanges = schemaChanges
+        self.stats = stats
+    }
+}
