@@ -1,0 +1,230 @@
+import CDC
+import Catalog
+import Engine
+import Foundation
+import Kafka
+import Logging
+import Retry
+
+/// The worker's pipeline, run on one dedicated thread: poll → decode into builders → close the
+/// batch at the window or a size limit → `BatchFlusher` (dedup, enrich, stage, commit).
+///
+/// Rebalances arrive on the same thread inside `poll`: before partitions are revoked the open
+/// batch is committed; when partitions are lost it is abandoned. An abandoned batch (fenced,
+/// or failed after retries) is rewound: every partition still owned goes back to where the
+/// batch started, so nothing is skipped, and the next attempt waits out a jittered backoff.
+final class Pipeline {
+    private let consumer: KafkaConsumer
+    private let decoder: ChangeDecoder
+    private let flusher: BatchFlusher
+    private let committer: StagingCommitter
+    private let telemetry: Telemetry
+    private let options: PipelineOptions
+    private let clock: PipelineClock
+    private let topics: [String]
+    private let onCommit: (CommitRecord) -> Void
+    private let backoff = FullJitterBackoff(initialDelay: .milliseconds(200), maxDelay: .seconds(30))
+
+    private var batch = OpenBatch()
+    private var routes: [String: TopicRoute] = [:]
+    private var carriedSchemaChanges: [SchemaChange] = []
+    private var failure: (any Error)?
+    private var atEnd: Set<SourcePartition> = []
+    private var consecutiveFailures = 0
+    private var lastSweepMillis: Int64 = .min
+    private var lastLagMillis: Int64 = .min
+
+    init(
+        consumer: KafkaConsumer, decoder: ChangeDecoder, flusher: BatchFlusher, committer: StagingCommitter,
+        telemetry: Telemetry, options: PipelineOptions, clock: PipelineClock, topics: [String],
+        onCommit: @escaping (CommitRecord) -> Void = { _ in }
+    ) {
+        self.consumer = consumer
+        self.decoder = decoder
+        self.flusher = flusher
+        self.committer = committer
+        self.telemetry = telemetry
+        self.options = options
+        self.clock = clock
+        self.topics = topics
+        self.onCommit = onCommit
+    }
+
+    /// Consumes until `shouldStop` returns true (or, with `stopWhenDrained`, until every
+    /// assigned partition is read to its end), then commits the open batch and leaves the group.
+    func run(shouldStop: () -> Bool) throws {
+        consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
+        try consumer.subscribe(topics)
+        while !shouldStop() {
+            if let failure { throw failure }
+            let now = clock.monotonicMillis()
+            let summary = try consumer.poll(maxMessages: options.pollBatch, timeout: options.pollTimeout) { message in
+                consume(message, nowMillis: now)
+            }
+            for end in summary.partitionsAtEnd {
+                atEnd.insert(SourcePartition(topic: end.topic, partition: end.partition))
+            }
+            if let failure { throw failure }
+            if shouldClose(nowMillis: clock.monotonicMillis()) || (options.stopWhenDrained && isCaughtUp) {
+                try flush()
+            }
+            try maintain()
+            if options.stopWhenDrained && batch.isEmpty && isCaughtUp { break }
+        }
+        try flush()
+        try consumer.close()
+        telemetry.emit(.readiness(false))
+    }
+
+    // MARK: Consuming
+
+    private func consume(_ message: KafkaMessageView, nowMillis: Int64) {
+        let route: TopicRoute
+        if let known = routes[message.topic] {
+            route = known
+        } else {
+            route = decoder.route(forTopic: message.topic)
+            routes[message.topic] = route
+        }
+        let partition = SourcePartition(topic: message.topic, partition: message.partition)
+        let outcome = decoder.decode(
+            route: route, partition: message.partition, offset: message.offset, timestampMs: message.timestampMs ?? 0,
+            key: message.key, value: message.value)
+        batch.consumed(partition, offset: message.offset, nowMillis: nowMillis)
+        if !atEnd.isEmpty { atEnd.remove(partition) }
+        switch outcome {
+        case .row: break
+        case .heartbeat(let micros): batch.heartbeat(sourceMicros: micros)
+        case .deadLetter(let letter): batch.deadLetter(letter)
+        }
+    }
+
+    private func shouldClose(nowMillis: Int64) -> Bool {
+        guard let opened = batch.openedAtMillis else { return false }
+        if nowMillis - opened >= options.windowMillis { return true }
+        var rows = batch.deadLetters.count
+        var bytes = batch.deadLetterBytes
+        for table in decoder.tableIDs {
+            rows += decoder.bufferedRowCount(table)
+            bytes += decoder.bufferedByteCount(table)
+        }
+        return rows >= options.maxBatchRows || bytes >= options.maxBatchBytes
+    }
+
+    /// True when every owned partition was read to its end (needs `enable.partition.eof`).
+    private var isCaughtUp: Bool {
+        let owned = consumer.ownedPartitions
+        return !owned.isEmpty && owned.allSatisfy { atEnd.contains(SourcePartition(topic: $0.topic, partition: $0.partition)) }
+    }
+
+    // MARK: Committing
+
+    /// Commits the open batch; on a fence or a failure abandons and rewinds it.
+    private func flush() throws {
+        guard !batch.isEmpty else { return }
+        carriedSchemaChanges += decoder.takeSchemaChanges()
+        var tables: [DecodedBatch] = []
+        for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
+            tables.append(try decoder.takeBatch(table))
+        }
+        let input = BatchInput(
+            batchID: BatchID(createdAtMillis: clock.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
+            sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters,
+            schemaChanges: carriedSchemaChanges, stats: batch.stats)
+        let started = clock.monotonicMillis()
+        do {
+            let record = try flusher.flush(input)
+            carriedSchemaChanges = []
+            consecutiveFailures = 0
+            batch = OpenBatch()
+            telemetry.emit(.batchCommitted(record, durationMillis: clock.monotonicMillis() - started))
+            onCommit(record)
+        } catch let crash as SimulatedCrash {
+            throw crash
+        } catch let error as EngineError where error.code == .fenced {
+            abandon(input.batchID, reason: error.message, fenced: true)
+        } catch {
+            abandon(input.batchID, reason: "\(error)", fenced: false)
+            consecutiveFailures += 1
+            let delay = backoff.delay(forRetry: consecutiveFailures, unitRandom: Double.random(in: 0..<1))
+            RetryPolicy.threadSleep(delay)
+        }
+    }
+
+    /// Drops the open batch and rewinds its partitions that this worker still owns.
+    private func abandon(_ batchID: BatchID?, reason: String, fenced: Bool, except lost: Set<SourcePartition> = []) {
+        for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
+            _ = try? decoder.takeBatch(table)
+        }
+        carriedSchemaChanges += decoder.takeSchemaChanges()
+        let rewind = batch.startOffsets.filter { !lost.contains($0.key) }.compactMap { partition, offset -> KafkaTopicPartitionOffset? in
+            let topicPartition = KafkaTopicPartition(topic: partition.topic, partition: partition.partition)
+            return consumer.owns(topicPartition) ? KafkaTopicPartitionOffset(topicPartition, offset: offset) : nil
+        }
+        do {
+            try consumer.seek(rewind, timeout: .seconds(10))
+        } catch {
+            failure = RuntimeError(.kafka, "cannot rewind after abandoning a batch: \(error)", underlying: error)
+        }
+        atEnd.subtract(batch.startOffsets.keys)
+        if let batchID { telemetry.emit(.batchAbandoned(batchID, reason: reason, fenced: fenced)) }
+        batch = OpenBatch()
+    }
+
+    // MARK: Rebalances (on this thread, inside poll)
+
+    private func rebalanced(_ event: KafkaRebalanceEvent) {
+        let partitions = event.partitions.map { SourcePartition(topic: $0.topic, partition: $0.partition) }
+        switch event {
+        case .assigned:
+            do {
+                let finished = try committer.recover(partitions)
+                if !finished.isEmpty { telemetry.emit(.recovered(finished)) }
+            } catch {
+                failure = error
+            }
+            telemetry.emit(.partitionsAssigned(partitions))
+            telemetry.emit(.readiness(true))
+        case .revoking:
+            if batch.touches(partitions) {
+                do {
+                    try flush()
+                } catch {
+                    failure = error
+                }
+            }
+            atEnd.subtract(partitions)
+            telemetry.emit(.partitionsRevoked(partitions))
+        case .lost:
+            if batch.touches(partitions) {
+                abandon(nil, reason: "partitions lost", fenced: true, except: Set(partitions))
+            }
+            atEnd.subtract(partitions)
+            telemetry.emit(.partitionsLost(partitions))
+        }
+    }
+
+    // MARK: Housekeeping
+
+    private func maintain() throws {
+        let now = clock.monotonicMillis()
+        if now - lastSweepMillis >= options.sweepIntervalMillis {
+            lastSweepMillis = now
+            do {
+                let swept = try committer.sweep(nowMillis: clock.wallMillis(), graceMillis: options.sweepGraceMillis)
+                telemetry.emit(.swept(committed: swept.committed.count, abandoned: swept.abandoned.count))
+            } catch {
+                telemetry.logger.warning("sweep failed; it runs again next interval", metadata: ["error": "\(error)"])
+            }
+        }
+        if now - lastLagMillis >= options.lagIntervalMillis {
+            lastLagMillis = now
+            let owned = Array(consumer.ownedPartitions)
+            if let lags = try? consumer.lag(owned, timeout: .seconds(5)) {
+                telemetry.emit(.consumerLag(Dictionary(
+                    lags.map { (SourcePartition(topic: $0.topicPartition.topic, partition: $0.topicPartition.partition), $0.lag) },
+                    uniquingKeysWith: max)))
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// How the pipeline cuts batches and paces itself.
+struct PipelineOptions: Sendable {
+    /// Processing time after which an open batch is committed, in ms.
+    var windowMillis: Int64
+    /// Decoded rows after which a batch closes early.
+    var maxBatchRows: Int
+    /// Decoded bytes (rows and dead letters) after which a batch closes early.
+    var maxBatchBytes: Int
+    /// Messages handed over per poll.
+    var pollBatch = 10_000
+    /// Longest wait of one poll.
+    var pollTimeout: Duration = .milliseconds(100)
+    /// Stop once every assigned partition has been read to its end and committed (demo, tests).
+    var stopWhenDrained = false
+    /// How often pending batches are swept, in ms.
+    var sweepIntervalMillis: Int64 = 60_000
+    /// Age after which the sweep resolves a pending batch, in ms.
+    var sweepGraceMillis: Int64 = 15 * 60_000
+    /// How often consumer lag is published, in ms.
+    var lagIntervalMillis: Int64 = 15_000
+}

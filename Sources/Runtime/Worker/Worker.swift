@@ -1,0 +1,39 @@
+import Engine
+public import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The worker: `millrace run`. Runs the pipeline and the health endpoint as a service group
+/// that drains on SIGTERM or SIGINT (the open batch is committed, the group left, exit 0).
+public enum Worker {
+    /// Runs until a shutdown signal (or, with `stopWhenDrained`, until the input is drained).
+    /// Throws `RuntimeError` with `.configuration` or `.authentication` for fatal setup errors.
+    public static func run(_ configuration: WorkerConfiguration, options: WorkerOptions = WorkerOptions(), logger: Logger) async throws {
+        let telemetry = Telemetry(logger: logger)
+        let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
+        var services: [any Service] = [PipelineService { try assembly.makePipeline() }]
+        if options.servesHealth, !configuration.observability.listen.isEmpty {
+            let (host, port) = try listenAddress(configuration.observability.listen)
+            let server = try HealthServer(
+                host: host, port: port,
+                responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }))
+            services.append(HealthService(server: server))
+        }
+        logger.info("worker starting", metadata: [
+            "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
+            "staging": "\(assembly.store.location)", "dry_run": "\(options.dryRun)",
+        ])
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// `host:port` split; the host must be an IPv4 address.
+    static func listenAddress(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw RuntimeError(.configuration, "observability.listen must be host:port, not \(text)")
+        }
+        return (String(text[..<colon]), port)
+    }
+}

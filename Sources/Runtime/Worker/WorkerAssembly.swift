@@ -1,0 +1,123 @@
+import AWS
+import CDC
+import Catalog
+import Engine
+import Foundation
+import Kafka
+import Logging
+import Parquet
+
+/// Builds the worker's parts from its configuration: the catalog (with evolved versions from
+/// the staging store), the staging store, the consumer, the decoder, the dimensions, the
+/// committer and the flusher.
+struct WorkerAssembly: Sendable {
+    let configuration: WorkerConfiguration
+    let options: WorkerOptions
+    let telemetry: Telemetry
+    let store: any StagingStore
+    let catalog: Catalog
+    let template: KeyTemplate
+
+    init(configuration: WorkerConfiguration, options: WorkerOptions, telemetry: Telemetry) throws {
+        self.configuration = configuration
+        self.options = options
+        self.telemetry = telemetry
+        template = try KeyTemplate(configuration.staging.keyTemplate)
+        store = try Self.makeStore(configuration, options: options, telemetry: telemetry)
+        catalog = try Self.loadCatalog(configuration, store: store)
+    }
+
+    /// The store: a local folder in dry-run, else S3 with the standard credential chain.
+    static func makeStore(_ configuration: WorkerConfiguration, options: WorkerOptions, telemetry: Telemetry) throws
+        -> any StagingStore
+    {
+        let staging = configuration.staging
+        if options.dryRun {
+            return try LocalStagingStore(root: URL(fileURLWithPath: options.outputDirectory ?? staging.localDir))
+        }
+        var s3 = try S3Configuration(environment: AWSEnvironment())
+        if !staging.region.isEmpty { s3.region = staging.region }
+        if !staging.endpoint.isEmpty {
+            guard let endpoint = Endpoint(staging.endpoint) else {
+                throw RuntimeError(.configuration, "staging.endpoint \(staging.endpoint) is not an http(s) URL")
+            }
+            s3.endpoint = endpoint
+        }
+        if staging.pathStyle { s3.addressing = .pathStyle }
+        if !staging.kmsKeyID.isEmpty { s3.sseKMSKeyID = staging.kmsKeyID }
+        let events = AWSEvents(logger: telemetry.logger) { event in
+            if case .requestRetried(let retry) = event {
+                telemetry.emit(.retry(component: "s3", reason: "\(retry.operation): \(retry.errorCode)"))
+            }
+        }
+        return S3StagingStore(client: try S3Client(configuration: s3, events: events), bucket: staging.bucket, prefix: staging.prefix)
+    }
+
+    /// `Schemas/`, plus the versions evolution added at run time (kept in the staging store).
+    static func loadCatalog(_ configuration: WorkerConfiguration, store: any StagingStore) throws -> Catalog {
+        var catalog = try Catalog.load(directory: configuration.schemas.dir)
+        let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
+        for history in catalog.tables {
+            let evolved = try store.list(prefix: layout.schemaPrefix(table: history.name))
+            let definitions = try evolved.compactMap { object -> TableDefinition? in
+                guard let bytes = try store.get(object.key) else { return nil }
+                return try Catalog.definition(yaml: String(decoding: bytes, as: UTF8.self), path: "\(store.location)\(object.key)")
+            }
+            for definition in definitions.sorted(by: { $0.version < $1.version }) where definition.version > history.current.version {
+                catalog = try catalog.adding(version: definition)
+            }
+        }
+        return catalog
+    }
+
+    /// The topic-fed tables this worker stages.
+    var stagedTables: [TableDefinition] {
+        let wanted = Set(configuration.schemas.tables)
+        return catalog.tables.map(\.current).filter { table in
+            guard let topic = table.source.topic, configuration.kafka.topics.contains(topic) else { return false }
+            return wanted.isEmpty || wanted.contains(table.name)
+        }
+    }
+
+    /// The consumer, with librdkafka properties passed through.
+    func makeConsumer() throws -> KafkaConsumer {
+        var kafka = KafkaConsumerConfiguration(bootstrapServers: configuration.kafka.bootstrapServers, groupID: configuration.kafka.groupID)
+        kafka.connection.properties = configuration.kafka.properties
+        kafka.reportsPartitionEOF = options.stopWhenDrained
+        return try KafkaConsumer(configuration: kafka, logger: Logger(label: "millrace.kafka"))
+    }
+
+    /// The pipeline; built on the pipeline thread, which owns it.
+    func makePipeline() throws -> Pipeline {
+        let consumer = try makeConsumer()
+        let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
+        let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
+        let fence = KafkaOffsetFence(consumer: consumer, telemetry: telemetry)
+        let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
+        let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
+        var writer = WriterProperties()
+        writer.createdBy = "millrace"
+        let settings = FlushSettings(
+            template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
+            worker: Self.workerName)
+        let flusher = BatchFlusher(store: store, committer: committer, settings: settings, dimensions: dimensions, crashHook: options.crashHook)
+        var pipelineOptions = PipelineOptions(
+            windowMillis: configuration.pipeline.window.milliseconds, maxBatchRows: configuration.pipeline.maxBatchRows,
+            maxBatchBytes: configuration.pipeline.maxBatchBytes.bytes)
+        pipelineOptions.stopWhenDrained = options.stopWhenDrained
+        pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
+        return Pipeline(
+            consumer: consumer, decoder: decoder, flusher: flusher, committer: committer, telemetry: telemetry,
+            options: pipelineOptions, clock: .system, topics: configuration.kafka.topics,
+            onCommit: { record in options.onCommit?(record) })
+    }
+
+    private var decoderConfiguration: DecoderConfiguration {
+        var decoder = DecoderConfiguration()
+        decoder.maxMessageBytes = configuration.pipeline.maxMessageBytes.bytes
+        return decoder
+    }
+
+    /// `host/pid`, recorded in commit records.
+    static let workerName = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
+}

@@ -1,0 +1,22 @@
+public import Engine
+
+/// How one run of the worker differs from the configured production run.
+public struct WorkerOptions: Sendable {
+    /// Stage to a local folder instead of S3 and print the warehouse SQL instead of running it.
+    /// Default: false.
+    public var dryRun = false
+    /// The dry-run folder; nil uses `staging.local_dir`. Default: nil.
+    public var outputDirectory: String?
+    /// Stop once every assigned partition is read to its end and committed (demo, tests, bounded
+    /// replays). Default: false (run until SIGTERM or SIGINT).
+    public var stopWhenDrained = false
+    /// Serve `/metrics`, `/healthz` and `/readyz` on `observability.listen`. Default: true.
+    public var servesHealth = true
+    /// Tests only: throws `SimulatedCrash` at a protocol step to stop the worker dead.
+    public var crashHook: CrashHook?
+    /// Called on the pipeline thread after each committed batch (reports, dry-run SQL).
+    public var onCommit: (@Sendable (CommitRecord) -> Void)?
+
+    /// The production defaults.
+    public init() {}
+}
