@@ -112,9 +112,14 @@ let package = Package(
         ),
 
         .target(
+            name: "Warehouse",
+            dependencies: ["Catalog", "Engine"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Runtime",
             dependencies: [
-                "Engine", "Catalog", "CDC", "Parquet", "Kafka", "AWS", "Retry",
+                "Engine", "Warehouse", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -135,6 +140,7 @@ let package = Package(
                 "Catalog",
                 "CDC",
                 "LoadGen",
+                "Runtime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -199,9 +205,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WarehouseTests",
+            dependencies: ["Warehouse", "Engine", "Catalog", "Parquet", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "Engine", "Parquet", "Kafka", "AWS", "MillraceTesting",
+                "Runtime", "Engine", "Catalog", "LoadGen", "Parquet", "Kafka", "AWS", "MillraceTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

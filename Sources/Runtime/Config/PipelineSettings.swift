@@ -44,10 +44,11 @@ public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     public var bootstrapServers: String = "localhost:9092"
     /// `group.id`: workers sharing it split the partitions. Default: `millrace-eav`.
     public var groupID: String = "millrace-eav"
-    /// Topics to consume. Default: the seed's three EAV topics and Debezium's heartbeat topic.
+    /// Topics to consume. Default: the seed's three EAV topics, Debezium's heartbeat topic and
+    /// the `_heartbeat` table's topic.
     public var topics: [String] = [
         "postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb",
-        "__debezium-heartbeat.postgres.eav",
+        "__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat",
     ]
     /// Any librdkafka property (`security.protocol`, `sasl.mechanisms`, `ssl.ca.location`, …),
     /// passed through unchanged; they override Millrace's consumer defaults. Default: none.

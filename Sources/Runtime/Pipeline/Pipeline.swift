@@ -31,8 +31,8 @@ final class Pipeline {
     private var failure: (any Error)?
     private var atEnd: Set<SourcePartition> = []
     private var consecutiveFailures = 0
-    private var lastSweepMillis: Int64 = .min
-    private var lastLagMillis: Int64 = .min
+    private var lastSweepMillis: Int64?
+    private var lastLagMillis: Int64?
 
     init(
         consumer: KafkaConsumer, decoder: ChangeDecoder, flusher: BatchFlusher, committer: StagingCommitter,
@@ -208,7 +208,7 @@ final class Pipeline {
 
     private func maintain() throws {
         let now = clock.monotonicMillis()
-        if now - lastSweepMillis >= options.sweepIntervalMillis {
+        if lastSweepMillis.map({ now - $0 >= options.sweepIntervalMillis }) ?? true {
             lastSweepMillis = now
             do {
                 let swept = try committer.sweep(nowMillis: clock.wallMillis(), graceMillis: options.sweepGraceMillis)
@@ -217,7 +217,7 @@ final class Pipeline {
                 telemetry.logger.warning("sweep failed; it runs again next interval", metadata: ["error": "\(error)"])
             }
         }
-        if now - lastLagMillis >= options.lagIntervalMillis {
+        if lastLagMillis.map({ now - $0 >= options.lagIntervalMillis }) ?? true {
             lastLagMillis = now
             let owned = Array(consumer.ownedPartitions)
             if let lags = try? consumer.lag(owned, timeout: .seconds(5)) {

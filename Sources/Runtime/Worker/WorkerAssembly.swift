@@ -106,10 +106,16 @@ struct WorkerAssembly: Sendable {
             maxBatchBytes: configuration.pipeline.maxBatchBytes.bytes)
         pipelineOptions.stopWhenDrained = options.stopWhenDrained
         pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
+        let dryRunLoader = options.dryRun ? options.sqlOutput.map {
+            DryRunLoader(catalog: catalog, store: store, configuration: configuration, output: $0)
+        } : nil
         return Pipeline(
             consumer: consumer, decoder: decoder, flusher: flusher, committer: committer, telemetry: telemetry,
             options: pipelineOptions, clock: .system, topics: configuration.kafka.topics,
-            onCommit: { record in options.onCommit?(record) })
+            onCommit: { record in
+                dryRunLoader?.handle(record)
+                options.onCommit?(record)
+            })
     }
 
     private var decoderConfiguration: DecoderConfiguration {

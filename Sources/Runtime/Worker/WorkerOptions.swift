@@ -14,8 +14,11 @@ public struct WorkerOptions: Sendable {
     public var servesHealth = true
     /// Tests only: throws `SimulatedCrash` at a protocol step to stop the worker dead.
     public var crashHook: CrashHook?
-    /// Called on the pipeline thread after each committed batch (reports, dry-run SQL).
+    /// Called on the pipeline thread after each committed batch (reports, tests).
     public var onCommit: (@Sendable (CommitRecord) -> Void)?
+    /// In dry-run, receives the SQL the loader would run for each committed batch.
+    /// Default: nil (not printed).
+    public var sqlOutput: (@Sendable (String) -> Void)?
 
     /// The production defaults.
     public init() {}

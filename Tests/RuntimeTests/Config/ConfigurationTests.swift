@@ -20,7 +20,7 @@ struct ConfigurationTests {
     func shippedSample() throws {
         let configuration = try ConfigurationLoader.load(
             path: PackagePaths.root.appendingPathComponent("deploy/millrace.yaml").path, environment: [:])
-        #expect(configuration.kafka.topics.count == 4)
+        #expect(configuration.kafka.topics.count == 5)
         #expect(configuration.kafka.properties["sasl.mechanisms"] == "OAUTHBEARER")
         #expect(configuration.dimensions["dim_attributes"]?.format == "csv")
     }

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Runtime
+
+/// `millrace run --config FILE [--dry-run [--output DIR]]`: the worker.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the worker: Kafka CDC topics to staged Parquet, committed exactly once.",
+        discussion: """
+            Runs until SIGTERM or SIGINT, then commits the open batch, leaves the consumer group and exits 0. \
+            A configuration or authentication error exits non-zero with a message. With --dry-run, batches are \
+            staged to a local folder with the same layout and commit protocol, the warehouse SQL is printed \
+            instead of run, and no AWS credentials are needed.
+            """
+    )
+
+    @Option(help: "The YAML configuration file (see deploy/millrace.yaml). Without it, the defaults apply.")
+    var config: String?
+
+    @Flag(help: "Stage to a local folder and print the COPY and merge SQL instead of running it.")
+    var dryRun = false
+
+    @Option(help: "The dry-run folder (default: staging.local_dir).")
+    var output: String?
+
+    @Flag(help: "Stop once the input is drained (bounded replays and tests).")
+    var untilDrained = false
+
+    func validate() throws {
+        if output != nil && !dryRun { throw ValidationError("--output needs --dry-run") }
+    }
+
+    func run() async throws {
+        let configuration = try ConfigurationLoader.load(path: config)
+        let logger = LogSetup.bootstrap(configuration.observability)
+        var options = WorkerOptions()
+        options.dryRun = dryRun
+        options.outputDirectory = output
+        options.stopWhenDrained = untilDrained
+        if dryRun {
+            options.sqlOutput = { sql in print(sql) }
+        }
+        do {
+            try await Worker.run(configuration, options: options, logger: logger)
+        } catch let error as RuntimeError {
+            logger.critical("worker stopped", metadata: ["error": "\(error)"])
+            throw ExitCode(error.code == .configuration || error.code == .authentication ? 2 : 1)
+        }
+    }
+}

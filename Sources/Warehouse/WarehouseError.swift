@@ -1,0 +1,29 @@
+/// The warehouse layer's one error type.
+public struct WarehouseError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, as a stable identifier.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Value: String, Sendable { case unknownTable, unknownVersion }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// A commit record names a table `Schemas/` does not declare.
+        public static let unknownTable = Code(.unknownTable)
+        /// A commit record names a table version the catalog does not know.
+        public static let unknownVersion = Code(.unknownVersion)
+
+        public var description: String { value.rawValue }
+    }
+
+    /// The stable identifier.
+    public var code: Code
+    /// What happened, for humans.
+    public var message: String
+
+    /// An error with its code and message.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,117 @@
+import Catalog
+import Engine
+import Foundation
+import Kafka
+import LoadGen
+import Logging
+import MillraceTesting
+import Runtime
+
+/// A mock Kafka cluster loaded with generated CDC traffic, and the worker run against it.
+///
+/// The generated records are kept, so tests compute the expected outcome independently of the
+/// engine; staged files are read back with pyarrow (and opened with DuckDB) from the dry-run
+/// folder, never with Millrace's own reader.
+final class PipelineFixture {
+    static let topics = ["postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb"]
+    static let heartbeatTopics = ["__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat"]
+
+    let cluster: MockCluster
+    let partitions: Int
+    let output: TemporaryDirectory
+    private(set) var produced: [LoadRecord] = []
+
+    init(partitions: Int = 4, brokers: Int = 1) throws {
+        cluster = try MockCluster(brokers: brokers, logger: Logger(label: "test.mock", factory: { _ in SwiftLogNoOpLogHandler() }))
+        self.partitions = partitions
+        for topic in Self.topics { try cluster.createTopic(topic, partitions: partitions) }
+        for topic in Self.heartbeatTopics { try cluster.createTopic(topic, partitions: partitions) }
+        output = try TemporaryDirectory(prefix: "millrace-pipeline")
+    }
+
+    deinit {
+        output.remove()
+    }
+
+    /// Generates `count` records with `adjust` applied to the generator settings and produces them.
+    func produce(count: Int, seed: UInt64 = 7, adjust: (inout LoadGenConfiguration) -> Void = { _ in }) async throws {
+        var settings = LoadGenConfiguration()
+        settings.seed = seed
+        settings.count = count
+        settings.partitions = partitions
+        settings.entities = 400
+        settings.attributes = 40
+        settings.startMs = 1_795_628_520_000
+        adjust(&settings)
+        let generator = try LoadGenerator(catalog: try Catalog.load(directory: PackagePaths.schemas.path), configuration: settings)
+        let sink = try KafkaRecordSink(bootstrapServers: cluster.bootstrapServers)
+        var records: [LoadRecord] = []
+        while let record = generator.next() {
+            records.append(record)
+            try await sink.write(record)
+        }
+        try await sink.finish()
+        produced += records
+    }
+
+    /// A worker configuration for this cluster, staging into `output` (dry-run).
+    func configuration(group: String = "millrace-test", window: ConfigDuration = .seconds(1)) -> WorkerConfiguration {
+        var configuration = WorkerConfiguration()
+        configuration.kafka.bootstrapServers = cluster.bootstrapServers
+        configuration.kafka.groupID = group
+        configuration.kafka.topics = Self.topics + Self.heartbeatTopics
+        configuration.kafka.properties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        configuration.schemas.dir = PackagePaths.schemas.path
+        configuration.pipeline.window = window
+        configuration.observability.listen = ""
+        return configuration
+    }
+
+    /// Runs a dry-run worker until the input is drained.
+    func runUntilDrained(_ configuration: WorkerConfiguration? = nil, crashHook: CrashHook? = nil) async throws {
+        var options = WorkerOptions()
+        options.dryRun = true
+        options.outputDirectory = output.url.path
+        options.stopWhenDrained = true
+        options.servesHealth = false
+        options.crashHook = crashHook
+        try await Worker.run(
+            configuration ?? self.configuration(), options: options,
+            logger: Logger(label: "test.worker", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// Every committed record in the dry-run folder.
+    func committedRecords() throws -> [CommitRecord] {
+        let store = try LocalStagingStore(root: output.url)
+        return try store.list(prefix: StagingLayout.commitsPrefix).map { object in
+            try JSONDecoder().decode(CommitRecord.self, from: Data(try store.get(object.key) ?? []))
+        }
+    }
+
+    /// Rows of every committed file, read by pyarrow: per table, [partition, offset, op, key...].
+    /// DuckDB opens every file too (its row count must agree with pyarrow's).
+    func stagedRows(keys: [String: [String]]) throws -> [String: [[Int64]]] {
+        let files = try committedRecords().flatMap(\.files)
+        let request = files.map { ["path": output.path($0.key).path, "table": $0.table, "rows": String($0.rows)] }
+        let script = """
+            import json, sys, pyarrow.parquet as pq, duckdb
+            request = json.loads(sys.stdin.read()); keys = json.loads(sys.argv[1]); out = {}
+            for f in request:
+                t = pq.read_table(f["path"])
+                assert t.num_rows == int(f["rows"]), (f, t.num_rows)
+                n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{f['path']}')").fetchall()[0][0]
+                assert n == t.num_rows, (f, n)
+                cols = ["_kafka_partition", "_kafka_offset"] + keys.get(f["table"], [])
+                data = t.select(cols).to_pylist()
+                ops = t.column("_op").to_pylist()
+                out.setdefault(f["table"], []).extend(
+                    [[r["_kafka_partition"], r["_kafka_offset"], ord(op)] + [r[k] if r[k] is not None else -1 for k in cols[2:]]
+                     for r, op in zip(data, ops)])
+            print(json.dumps(out))
+            """
+        let keysJSON = String(decoding: try JSONSerialization.data(withJSONObject: keys), as: UTF8.self)
+        let answer = try Subprocess.python(script, arguments: [keysJSON], input: try JSONSerialization.data(withJSONObject: request))
+        let decoded = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: [[NSNumber]]] ?? [:]
+        return decoded.mapValues { rows in rows.map { row in row.map { $0.int64Value } } }
+    }
+}
