@@ -1,0 +1,81 @@
+import Catalog
+import Engine
+import Foundation
+import Kafka
+import LoadGen
+public import Logging
+import Synchronization
+
+/// `millrace demo`: the main job on an embedded default, needing nothing external.
+///
+/// 1. starts a mock Kafka cluster in process;
+/// 2. produces a few thousand CDC events with the load generator across the three topics, with
+///    redelivered duplicates, a mid-stream added column, deletes and a few malformed records;
+/// 3. runs the worker in dry-run with a short window until the input is drained;
+/// 4. returns a report (files per table and hour, rows, duplicates, misses, dead letters).
+public enum Demo {
+    /// Demo settings.
+    public struct Options: Sendable {
+        /// Where staged files, manifests and the dimension snapshot go. Default: `out/demo`.
+        public var output = "out/demo"
+        /// The `Schemas/` folder. Default: `Schemas`.
+        public var schemas = "Schemas"
+        /// Records to generate. Default: 5000.
+        public var records = 5_000
+        /// Batch window. Default: 2 s.
+        public var window: ConfigDuration = .seconds(2)
+        /// Partitions per topic. Default: 4.
+        public var partitions = 4
+        /// Rows after which a batch closes early, so the demo shows several commits. Default: 1500.
+        public var maxBatchRows = 1_500
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Runs the demo; `sqlOutput` receives the SQL the loader would run for each batch.
+    public static func run(_ options: Options, logger: Logger, sqlOutput: (@Sendable (String) -> Void)? = nil) async throws -> DemoReport {
+        try? FileManager.default.removeItem(atPath: options.output)
+        try FileManager.default.createDirectory(atPath: options.output + "/dimensions", withIntermediateDirectories: true)
+        let cluster = try MockCluster(brokers: 3, logger: logger)
+        var configuration = WorkerConfiguration()
+        for topic in configuration.kafka.topics {
+            try cluster.createTopic(topic, partitions: options.partitions, replicationFactor: 3)
+        }
+        configuration.kafka.bootstrapServers = cluster.bootstrapServers
+        configuration.kafka.groupID = "millrace-demo"
+        configuration.schemas.dir = options.schemas
+        configuration.pipeline.window = options.window
+        configuration.pipeline.maxBatchRows = options.maxBatchRows
+        configuration.observability.listen = ""
+        let snapshot = options.output + "/dimensions/dim_attributes.csv"
+        configuration.dimensions["dim_attributes"] = SnapshotDimensionSettings(snapshot: snapshot)
+
+        var settings = LoadGenConfiguration()
+        settings.count = options.records
+        settings.partitions = options.partitions
+        settings.entities = 500
+        settings.attributes = 60
+        settings.duplicateRate = 0.03
+        settings.deleteRate = 0.01
+        settings.malformedRate = 0.005
+        settings.addColumnAt = options.records / 2
+        settings.startMs = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+        let generator = try LoadGenerator(catalog: try Catalog.load(directory: options.schemas), configuration: settings)
+        try Data(AttributeSnapshot.csv(generator.attributes).utf8).write(to: URL(fileURLWithPath: snapshot))
+        let sink = try KafkaRecordSink(bootstrapServers: cluster.bootstrapServers)
+        let summary = try await LoadRunner.run(generator, into: sink)
+        logger.info("demo: produced \(summary.records) records to the mock cluster at \(cluster.bootstrapServers)")
+
+        let committed = Mutex<[CommitRecord]>([])
+        var workerOptions = WorkerOptions()
+        workerOptions.dryRun = true
+        workerOptions.outputDirectory = options.output
+        workerOptions.stopWhenDrained = true
+        workerOptions.servesHealth = false
+        workerOptions.sqlOutput = sqlOutput
+        workerOptions.onCommit = { record in committed.withLock { $0.append(record) } }
+        try await Worker.run(configuration, options: workerOptions, logger: logger)
+        return DemoReport(records: committed.withLock { $0 }, produced: summary.records, location: options.output)
+    }
+}
