@@ -6,6 +6,6 @@ struct Millrace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "millrace",
         abstract: "Stream ETL: Debezium CDC on Kafka to Snappy Parquet on S3, loaded into Redshift exactly once.",
-        subcommands: []
+        subcommands: [InspectCommand.self]
     )
 }
