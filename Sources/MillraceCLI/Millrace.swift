@@ -6,6 +6,9 @@ struct Millrace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "millrace",
         abstract: "Stream ETL: Debezium CDC on Kafka to Snappy Parquet on S3, loaded into Redshift exactly once.",
-        subcommands: [RunCommand.self, DemoCommand.self, MockKafkaCommand.self, SchemasCommand.self, DecodeCommand.self, LoadGenCommand.self]
+        subcommands: [
+            RunCommand.self, DemoCommand.self, InspectCommand.self, DecodeCommand.self, SchemasCommand.self,
+            LoadGenCommand.self, MockKafkaCommand.self,
+        ]
     )
 }

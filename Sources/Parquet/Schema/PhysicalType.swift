@@ -17,3 +17,19 @@ public enum PhysicalType: Int32, Sendable, Hashable, CaseIterable {
     /// Bytes of a fixed length, given by the column's `typeLength`.
     case fixedLenByteArray = 7
 }
+
+extension PhysicalType: CustomStringConvertible {
+    /// The name used in parquet.thrift, e.g. `FIXED_LEN_BYTE_ARRAY`.
+    public var description: String {
+        switch self {
+        case .boolean: "BOOLEAN"
+        case .int32: "INT32"
+        case .int64: "INT64"
+        case .int96: "INT96"
+        case .float: "FLOAT"
+        case .double: "DOUBLE"
+        case .byteArray: "BYTE_ARRAY"
+        case .fixedLenByteArray: "FIXED_LEN_BYTE_ARRAY"
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Testing
+@testable import Parquet
+
+/// Corrupt and hostile files fail with a `ParquetError` that says what is wrong: never a
+/// crash, never an allocation the file's size does not justify.
+@Suite("Corrupt input")
+struct CorruptInputTests {
+    /// A small file: 2 row groups, dictionary and PLAIN pages, nulls, SNAPPY.
+    static let sample: (bytes: [UInt8], metadata: FileMetadata) = {
+        var properties = WriterProperties()
+        properties.rowGroupRowLimit = 150
+        properties.dictionaryPageSizeLimit = 200
+        properties.dataPageRowLimit = 40
+        let sink = MemorySink()
+        do {
+            let writer = try ParquetWriter(schema: Schema([.string("s"), .integer("i", nullable: false), .boolean("b")]), sink: sink, properties: properties)
+            var strings = ByteArrayValues()
+            for row in 0..<200 { strings.append(Array("value \(row % 30)".utf8)) }
+            try writer.append(ColumnBatch(columns: [
+                ColumnData(values: .byteArray(strings), validity: (0..<200).map { $0 % 7 != 0 }),
+                ColumnData(values: .int64((0..<200).map { Int64($0) * 977 })),
+                ColumnData(values: .boolean((0..<200).map { $0 % 3 == 0 })),
+            ]))
+            let summary = try writer.close()
+            return (sink.bytes, summary.metadata)
+        } catch {
+            return ([], FileMetadata(version: 0, schemaElements: [], numRows: 0, rowGroups: []))
+        }
+    }()
+
+    /// Opens `bytes` and reads every row group; returns the error, if any.
+    private func readAll(_ bytes: [UInt8], options: ReaderOptions = ReaderOptions()) -> ParquetError? {
+        do {
+            let reader = try ParquetReader(source: MemorySource(bytes), options: options)
+            for group in 0..<reader.rowGroupCount { _ = try reader.readRowGroup(group) }
+            return nil
+        } catch let error as ParquetError {
+            return error
+        } catch {
+            Issue.record("not a ParquetError: \(error)")
+            return nil
+        }
+    }
+
+    /// The sample's pages with `metadata` as its footer.
+    private func withFooter(_ metadata: FileMetadata) -> [UInt8] {
+        let original = Self.sample.metadata
+        let dataEnd = Int(original.rowGroups.compactMap { g in g.columns.map { $0.fileOffset + $0.totalCompressedSize }.max() }.max() ?? 4)
+        let footer = ByteBuffer()
+        var encoder = CompactEncoder(buffer: footer)
+        metadata.write(to: &encoder)
+        let length = UInt32(footer.count)
+        return Array(Self.sample.bytes[0..<dataEnd]) + footer.toArray() + [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)] + Array("PAR1".utf8)
+    }
+
+    @Test("the sample itself reads")
+    func sampleReads() {
+        #expect(!Self.sample.bytes.isEmpty && readAll(Self.sample.bytes) == nil)
+        #expect(readAll(withFooter(Self.sample.metadata)) == nil)
+    }
+
+    @Test("every truncation fails as corrupt")
+    func truncations() {
+        for length in 0..<Self.sample.bytes.count {
+            let error = readAll(Array(Self.sample.bytes.prefix(length)))
+            #expect(error?.code == .corruptFile, "truncated to \(length) bytes: \(String(describing: error))")
+        }
+    }
+
+    @Test("bad magic numbers and footer lengths")
+    func framing() {
+        var bytes = Self.sample.bytes
+        bytes[0] = 0x51
+        #expect(readAll(bytes)?.message.contains("PAR1") == true)
+        bytes = Self.sample.bytes
+        bytes[bytes.count - 1] = 0x45  // PARE: an encrypted footer
+        #expect(readAll(bytes)?.code == .unsupported)
+        bytes = Self.sample.bytes
+        bytes.replaceSubrange(bytes.count - 8..<bytes.count - 4, with: [0xFF, 0xFF, 0xFF, 0x7F])
+        #expect(readAll(bytes)?.message.contains("footer length") == true)
+        bytes = Self.sample.bytes
+        bytes[bytes.count - 8] &-= 3  // a footer three bytes short: its Thrift no longer parses
+        #expect(readAll(bytes) != nil)
+    }
+
+    @Test("a footer that lies about rows, offsets, sizes or types")
+    func lyingFooters() {
+        typealias Edit = (inout FileMetadata) -> Void
+        let cases: [(String, ParquetError.Code, Edit)] = [
+            ("file row count", .corruptFile, { $0.numRows += 1 }),
+            ("row group row count", .corruptFile, { $0.rowGroups[0].numRows += 1 }),
+            ("negative row count", .corruptFile, { $0.rowGroups[0].numRows = -5; $0.numRows = -5 + $0.rowGroups[1].numRows }),
+            ("chunk past the footer", .corruptFile, { $0.rowGroups[1].columns[2].totalCompressedSize += 1_000 }),
+            ("chunk of 2^62 bytes", .corruptFile, { $0.rowGroups[0].columns[0].totalCompressedSize = 1 << 62 }),
+            ("chunk before the magic", .corruptFile, { $0.rowGroups[0].columns[0].dictionaryPageOffset = nil; $0.rowGroups[0].columns[0].dataPageOffset = 1 }),
+            ("data page outside its chunk", .corruptFile, { $0.rowGroups[0].columns[1].dataPageOffset = 1 << 40 }),
+            ("chunk cut short", .corruptFile, { $0.rowGroups[0].columns[1].totalCompressedSize -= 10 }),
+            ("value count", .corruptFile, { $0.rowGroups[0].columns[1].numValues += 1 }),
+            ("physical type", .corruptFile, { $0.rowGroups[0].columns[1].physicalType = .int32 }),
+            ("missing column", .corruptFile, { $0.rowGroups[0].columns.removeLast() }),
+            ("codec", .unsupported, { $0.rowGroups[0].columns[0].codec = .zstd }),
+            ("external file", .unsupported, { $0.rowGroups[0].columns[0].filePath = "other.parquet" }),
+            ("repeated column", .unsupported, { $0.schemaElements[1].repetition = 2 }),
+            ("empty schema", .corruptFile, { $0.schemaElements = [] }),
+            ("row group too big", .limitExceeded, { $0.rowGroups[0].numRows = 1 << 40; $0.numRows = (1 << 40) + $0.rowGroups[1].numRows }),
+        ]
+        for (name, code, edit) in cases {
+            var metadata = Self.sample.metadata
+            edit(&metadata)
+            let error = readAll(withFooter(metadata))
+            #expect(error?.code == code, "\(name): \(String(describing: error))")
+        }
+    }
+
+    @Test("lengths above the reader's limits")
+    func limits() {
+        var options = ReaderOptions()
+        options.maxFooterSize = 100
+        #expect(readAll(Self.sample.bytes, options: options)?.code == .limitExceeded)
+        options = ReaderOptions()
+        options.maxPageSize = 64
+        #expect(readAll(Self.sample.bytes, options: options)?.code == .limitExceeded)
+        options = ReaderOptions()
+        options.maxRowGroupRows = 100
+        #expect(readAll(Self.sample.bytes, options: options)?.code == .limitExceeded)
+    }
+
+    @Test("random byte flips never crash the reader", arguments: 0..<4)
+    func flips(round: Int) {
+        var random = SeededRandom(seed: 0xF11B + UInt64(round))
+        for trial in 0..<250 {
+            var bytes = Self.sample.bytes
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+            }
+            // Success is possible (a flipped value byte); any failure must be a ParquetError,
+            // which readAll checks.
+            _ = readAll(bytes)
+            _ = trial
+        }
+    }
+}

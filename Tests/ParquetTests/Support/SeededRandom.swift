@@ -1,0 +1,72 @@
+import Parquet
+
+/// SplitMix64: a small, fast, reproducible generator, so a failing property case can be
+/// replayed from the seed its failure message prints.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// True with probability `p`.
+    mutating func chance(_ p: Double) -> Bool {
+        Double.random(in: 0..<1, using: &self) < p
+    }
+
+    /// A random element of a non-empty array.
+    mutating func pick<T>(_ items: [T]) -> T {
+        items[Int.random(in: 0..<items.count, using: &self)]
+    }
+}
+
+extension ColumnData {
+    /// The rows at `rows`, in that order (tests build batches and selections from it).
+    func gather(_ rows: [Int]) -> ColumnData {
+        let flags = validity.map { flags in rows.map { flags[$0] } }
+        switch values {
+        case .boolean(let v): return ColumnData(values: .boolean(rows.map { v[$0] }), validity: flags)
+        case .int32(let v): return ColumnData(values: .int32(rows.map { v[$0] }), validity: flags)
+        case .int64(let v): return ColumnData(values: .int64(rows.map { v[$0] }), validity: flags)
+        case .float(let v): return ColumnData(values: .float(rows.map { v[$0] }), validity: flags)
+        case .double(let v): return ColumnData(values: .double(rows.map { v[$0] }), validity: flags)
+        case .byteArray(let v):
+            var out = ByteArrayValues()
+            for row in rows { out.append(v.bytes[v.offsets[row]..<v.offsets[row + 1]]) }
+            return ColumnData(values: .byteArray(out), validity: flags)
+        case .fixedLenByteArray(let v):
+            var bytes: [UInt8] = []
+            for row in rows { bytes += v.bytes[row * v.width..<(row + 1) * v.width] }
+            return ColumnData(values: .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: v.width)), validity: flags)
+        }
+    }
+
+    /// The bytes of row `row` of a byte-array or fixed-length column.
+    func bytes(at row: Int) -> [UInt8] {
+        switch values {
+        case .byteArray(let v): Array(v.bytes[v.offsets[row]..<v.offsets[row + 1]])
+        case .fixedLenByteArray(let v): Array(v.bytes[row * v.width..<(row + 1) * v.width])
+        default: []
+        }
+    }
+
+    /// True when row `row` is null.
+    func isNull(_ row: Int) -> Bool {
+        validity.map { !$0[row] } ?? false
+    }
+}
+
+extension ColumnBatch {
+    /// The rows at `rows` of every column.
+    func gather(_ rows: [Int]) -> ColumnBatch {
+        ColumnBatch(columns: columns.map { $0.gather(rows) })
+    }
+}
