@@ -112,6 +112,11 @@ public final class StagingCommitter {
             guard let record = try loadRecord(object.key), nowMillis - record.batchID.createdAtMillis > graceMillis else {
                 continue
             }
+            // A batch whose committed record exists is committed, whatever Kafka holds now.
+            if try store.get(layout.commitKey(record.batchID)) != nil {
+                try store.delete([object.key])
+                continue
+            }
             let offsets = try fence.committed(record.sources.map(\.source))
             let won = offsets.values.contains { $0.metadata == record.batchID.rawValue }
             if won && record.state == .ready {

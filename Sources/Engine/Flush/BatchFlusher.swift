@@ -112,7 +112,9 @@ public final class BatchFlusher {
             KeyValue(key: "millrace.table", value: table.definition.name),
             KeyValue(key: "millrace.schema_version", value: String(table.definition.version)),
             KeyValue(key: "millrace.batch", value: batchID.rawValue),
-            KeyValue(key: "millrace.sources", value: sources.map { "\($0.source.topic)/\($0.source.partition):\($0.startOffset)-\($0.endOffset)" }.joined(separator: ",")),
+            KeyValue(key: "millrace.sources", value: sources.filter { $0.source.topic == table.definition.source.topic }
+                .sorted { $0.source < $1.source }
+                .map { "\($0.source.topic)/\($0.source.partition):\($0.startOffset)-\($0.endOffset)" }.joined(separator: ",")),
         ]
         var files: [StagedFile] = []
         var start = 0

@@ -104,6 +104,8 @@ struct WorkerAssembly: Sendable {
         var pipelineOptions = PipelineOptions(
             windowMillis: configuration.pipeline.window.milliseconds, maxBatchRows: configuration.pipeline.maxBatchRows,
             maxBatchBytes: configuration.pipeline.maxBatchBytes.bytes)
+        // A batch closes between polls, so one poll may overshoot the row limit by its size.
+        pipelineOptions.pollBatch = max(1, min(pipelineOptions.pollBatch, configuration.pipeline.maxBatchRows / 4))
         pipelineOptions.stopWhenDrained = options.stopWhenDrained
         pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
         let dryRunLoader = options.dryRun ? options.sqlOutput.map {

@@ -80,6 +80,40 @@ final class PipelineFixture {
             logger: Logger(label: "test.worker", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
+    /// Checks the exactly-once invariants over everything committed: per partition the ranges
+    /// chain from 0 to the number of records produced with no gap or overlap, and no source
+    /// record is staged twice. Returns the problems found (empty when all hold).
+    func exactlyOnceViolations() throws -> [String] {
+        var problems: [String] = []
+        var producedPerPartition: [SourcePartition: Int] = [:]
+        for record in produced { producedPerPartition[SourcePartition(topic: record.topic, partition: record.partition), default: 0] += 1 }
+        let ranges = Dictionary(grouping: try committedRecords().flatMap(\.sources), by: \.source)
+        if Set(ranges.keys) != Set(producedPerPartition.keys) { problems.append("committed partitions differ from produced ones") }
+        for (partition, count) in producedPerPartition {
+            let chain = (ranges[partition] ?? []).sorted { $0.startOffset < $1.startOffset }
+            if chain.first?.startOffset != 0 { problems.append("\(partition) does not start at 0") }
+            if chain.last?.endOffset != Int64(count) { problems.append("\(partition) ends at \(chain.last?.endOffset ?? -1), not \(count)") }
+            for (previous, next) in zip(chain, chain.dropFirst()) where previous.endOffset != next.startOffset {
+                problems.append("\(partition): \(previous.startOffset)..<\(previous.endOffset) then \(next.startOffset)..<\(next.endOffset)")
+            }
+        }
+        for (table, rows) in try stagedRows(keys: [:]) {
+            let positions = rows.map { [$0[0], $0[1]] }
+            if Set(positions).count != positions.count { problems.append("\(table): a source record is staged twice") }
+        }
+        return problems
+    }
+
+    /// Objects in the dry-run folder that no committed record accounts for: data or dead-letter
+    /// files of uncommitted batches, and pending records.
+    func orphans() throws -> [String] {
+        let store = try LocalStagingStore(root: output.url)
+        let records = try committedRecords()
+        let referenced = Set(records.flatMap(\.files).map(\.key) + records.compactMap(\.deadLetters?.key))
+        let data = try store.list(prefix: "staging/") + store.list(prefix: "dlq/") + store.list(prefix: StagingLayout.pendingPrefix)
+        return data.map(\.key).filter { !referenced.contains($0) }
+    }
+
     /// Every committed record in the dry-run folder.
     func committedRecords() throws -> [CommitRecord] {
         let store = try LocalStagingStore(root: output.url)
