@@ -63,13 +63,18 @@ final class Pipeline {
             }
             for end in summary.partitionsAtEnd {
                 atEnd.insert(SourcePartition(topic: end.topic, partition: end.partition))
+                telemetry.logger.debug("end of partition", metadata: ["partition": "\(end)"])
             }
             if let failure { throw failure }
             if shouldClose(nowMillis: clock.monotonicMillis()) || (options.stopWhenDrained && isCaughtUp) {
                 try flush()
             }
             try maintain()
-            if options.stopWhenDrained && batch.isEmpty && isCaughtUp { break }
+            if options.stopWhenDrained && batch.isEmpty && isCaughtUp {
+                telemetry.logger.info("input drained: every owned partition is read to its end", metadata: [
+                    "partitions": "\(consumer.ownedPartitions.count)"])
+                break
+            }
         }
         try flush()
         try consumer.close()

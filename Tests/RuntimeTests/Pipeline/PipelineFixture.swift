@@ -69,15 +69,34 @@ final class PipelineFixture {
 
     /// Runs a dry-run worker until the input is drained.
     func runUntilDrained(_ configuration: WorkerConfiguration? = nil, crashHook: CrashHook? = nil) async throws {
+        try await Worker.run(
+            configuration ?? self.configuration(), options: options(untilDrained: true, crashHook: crashHook),
+            logger: Logger(label: "test.worker", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// Starts a dry-run worker in a task; cancelling the task stops it gracefully.
+    func start(
+        _ configuration: WorkerConfiguration, untilDrained: Bool, crashHook: CrashHook? = nil,
+        onCommit: (@Sendable (CommitRecord) -> Void)? = nil
+    ) -> Task<Void, any Error> {
+        var options = options(untilDrained: untilDrained, crashHook: crashHook)
+        options.onCommit = onCommit
+        let worker = options
+        return Task {
+            let logger = ProcessInfo.processInfo.environment["MILLRACE_TEST_LOGS"] != nil
+                ? Logger(label: "test.worker") : Logger(label: "test.worker", factory: { _ in SwiftLogNoOpLogHandler() })
+            try await Worker.run(configuration, options: worker, logger: logger)
+        }
+    }
+
+    private func options(untilDrained: Bool, crashHook: CrashHook?) -> WorkerOptions {
         var options = WorkerOptions()
         options.dryRun = true
         options.outputDirectory = output.url.path
-        options.stopWhenDrained = true
+        options.stopWhenDrained = untilDrained
         options.servesHealth = false
         options.crashHook = crashHook
-        try await Worker.run(
-            configuration ?? self.configuration(), options: options,
-            logger: Logger(label: "test.worker", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return options
     }
 
     /// Checks the exactly-once invariants over everything committed: per partition the ranges
@@ -102,6 +121,16 @@ final class PipelineFixture {
             if Set(positions).count != positions.count { problems.append("\(table): a source record is staged twice") }
         }
         return problems
+    }
+
+    /// True once the committed ranges reach the end of every produced partition.
+    func isFullyCommitted() -> Bool {
+        var produced: [SourcePartition: Int64] = [:]
+        for record in self.produced { produced[SourcePartition(topic: record.topic, partition: record.partition), default: 0] += 1 }
+        guard let records = try? committedRecords() else { return false }
+        var ends: [SourcePartition: Int64] = [:]
+        for range in records.flatMap(\.sources) { ends[range.source] = max(ends[range.source] ?? 0, range.endOffset) }
+        return produced.allSatisfy { ends[$0.key] == $0.value }
     }
 
     /// Objects in the dry-run folder that no committed record accounts for: data or dead-letter

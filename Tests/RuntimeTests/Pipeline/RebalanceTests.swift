@@ -1,0 +1,82 @@
+import Engine
+import Foundation
+import LoadGen
+import MillraceTesting
+import Runtime
+import Synchronization
+import Testing
+
+/// Several workers in one consumer group: partitions move between them, and still every record
+/// is in exactly one committed file.
+@Suite("Scale-out and fencing", .serialized)
+struct RebalanceTests {
+    /// Waits until `condition` holds, polling every 100 ms, for at most `seconds`.
+    private func waitUntil(_ seconds: Double, _ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { throw WaitTimedOut() }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    struct WaitTimedOut: Error {}
+
+    @Test("a worker joins, one leaves mid-stream, another joins: the union of commits holds each record once")
+    func joinLeaveJoin() async throws {
+        let fixture = try PipelineFixture(partitions: 6)
+        try await fixture.produce(count: 6000, seed: 21) { $0.duplicateRate = 0.03 }
+        var configuration = fixture.configuration(group: "rebalance")
+        configuration.pipeline.maxBatchRows = 200
+
+        let commits = Mutex<[String: Int]>([:])
+        let count = { (name: String) in { @Sendable (_: CommitRecord) in commits.withLock { $0[name, default: 0] += 1 } } }
+        let first = fixture.start(configuration, untilDrained: false, onCommit: count("a"))
+        try await waitUntil(60) { commits.withLock { $0["a", default: 0] >= 2 } }
+        let second = fixture.start(configuration, untilDrained: true, onCommit: count("b"))
+        try await waitUntil(60) { commits.withLock { $0["b", default: 0] >= 2 } }
+        first.cancel()
+        try await first.value
+        let third = fixture.start(configuration, untilDrained: true, onCommit: count("c"))
+        try await second.value
+        try await third.value
+
+        #expect(commits.withLock { $0["a", default: 0] } >= 2)
+        #expect(commits.withLock { $0["b", default: 0] } >= 2)
+        #expect(try fixture.exactlyOnceViolations() == [])
+        #expect(try fixture.orphans() == [])
+    }
+
+    @Test("a worker that stalls past max.poll.interval.ms is fenced: its late commit is refused")
+    func zombieIsFenced() async throws {
+        let fixture = try PipelineFixture(partitions: 4)
+        try await fixture.produce(count: 3000, seed: 31)
+        var configuration = fixture.configuration(group: "zombie")
+        configuration.pipeline.maxBatchRows = 400
+        configuration.kafka.properties["max.poll.interval.ms"] = "6000"
+
+        // The zombie stalls once, after writing its ready record and before its fence commit.
+        let stalledBatch = Mutex<String?>(nil)
+        let store = try LocalStagingStore(root: fixture.output.url)
+        let zombie = fixture.start(configuration, untilDrained: false, crashHook: { point in
+            guard point == .afterReadyRecord, stalledBatch.withLock({ $0 == nil }) else { return }
+            let pending = (try? store.list(prefix: StagingLayout.pendingPrefix).last?.key) ?? "?"
+            stalledBatch.withLock { $0 = pending }
+            Thread.sleep(forTimeInterval: 10)
+        })
+        try await waitUntil(30) { stalledBatch.withLock { $0 != nil } }
+        let healthy = fixture.start(configuration, untilDrained: false)
+        // Both keep running until every partition's records are committed, whoever owns it.
+        try await waitUntil(90) { fixture.isFullyCommitted() }
+        healthy.cancel()
+        zombie.cancel()
+        try await healthy.value
+        try await zombie.value
+
+        let batch = try #require(stalledBatch.withLock { $0 }?.split(separator: "/").last?.split(separator: ".").first)
+        let committed = try fixture.committedRecords().map(\.batchID.rawValue)
+        #expect(!committed.contains(String(batch)), "the zombie's batch \(batch) was committed")
+        let violations = try fixture.exactlyOnceViolations()
+        #expect(violations == [], "\(violations)")
+        #expect(try fixture.orphans() == [])
+    }
+}
