@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "MillraceTesting"],
+            dependencies: ["Catalog", "Parquet", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
