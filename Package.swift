@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CDCTests",
-            dependencies: ["CDC", "Catalog", "LoadGen", "MillraceTesting"],
+            dependencies: ["CDC", "Catalog", "LoadGen", "Parquet", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,6 +26,7 @@ extension ChangeDecoder {
             }
         }
         var schemaCursor = JSONCursor(base: bytes, count: length, maxDepth: configuration.maxNestingDepth)
+        schemasParsed += 1
         let schema = try ConnectSchemaParser.parse(try JSONValue.parse(&schemaCursor))
         let previous = state.definition
         switch PlanBuilder.plan(for: schema, state: state, onChange: record) {

@@ -33,6 +33,8 @@ let goldenCases: [GoldenCase] = [
     GoldenCase(column: "c_dec38", json: "\"CUmw9vACMxPESZBQ3jjzTg==\"", expected: "\"1234567890123456789012345678.9012345678\""),
     GoldenCase(column: "c_dec38", json: "\"tMSzV6V5O4X2dd3AAAAAAQ==\"", expected: "\"-9999999999999999999999999999.9999999999\""),
     GoldenCase(column: "c_dec38", json: "\"AA==\"", expected: "\"0.0000000000\""),
+    // 18 bytes whose first two only extend the sign.
+    GoldenCase(column: "c_dec38", json: "\"AAAAAAAAAAAAAAAAAAAAAAAB\"", expected: "\"0.0000000001\""),
     GoldenCase(column: "c_dec9", json: "\"/2o=\"", expected: "\"-1.50\""),
     GoldenCase(column: "c_dec18", json: "\"AbabS6Yw804=\"", expected: "\"12345678901234.5678\""),
     // decimal.format=NUMERIC: a Decimal as a JSON number.
