@@ -160,6 +160,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LoadGenTests",
+            dependencies: ["LoadGen", "Catalog", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EnvironmentTests",
             dependencies: ["MillraceTesting"],
             swiftSettings: swiftSettings
