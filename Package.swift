@@ -23,6 +23,8 @@ let package = Package(
         .executable(name: "millrace", targets: ["MillraceCLI"]),
         // The benchmark drivers, built by `make release` for `make bench`.
         .executable(name: "millrace-bench", targets: ["MillraceBench"]),
+        // The decoder's fuzz target: a corpus replayer normally, libFuzzer under scripts/fuzz.sh.
+        .executable(name: "millrace-fuzz", targets: ["MillraceFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -123,6 +125,14 @@ let package = Package(
                 "LoadGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The decoder's fuzz target (scripts/fuzz.sh builds it with -sanitize=fuzzer,address and
+        // -DMILLRACE_LIBFUZZER; a plain build replays Tests/Fixtures/fuzz-corpus).
+        .executableTarget(
+            name: "MillraceFuzz",
+            dependencies: ["CDC", "Catalog"],
             swiftSettings: swiftSettings
         ),
 
