@@ -22,6 +22,21 @@ public struct LoadSummary: Sendable {
     public var bytes = 0
 }
 
+extension LoadSummary {
+    /// The closing summary `millrace loadgen` prints: totals, then per topic and per reason.
+    public func report(omittedTombstones: Int = 0) -> String {
+        var lines = [
+            "loadgen: \(records) records, \(bytes) bytes: \(changes) changes, \(tombstones) tombstones, "
+                + "\(duplicates) duplicates, \(heartbeats) heartbeats, \(malformed.values.reduce(0, +)) malformed"
+        ]
+        for (topic, count) in perTopic.sorted(by: { $0.key < $1.key }) { lines.append("  \(topic): \(count)") }
+        for (reason, count) in malformed.sorted(by: { $0.key < $1.key }) { lines.append("  malformed \(reason): \(count)") }
+        if let index = columnAddedAt { lines.append("  column `confidence` added at record \(index)") }
+        if omittedTombstones > 0 { lines.append("  \(omittedTombstones) tombstones not written (the values format has no keys)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
 /// Produces realistic Debezium CDC traffic for the EAV model (`entity_values_ts`, `entities`,
 /// `entity_jsonb`, heartbeats), one record per `next()` call, deterministic for a seed.
 ///
