@@ -23,6 +23,8 @@ let package = Package(
         .executable(name: "millrace", targets: ["MillraceCLI"]),
         // The benchmark drivers, built by `make release` for `make bench`.
         .executable(name: "millrace-bench", targets: ["MillraceBench"]),
+        // The decoder's fuzz target: a corpus replayer normally, libFuzzer under scripts/fuzz.sh.
+        .executable(name: "millrace-fuzz", targets: ["MillraceFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -161,6 +163,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The decoder's fuzz target (scripts/fuzz.sh builds it with -sanitize=fuzzer,address and
+        // -DMILLRACE_LIBFUZZER; a plain build replays Tests/Fixtures/fuzz-corpus).
+        .executableTarget(
+            name: "MillraceFuzz",
+            dependencies: ["CDC", "Catalog"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         // Shared fixtures and helpers: the test servers started by scripts/test-servers.py,
         // the Python oracles (pyarrow, duckdb, botocore) and temporary directories.
@@ -191,12 +201,17 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "MillraceTesting"],
+            dependencies: ["Catalog", "Parquet", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CDCTests",
-            dependencies: ["CDC", "Catalog", "LoadGen", "MillraceTesting"],
+            dependencies: ["CDC", "Catalog", "LoadGen", "Parquet", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LoadGenTests",
+            dependencies: ["LoadGen", "Catalog", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

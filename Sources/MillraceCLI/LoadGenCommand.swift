@@ -85,18 +85,6 @@ struct LoadGenCommand: AsyncParsableCommand {
         guard let output else { return }
         let sink = try FileRecordSink(path: output, format: LoadFileFormat(named: format) ?? .values)
         let summary = try await LoadRunner.run(generator, into: sink, paced: pace)
-        printError(describe(summary, omittedTombstones: sink.omittedTombstones))
-    }
-
-    private func describe(_ summary: LoadSummary, omittedTombstones: Int) -> String {
-        var lines = [
-            "loadgen: \(summary.records) records, \(summary.bytes) bytes: \(summary.changes) changes, \(summary.tombstones) tombstones, "
-                + "\(summary.duplicates) duplicates, \(summary.heartbeats) heartbeats, \(summary.malformed.values.reduce(0, +)) malformed"
-        ]
-        for (topic, count) in summary.perTopic.sorted(by: { $0.key < $1.key }) { lines.append("  \(topic): \(count)") }
-        for (reason, count) in summary.malformed.sorted(by: { $0.key < $1.key }) { lines.append("  malformed \(reason): \(count)") }
-        if let index = summary.columnAddedAt { lines.append("  column `confidence` added at record \(index)") }
-        if omittedTombstones > 0 { lines.append("  \(omittedTombstones) tombstones not written (the values format has no keys)") }
-        return lines.joined(separator: "\n")
+        CDCCommandIO.printError(summary.report(omittedTombstones: sink.omittedTombstones))
     }
 }

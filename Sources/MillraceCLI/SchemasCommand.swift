@@ -32,7 +32,7 @@ struct SchemasCommand: ParsableCommand {
                     print("ok  heartbeat \(heartbeat.topic) (\(heartbeat.field))")
                 }
             } catch {
-                printError("schemas check: \(error.code)\n\(error.message)")
+                CDCCommandIO.printError("schemas check: \(error.code)\n\(error.message)")
                 throw ExitCode(1)
             }
         }
@@ -62,12 +62,12 @@ struct SchemasCommand: ParsableCommand {
             do {
                 catalog = try Catalog.load(directory: location.dir)
             } catch {
-                printError("schemas ddl: \(error.code)\n\(error.message)")
+                CDCCommandIO.printError("schemas ddl: \(error.code)\n\(error.message)")
                 throw ExitCode(1)
             }
             if let table {
                 guard let history = catalog.table(table) else {
-                    printError("schemas ddl: no table `\(table)`")
+                    CDCCommandIO.printError("schemas ddl: no table `\(table)`")
                     throw ExitCode(1)
                 }
                 print(history.current.createTableSQL(sqlDialect))

@@ -11,6 +11,9 @@
 3. The peer, DuckDB with `SET threads=1`, runs `CREATE TABLE t AS SELECT * FROM read_json(file)`
    on the same file in the same run.
 
+Both sides run `--repeat` times (default 3) and the best run of each counts, so that a machine
+shared with other work reports what the code can do rather than what the neighbours left over.
+
 Targets: at least 1.5M messages/s (issue 5). The ratio to DuckDB is reported for both the decode
 section alone and the whole process (file reading, startup). Exits 1 when a target is missed.
 """
@@ -45,6 +48,7 @@ def main():
     parser.add_argument("--work", default="out/bench/decode")
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--schemas", default="Schemas")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     millrace = os.path.join(args.bin, "millrace")
@@ -56,17 +60,22 @@ def main():
              "--delete-rate", "0", "--start", "2026-11-20T00:00:00Z", "--seed", "5"])
     size = os.path.getsize(values)
 
-    ours = measure([bench, "decode", "--input", values, "--topic", TOPIC, "--schemas", args.schemas])
-    figures = json.loads(ours.stdout)
-    peer = measure([sys.executable, "-c", DUCKDB_SCRIPT, values])
-    duck = json.loads(peer.stdout.decode().strip().splitlines()[-1])
+    ours_runs, peer_runs = [], []
+    for _ in range(args.repeat):
+        run = measure([bench, "decode", "--input", values, "--topic", TOPIC, "--schemas", args.schemas])
+        ours_runs.append((json.loads(run.stdout), run))
+        run = measure([sys.executable, "-c", DUCKDB_SCRIPT, values])
+        peer_runs.append((json.loads(run.stdout.decode().strip().splitlines()[-1]), run))
+    figures, ours = min(ours_runs, key=lambda pair: pair[0]["decode_seconds"])
+    duck, peer = min(peer_runs, key=lambda pair: pair[0]["seconds"])
+    ours.peak_rss_mib = max(run.peak_rss_mib for _, run in ours_runs)
 
     messages = figures["messages"]
     ok_rows = figures["rows"] == args.messages and figures["dead_letters"] == 0 and duck["rows"] == args.messages
     ours_rate = messages / figures["decode_seconds"]
     duck_rate = duck["rows"] / duck["seconds"]
     rows = [
-        ("input", f"{messages:,} messages, {size / 1e9:.2f} GB ({size / messages:.0f} B each)"),
+        ("input", f"{messages:,} messages, {size / 1e9:.2f} GB ({size / messages:.0f} B each), best of {args.repeat} runs each"),
         ("millrace decode", f"{ours_rate / 1e6:.2f}M msg/s, {figures['bytes'] / figures['decode_seconds'] / 1e6:,.0f} MB/s "
                             f"({figures['decode_seconds']:.2f} s decoding, {ours.seconds:.2f} s process)"),
         ("duckdb read_json", f"{duck_rate / 1e6:.2f}M msg/s, {size / duck['seconds'] / 1e6:,.0f} MB/s "

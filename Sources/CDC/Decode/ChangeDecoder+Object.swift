@@ -26,6 +26,7 @@ extension ChangeDecoder {
             }
         }
         var schemaCursor = JSONCursor(base: bytes, count: length, maxDepth: configuration.maxNestingDepth)
+        schemasParsed += 1
         let schema = try ConnectSchemaParser.parse(try JSONValue.parse(&schemaCursor))
         let previous = state.definition
         switch PlanBuilder.plan(for: schema, state: state, onChange: record) {
@@ -75,33 +76,40 @@ extension ChangeDecoder {
                 }
             }
             try cursor.expect(UInt8(ascii: ":"), "`:`")
-            try perform(plan.actions[member], plan: plan, member: member, &cursor, stores: stores, row: row, metadata: &metadata)
+            // Columns, the common case, are decoded here; metadata and envelope members in
+            // `perform` (which recurses for `after` and `source`, so it is not inlined).
+            if case .column(let index, let conversion) = plan.actions[member] {
+                let store = stores + index
+                guard store.pointee.count == row else {
+                    throw DecodeFailure(.schemaMismatch, "member `\(plan.fieldNames[member])` appears twice")
+                }
+                cursor.skipWhitespace()
+                if cursor.consumeNull() {
+                    store.pointee.appendNull()
+                } else {
+                    do {
+                        try ValueDecoding.decode(conversion, &cursor, into: store)
+                    } catch {
+                        throw DecodeFailure(error.reason, "field `\(plan.fieldNames[member])`: \(error.message)")
+                    }
+                }
+            } else {
+                try perform(plan.actions[member], plan: plan, &cursor, stores: stores, row: row, metadata: &metadata)
+            }
             expected = member + 1
         } while cursor.consume(UInt8(ascii: ","))
         try cursor.expect(UInt8(ascii: "}"), "`,` or `}`")
     }
 
-    @inline(__always)
+    /// Handles a metadata or envelope member (columns are handled by `decodeObject`).
     private func perform(
-        _ action: FieldAction, plan: RowPlan, member: Int, _ cursor: inout JSONCursor, stores: UnsafeMutablePointer<ColumnStore>,
-        row: Int, metadata: inout RowMetadata
+        _ action: FieldAction, plan: RowPlan, _ cursor: inout JSONCursor, stores: UnsafeMutablePointer<ColumnStore>, row: Int,
+        metadata: inout RowMetadata
     ) throws(DecodeFailure) {
         cursor.skipWhitespace()
         switch action {
-        case .column(let index, let conversion):
-            let store = stores + index
-            guard store.pointee.count == row else {
-                throw DecodeFailure(.schemaMismatch, "member `\(plan.fieldNames[member])` appears twice")
-            }
-            if cursor.consumeNull() {
-                store.pointee.appendNull()
-                return
-            }
-            do {
-                try ValueDecoding.decode(conversion, &cursor, into: store)
-            } catch {
-                throw DecodeFailure(error.reason, "field `\(plan.fieldNames[member])`: \(error.message)")
-            }
+        case .column:
+            throw DecodeFailure(.schemaMismatch, "internal: a column member reached the metadata path")
         case .operation:
             if cursor.consumeNull() { return }
             let span = try cursor.readString()

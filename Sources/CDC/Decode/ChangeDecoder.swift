@@ -24,6 +24,10 @@ public final class ChangeDecoder {
     private(set) var routes: [(topic: String, destination: Destination)] = []
     private var routeIndex: [String: Int] = [:]
     private var changes: [SchemaChange] = []
+    /// Connect schemas parsed so far: each distinct schema once (again only after the cache
+    /// started over). A steady stream parses one schema per table; a climbing count means
+    /// schema churn. For metrics.
+    public internal(set) var schemasParsed = 0
 
     /// A decoder for every topic-fed table and heartbeat topic of `catalog`.
     public init(catalog: Catalog, configuration: DecoderConfiguration = DecoderConfiguration()) throws(CDCError) {

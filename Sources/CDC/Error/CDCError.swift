@@ -37,5 +37,6 @@ public struct CDCError: Error, Sendable, CustomStringConvertible {
     /// Never: these are programming or configuration errors.
     public var isRetriable: Bool { false }
 
+    /// The code and the message.
     public var description: String { "\(code): \(message)" }
 }

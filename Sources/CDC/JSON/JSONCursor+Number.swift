@@ -45,8 +45,9 @@ extension JSONCursor {
         } else if first >= UInt8(ascii: "1") && first <= UInt8(ascii: "9") {
             position += 1
             skipDigits()
+        } else if position > start {
+            throw unexpected("a digit after `-`")
         } else {
-            position = start
             throw wrongType("a number")
         }
         var isInteger = true

@@ -111,21 +111,34 @@ struct JSONCursor {
     }
 }
 
-/// True when `length` bytes at `lhs` and `rhs` are equal. Short spans (member names) are
-/// compared inline; long ones (a cached Connect schema, about 900 bytes) go to libc's
-/// vectorised memcmp.
+/// True when `length` bytes at `lhs` and `rhs` are equal. Short spans (member names, 5 to 20
+/// bytes) are compared with word loads, the last one overlapping the previous so that no byte
+/// loop remains; long ones (a cached Connect schema, about 950 bytes) go to libc's vectorised
+/// memcmp.
 @inline(__always) func memoryEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ length: Int) -> Bool {
     if length > 64 { return memcmp(lhs, rhs, length) == 0 }
-    var index = 0
-    while index + 8 <= length {
-        let left = UnsafeRawPointer(lhs + index).loadUnaligned(as: UInt64.self)
-        let right = UnsafeRawPointer(rhs + index).loadUnaligned(as: UInt64.self)
-        if left != right { return false }
-        index += 8
+    let left = UnsafeRawPointer(lhs)
+    let right = UnsafeRawPointer(rhs)
+    if length >= 8 {
+        var index = 0
+        while index + 8 < length {
+            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self) != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
+                return false
+            }
+            index += 8
+        }
+        return left.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            == right.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
     }
-    while index < length {
-        if lhs[index] != rhs[index] { return false }
-        index += 1
+    if length >= 4 {
+        return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+            && left.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+                == right.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
     }
-    return true
+    if length >= 2 {
+        return left.loadUnaligned(as: UInt16.self) == right.loadUnaligned(as: UInt16.self)
+            && left.loadUnaligned(fromByteOffset: length - 2, as: UInt16.self)
+                == right.loadUnaligned(fromByteOffset: length - 2, as: UInt16.self)
+    }
+    return length == 0 || lhs[0] == rhs[0]
 }

@@ -38,10 +38,10 @@ enum JSONValue: Sendable {
     /// Parses one JSON value from `cursor` (depth-limited by `cursor.maxDepth`), leaving the
     /// cursor after it.
     static func parse(_ cursor: inout JSONCursor, depth: Int = 0) throws(DecodeFailure) -> JSONValue {
-        guard depth <= cursor.maxDepth else {
+        cursor.skipWhitespace()
+        if (cursor.peek == UInt8(ascii: "{") || cursor.peek == UInt8(ascii: "[")) && depth >= cursor.maxDepth {
             throw DecodeFailure(.malformedJSON, "nesting deeper than \(cursor.maxDepth) at byte \(cursor.position)")
         }
-        cursor.skipWhitespace()
         switch cursor.peek {
         case UInt8(ascii: "{"):
             cursor.position += 1

@@ -54,6 +54,7 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
     /// Only I/O problems can go away by themselves; a bad declaration stays bad.
     public var isRetriable: Bool { code == .io }
 
+    /// The code and message, with the cause when there is one (never a secret: there are none here).
     public var description: String {
         if let underlying { return "\(code): \(message) (\(underlying))" }
         return "\(code): \(message)"

@@ -121,12 +121,15 @@ enum TableReader {
             guard let items = try map.map("items") else {
                 throw CatalogError(.invalidType, "\(map.path): an array needs `items`")
             }
-            schema.elementSchemas = [try readConnect(items, optional: true)]
+            let itemSchema = try readConnect(items, optional: true)
+            schema.elementSchemas = [itemSchema]
         case .map:
             guard let keys = try map.map("keys"), let values = try map.map("values") else {
                 throw CatalogError(.invalidType, "\(map.path): a map needs `keys` and `values`")
             }
-            schema.elementSchemas = [try readConnect(keys, optional: false), try readConnect(values, optional: true)]
+            let keySchema = try readConnect(keys, optional: false)
+            let valueSchema = try readConnect(values, optional: true)
+            schema.elementSchemas = [keySchema, valueSchema]
         case .struct:
             for field in try map.list("fields") ?? [] {
                 let fieldName = try field.requiredString("field")

@@ -48,6 +48,7 @@ public final class FileRecordSink: RecordSink {
         buffer.reserveCapacity(1 << 20)
     }
 
+    /// Appends `record` (see `append`).
     public func write(_ record: LoadRecord) async throws {
         try append(record)
     }
@@ -94,6 +95,7 @@ public final class FileRecordSink: RecordSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Writes what is buffered, syncs the file to disk and closes it.
     public func finish() async throws {
         try flush()
         do {

@@ -90,5 +90,6 @@ public struct LoadGenError: Error, Sendable, CustomStringConvertible {
     /// Only I/O failures may succeed on a retry.
     public var isRetriable: Bool { code == .io }
 
+    /// The code and the message.
     public var description: String { "\(code): \(message)" }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import MillraceTesting
+import Testing
+
+@Suite("millrace decode")
+struct DecodeCommandTests {
+    private let millrace = PackagePaths.builtExecutable("millrace").path
+    private let schemas = PackagePaths.schemas.path
+
+    @Test("decodes loadgen's kcat output: rows, heartbeats, and a reason for each broken record")
+    func kcatInput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("load.kcat").path
+        let generated = try Subprocess.run([
+            millrace, "loadgen", "--schemas", schemas, "--output", file, "--format", "kcat", "--count", "1500", "--malformed-rate", "0.04",
+            "--start", "2026-11-20T00:00:00Z", "--add-column-at", "700",
+        ])
+        let malformed = try #require(generated.stderr.split(separator: "\n").first?.split(separator: ",").last?
+            .split(separator: " ").first.flatMap { Int($0) })
+        #expect(malformed > 0)
+        let decoded = try Subprocess.run([millrace, "decode", "--schemas", schemas], input: try Data(contentsOf: URL(fileURLWithPath: file)))
+        let lines = decoded.output.split(separator: "\n").map(String.init)
+        let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let deadLetters = objects.compactMap { $0["dead_letter"] as? [String: Any] }
+        #expect(deadLetters.count == malformed)
+        #expect(deadLetters.allSatisfy { ($0["reason"] as? String)?.isEmpty == false && ($0["message"] as? String)?.isEmpty == false })
+        #expect(objects.contains { $0["heartbeat"] != nil })
+        #expect(objects.contains { $0["schema_change"] != nil })
+        let row = try #require(objects.first { ($0["table"] as? String) == "fact_entity_values" }?["row"] as? [String: Any])
+        #expect((row["recorded_at"] as? String)?.hasSuffix("Z") == true)
+        #expect(decoded.stderr.contains("\(malformed) dead letters"))
+    }
+
+    @Test("explains malformed value lines")
+    func valueLines() throws {
+        let input = """
+            {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":4,"value_decimal":"@@","recorded_at":"2026-11-20T00:00:00Z"}
+            {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":5,"value_decimal":"MDk=","recorded_at":"2026-11-20T00:00:00+05:45"}
+            {"tenant_id":1,
+            """
+        let decoded = try Subprocess.run(
+            [millrace, "decode", "--schemas", schemas, "--topic", "postgres.eav.entity_values_ts"], input: Data(input.utf8)
+        )
+        let lines = decoded.output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[0].contains("\"reason\":\"bad_base64\""))
+        #expect(lines[1].contains("\"value_decimal\":\"0.12345\"") && lines[1].contains("\"recorded_at\":\"2026-11-19T18:15:00.000000Z\""))
+        #expect(lines[2].contains("\"reason\":\"malformed_json\""))
+    }
+
+    @Test("an unknown topic is a dead letter, and value lines need --topic")
+    func topics() throws {
+        let unknown = try Subprocess.run([millrace, "decode", "--schemas", schemas, "--topic", "nope"], input: Data("{}\n".utf8))
+        #expect(unknown.output.contains("\"reason\":\"unknown_topic\""))
+        let missing = try Subprocess.run([millrace, "decode", "--schemas", schemas, "--input", "values"], input: Data(), check: false)
+        #expect(missing.status != 0)
+    }
+}
