@@ -15,7 +15,7 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product millrace
-	$(SWIFT) build -c release --product millrace-bench
+	$(SWIFT) build -c release --product MillraceBench
 
 ## test: the whole suite against real servers (mock Kafka, moto S3 with SigV4, PostgreSQL)
 test: build

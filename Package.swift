@@ -20,11 +20,7 @@ let package = Package(
     name: "millrace",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "millrace", targets: ["MillraceCLI"]),
-        // The benchmark drivers, built by `make release` for `make bench`.
-        .executable(name: "millrace-bench", targets: ["MillraceBench"]),
-        // The decoder's fuzz target: a corpus replayer normally, libFuzzer under scripts/fuzz.sh.
-        .executable(name: "millrace-fuzz", targets: ["MillraceFuzz"]),
+        .executable(name: "millrace", targets: ["MillraceCLI"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -211,7 +207,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LoadGenTests",
-            dependencies: ["LoadGen", "Catalog", "MillraceTesting"],
+            dependencies: [
+                "LoadGen", "Catalog", "Kafka", "MillraceTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

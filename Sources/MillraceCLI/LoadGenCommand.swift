@@ -3,9 +3,10 @@ import CDC
 import Catalog
 import Foundation
 import LoadGen
+import Runtime
 
-/// `millrace loadgen`: realistic Debezium CDC traffic for the EAV topics, to a file (or, in
-/// builds with the Kafka producer sink, to a broker).
+/// `millrace loadgen`: realistic Debezium CDC traffic for the EAV topics, to a Kafka cluster
+/// (idempotent producer, every delivery awaited) or to a file.
 struct LoadGenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loadgen",
@@ -77,10 +78,11 @@ struct LoadGenCommand: AsyncParsableCommand {
             let text = path.hasSuffix(".csv") ? AttributeSnapshot.csv(generator.attributes) : AttributeSnapshot.ndjson(generator.attributes)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
-        if bootstrap != nil {
-            throw LoadGenError(
-                .unavailable, "producing to Kafka (--bootstrap) is not available in this build: the Kafka producer sink is not linked; use --output"
-            )
+        if let bootstrap {
+            let sink = try KafkaRecordSink(bootstrapServers: bootstrap)
+            let summary = try await LoadRunner.run(generator, into: sink, paced: true)
+            CDCCommandIO.printError(summary.report(omittedTombstones: 0))
+            return
         }
         guard let output else { return }
         let sink = try FileRecordSink(path: output, format: LoadFileFormat(named: format) ?? .values)

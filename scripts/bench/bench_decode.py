@@ -23,7 +23,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import measure, report  # noqa: E402
+from common import bench_binary, measure, report  # noqa: E402
 
 TOPIC = "postgres.eav.entity_values_ts"
 TARGET_MESSAGES_PER_SECOND = 1_500_000
@@ -52,7 +52,7 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     millrace = os.path.join(args.bin, "millrace")
-    bench = os.path.join(args.bin, "millrace-bench")
+    bench = bench_binary(args.bin)
     values = os.path.join(args.work, "entity_values_ts.ndjson")
 
     measure([millrace, "loadgen", "--schemas", args.schemas, "--output", values, "--format", "values",

@@ -21,19 +21,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import measure, report  # noqa: E402
+from common import bench_binary, measure, report  # noqa: E402
 
 ROWS = 5_000_000
 SEED = 42
 BIG_FILE_BYTES = 2_000_000_000
 
-
-def bench_binary(folder):
-    for name in ("millrace-bench", "MillraceBench"):
-        path = os.path.join(folder, name)
-        if os.path.exists(path):
-            return path
-    raise SystemExit(f"bench: no millrace-bench in {folder}; run `make release`")
 
 
 def load_table(folder):

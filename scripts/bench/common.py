@@ -53,3 +53,11 @@ def report(name, rows, verdicts):
         ok = ok and passed
     sys.stdout.flush()
     return ok
+
+
+def bench_binary(folder):
+    """The benchmark driver (the MillraceBench target, command name millrace-bench) in folder."""
+    path = os.path.join(folder, "MillraceBench")
+    if not os.path.exists(path):
+        raise SystemExit(f"bench: no MillraceBench in {folder}; run `make release`")
+    return path

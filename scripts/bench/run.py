@@ -17,7 +17,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True, help="folder holding millrace and millrace-bench")
+    parser.add_argument("--bin", required=True, help="folder holding millrace and MillraceBench")
     parser.add_argument("--only", help="run only benchmarks whose file name contains this")
     parser.add_argument("--work", default="out/bench", help="scratch folder for inputs and outputs")
     args = parser.parse_args()

@@ -39,8 +39,8 @@ public struct LoadRecord: Sendable {
     }
 }
 
-/// Where generated records go: a file (`FileRecordSink`) or, in builds that have it, a Kafka
-/// producer. `write` is called once per record in order; `finish` flushes and waits for
+/// Where generated records go: a file (`FileRecordSink`) or a Kafka producer
+/// (`KafkaRecordSink` in the Runtime module). `write` is called once per record in order; `finish` flushes and waits for
 /// delivery.
 public protocol RecordSink: AnyObject {
     /// Takes one record (the key and value are the bytes Kafka would carry).
@@ -56,7 +56,6 @@ public struct LoadGenError: Error, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case invalidConfiguration = "invalid_configuration"
             case io
-            case unavailable
         }
 
         private let value: Value
@@ -66,8 +65,6 @@ public struct LoadGenError: Error, Sendable, CustomStringConvertible {
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// Writing an output file failed.
         public static let io = Code(.io)
-        /// The requested sink does not exist in this build (the Kafka producer sink).
-        public static let unavailable = Code(.unavailable)
 
         /// The stable snake_case name.
         public var description: String { value.rawValue }
