@@ -35,7 +35,8 @@ struct WorkerAssembly: Sendable {
         if options.dryRun {
             return try LocalStagingStore(root: URL(fileURLWithPath: options.outputDirectory ?? staging.localDir))
         }
-        var s3 = try S3Configuration(environment: AWSEnvironment())
+        let environment = options.environment.map { AWSEnvironment(variables: $0) } ?? AWSEnvironment()
+        var s3 = try S3Configuration(environment: environment)
         if !staging.region.isEmpty { s3.region = staging.region }
         if !staging.endpoint.isEmpty {
             guard let endpoint = Endpoint(staging.endpoint) else {
@@ -50,7 +51,9 @@ struct WorkerAssembly: Sendable {
                 telemetry.emit(.retry(component: "s3", reason: "\(retry.operation): \(retry.errorCode)"))
             }
         }
-        return S3StagingStore(client: try S3Client(configuration: s3, events: events), bucket: staging.bucket, prefix: staging.prefix)
+        let credentials = CachingCredentialsProvider(CredentialsChain.standard(environment: environment), events: events)
+        return S3StagingStore(
+            client: try S3Client(configuration: s3, credentials: credentials, events: events), bucket: staging.bucket, prefix: staging.prefix)
     }
 
     /// `Schemas/`, plus the versions evolution added at run time (kept in the staging store).

@@ -12,6 +12,9 @@ public struct WorkerOptions: Sendable {
     public var stopWhenDrained = false
     /// Serve `/metrics`, `/healthz` and `/readyz` on `observability.listen`. Default: true.
     public var servesHealth = true
+    /// The environment the AWS settings and credential chain read (`AWS_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, …); nil reads the process environment. Default: nil.
+    public var environment: [String: String]?
     /// Tests only: throws `SimulatedCrash` at a protocol step to stop the worker dead.
     public var crashHook: CrashHook?
     /// Called on the pipeline thread after each committed batch (reports, tests).
