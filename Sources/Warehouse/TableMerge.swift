@@ -34,8 +34,10 @@ struct TableMerge {
                 + "\(SQLText.names(definition.keys.merge, dialect, alias: "s")) ORDER BY \(order.joined(separator: ", "))) AS "
                 + "\(dialect.quoted("_millrace_rank")) FROM \(stage) s) ranked WHERE \(dialect.quoted("_millrace_rank")) = 1;"
         ]
-        // A replayed or backfilled older change must not overwrite a newer row already loaded.
+        // A replayed or backfilled older change must not overwrite a newer row already loaded
+        // (moot when the version is part of the merge key: each version is its own row).
         let ordering = definition.keys.version ?? "_lsn"
+        guard !definition.keys.merge.contains(ordering) else { return statements }
         statements.append(
             "DELETE FROM \(latest) USING \(target) t WHERE \(SQLText.keysMatch(definition.keys.merge, "t", latest, dialect)) "
                 + "AND t.\(dialect.quoted(ordering)) > \(latest).\(dialect.quoted(ordering));")
