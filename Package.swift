@@ -139,6 +139,7 @@ let package = Package(
                 "CDC",
                 "LoadGen",
                 "Runtime",
+                "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -41,6 +41,16 @@ struct OpenBatch {
         deadLetters.append(letter)
     }
 
+    /// Records a consumed message and what the decoder made of it.
+    mutating func record(_ outcome: DecodeOutcome, _ partition: SourcePartition, offset: Int64, nowMillis: Int64 = 0) {
+        consumed(partition, offset: offset, nowMillis: nowMillis)
+        switch outcome {
+        case .row: break
+        case .heartbeat(let micros): heartbeat(sourceMicros: micros)
+        case .deadLetter(let letter): deadLetter(letter)
+        }
+    }
+
     /// True when the batch holds data of any of `partitions`.
     func touches(_ partitions: [SourcePartition]) -> Bool {
         partitions.contains { ranges[$0] != nil }

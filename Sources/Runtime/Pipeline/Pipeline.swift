@@ -95,13 +95,8 @@ final class Pipeline {
         let outcome = decoder.decode(
             route: route, partition: message.partition, offset: message.offset, timestampMs: message.timestampMs ?? 0,
             key: message.key, value: message.value)
-        batch.consumed(partition, offset: message.offset, nowMillis: nowMillis)
+        batch.record(outcome, partition, offset: message.offset, nowMillis: nowMillis)
         if !atEnd.isEmpty { atEnd.remove(partition) }
-        switch outcome {
-        case .row: break
-        case .heartbeat(let micros): batch.heartbeat(sourceMicros: micros)
-        case .deadLetter(let letter): batch.deadLetter(letter)
-        }
     }
 
     private func shouldClose(nowMillis: Int64) -> Bool {

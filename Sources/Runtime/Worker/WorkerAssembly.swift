@@ -93,12 +93,18 @@ struct WorkerAssembly: Sendable {
         return try KafkaConsumer(configuration: kafka, logger: Logger(label: "millrace.kafka"))
     }
 
-    /// The pipeline; built on the pipeline thread, which owns it.
-    func makePipeline() throws -> Pipeline {
-        let consumer = try makeConsumer()
+    /// The parts from decoding to committing, over `fence`; owned by the thread that uses them.
+    struct FlushPath {
+        let decoder: ChangeDecoder
+        let committer: StagingCommitter
+        let dimensions: DimensionSet
+        let flusher: BatchFlusher
+    }
+
+    /// The decoder, dimensions, committer and flusher, committing through `fence`.
+    func makeFlushPath(fence: any OffsetFence) throws -> FlushPath {
         let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
         let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
-        let fence = KafkaOffsetFence(consumer: consumer, telemetry: telemetry)
         let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
@@ -107,6 +113,13 @@ struct WorkerAssembly: Sendable {
             template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
         let flusher = BatchFlusher(store: store, committer: committer, settings: settings, dimensions: dimensions, crashHook: options.crashHook)
+        return FlushPath(decoder: decoder, committer: committer, dimensions: dimensions, flusher: flusher)
+    }
+
+    /// The pipeline; built on the pipeline thread, which owns it.
+    func makePipeline() throws -> Pipeline {
+        let consumer = try makeConsumer()
+        let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry))
         var pipelineOptions = PipelineOptions(
             windowMillis: configuration.pipeline.window.milliseconds, maxBatchRows: configuration.pipeline.maxBatchRows,
             maxBatchBytes: configuration.pipeline.maxBatchBytes.bytes)
@@ -118,7 +131,7 @@ struct WorkerAssembly: Sendable {
             DryRunLoader(catalog: catalog, store: store, configuration: configuration, output: $0)
         } : nil
         return Pipeline(
-            consumer: consumer, decoder: decoder, flusher: flusher, committer: committer, telemetry: telemetry,
+            consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, telemetry: telemetry,
             options: pipelineOptions, clock: .system, topics: configuration.kafka.topics,
             onCommit: { record in
                 dryRunLoader?.handle(record)

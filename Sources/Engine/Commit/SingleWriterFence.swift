@@ -1,0 +1,21 @@
+/// The fence of a bounded source that one process owns alone (a file replay, a backfill slice):
+/// there is no consumer group to refuse a stale writer, so every commit succeeds and the
+/// committed offsets are kept in memory for the run.
+public final class SingleWriterFence: OffsetFence {
+    private var offsets: [SourcePartition: CommittedOffset] = [:]
+
+    /// A fence with nothing committed.
+    public init() {}
+
+    public func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+        for (partition, offset) in offsets {
+            self.offsets[partition] = CommittedOffset(offset: offset, metadata: metadata)
+        }
+    }
+
+    public func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] {
+        offsets.filter { partitions.contains($0.key) }
+    }
+
+    public func owns(_ partition: SourcePartition) -> Bool { true }
+}
