@@ -8,8 +8,8 @@ final class BooleanColumnWriter {
     private var sawTrue = false
 
     /// A writer for one column with the given page limits.
-    init(codec: any Codec, maxDefinitionLevel: Int, limits: PageLimits) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel)
+    init(codec: any Codec, maxDefinitionLevel: Int, scratch: PageScratch, limits: PageLimits) {
+        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel, scratch: scratch)
         self.limits = limits
     }
 

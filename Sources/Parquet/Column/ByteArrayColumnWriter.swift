@@ -25,8 +25,8 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
     private let dictionaryPage = ByteBuffer(capacity: 64)
 
     /// A writer for one column with the given page limits and statistics rules.
-    init(codec: any Codec, maxDefinitionLevel: Int, limits: PageLimits, rules: ByteStatisticsRules) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel)
+    init(codec: any Codec, maxDefinitionLevel: Int, scratch: PageScratch, limits: PageLimits, rules: ByteStatisticsRules) {
+        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel, scratch: scratch)
         self.limits = limits
         self.rules = rules
         encodesWithDictionary = limits.dictionaryBytes != nil
@@ -154,8 +154,7 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
                 indices.bytes.withMemoryRebound(to: UInt32.self) { RLEEncoder.encode($0, bitWidth: width, into: body) }
             }
         } else {
-            let plain = builder.values
-            try builder.finishPage(encoding: .plain) { body in body.append(plain.bytes) }
+            try builder.finishPage(encoding: .plain, plain: builder.values)
         }
     }
 

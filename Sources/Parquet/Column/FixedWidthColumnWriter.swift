@@ -16,8 +16,8 @@ final class FixedWidthColumnWriter<V: FixedWidthValue> {
     private let dictionaryPage = ByteBuffer(capacity: 64)
 
     /// A writer for one column with the given page limits.
-    init(codec: any Codec, maxDefinitionLevel: Int, limits: PageLimits) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel)
+    init(codec: any Codec, maxDefinitionLevel: Int, scratch: PageScratch, limits: PageLimits) {
+        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel, scratch: scratch)
         self.limits = limits
         encodesWithDictionary = limits.dictionaryBytes != nil
         dictionary = encodesWithDictionary ? FixedWidthDictionary() : nil
@@ -154,8 +154,7 @@ final class FixedWidthColumnWriter<V: FixedWidthValue> {
                 indices.bytes.withMemoryRebound(to: UInt32.self) { RLEEncoder.encode($0, bitWidth: width, into: body) }
             }
         } else {
-            let plain = builder.values
-            try builder.finishPage(encoding: .plain) { body in body.append(plain.bytes) }
+            try builder.finishPage(encoding: .plain, plain: builder.values)
         }
     }
 
