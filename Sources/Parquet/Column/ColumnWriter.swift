@@ -2,12 +2,19 @@
 /// type. An enum rather than a protocol existential because a generic class reached through a
 /// protocol witness runs unspecialized; a switch reaches each concrete, specialized writer.
 enum ColumnWriter {
+    /// BOOLEAN, PLAIN only.
     case boolean(BooleanColumnWriter)
+    /// INT32 (INTEGER(8/16/32), DATE, narrow DECIMAL).
     case int32(FixedWidthColumnWriter<Int32>)
+    /// INT64 (INTEGER(64), TIMESTAMP, DECIMAL up to 18 digits).
     case int64(FixedWidthColumnWriter<Int64>)
+    /// FLOAT.
     case float(FixedWidthColumnWriter<Float>)
+    /// DOUBLE.
     case double(FixedWidthColumnWriter<Double>)
+    /// BYTE_ARRAY (STRING, JSON, binary).
     case byteArray(ByteArrayColumnWriter<VariableLengthAccess>)
+    /// FIXED_LEN_BYTE_ARRAY (UUID, wide DECIMAL).
     case fixedLenByteArray(ByteArrayColumnWriter<FixedLengthAccess>)
 
     /// Encodes the selected rows of `column` (already validated against the schema).

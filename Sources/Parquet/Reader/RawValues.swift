@@ -52,16 +52,6 @@ struct RawValues {
         count += 1
     }
 
-    /// Appends `other` whole.
-    mutating func append(contentsOf other: RawValues) {
-        if width == nil {
-            let base = bytes.count
-            offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
-        }
-        bytes.append(contentsOf: other.bytes)
-        count += other.count
-    }
-
     /// Drops the values after the first `n`.
     mutating func truncate(to n: Int) {
         guard n < count else { return }

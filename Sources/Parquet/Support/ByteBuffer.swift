@@ -103,7 +103,7 @@ final class ByteBuffer {
     }
 }
 
-// PLAIN values are the hosts' native bytes copied as they are: little-endian hosts only.
+// PLAIN values are the host's native bytes, copied as they are: little-endian hosts only.
 #if _endian(big)
 #error("the Parquet module assumes a little-endian host")
 #endif
