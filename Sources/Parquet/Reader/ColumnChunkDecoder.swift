@@ -15,7 +15,7 @@ struct ColumnChunkDecoder {
     func decode(_ bytes: [UInt8], rows: Int, limit: Int) throws -> ColumnData {
         let codec = try makeCodec(chunk.codec)
         let target = min(rows, limit)
-        var values = RawValues(width: Self.width(of: field))
+        var values = RawValues(width: Self.width(of: field), limit: options.maxDecodedColumnBytes)
         var validity: [Bool] = []
         var dictionary: RawValues?
         var position = 0
@@ -45,7 +45,7 @@ struct ColumnChunkDecoder {
                     throw ParquetError(.unsupported, "dictionary page encoding \(info.encoding) is not supported")
                 }
                 let plain = try Self.decompress(bytes, page, Int(header.uncompressedPageSize), codec)
-                var entries = RawValues(width: values.width)
+                var entries = RawValues(width: values.width, limit: options.maxDecodedColumnBytes)
                 try plain.withUnsafeBytes { _ = try ValueDecoding.plain($0, count: Int(info.numValues), physicalType: field.physicalType, into: &entries) }
                 dictionary = entries
             case .dataPage:
@@ -100,7 +100,7 @@ struct ColumnChunkDecoder {
         values: inout RawValues, validity: inout [Bool]
     ) throws {
         let present = levels.map { $0.reduce(0) { $0 + Int($1) } } ?? count
-        var page = RawValues(width: values.width)
+        var page = RawValues(width: values.width, limit: options.maxDecodedColumnBytes)
         if present == count {
             try decodeValues(data, count: present, encoding: encoding, dictionary: dictionary, into: &values)
         } else {
@@ -113,10 +113,10 @@ struct ColumnChunkDecoder {
         var next = 0
         for level in levels {
             if level != 0 {
-                values.append(page, at: next)
+                try values.append(page, at: next)
                 next += 1
             } else {
-                values.appendNull()
+                try values.appendNull()
             }
         }
     }
