@@ -24,10 +24,10 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
     private let dictionaryPlain = ByteBuffer(capacity: 64)
     private let dictionaryPage = ByteBuffer(capacity: 64)
 
-    /// A writer for one column with the given page limits and statistics rules.
-    init(codec: any Codec, maxDefinitionLevel: Int, scratch: PageScratch, limits: PageLimits, rules: ByteStatisticsRules) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel, scratch: scratch)
-        self.limits = limits
+    /// A writer for one column, built with the file's codec, scratch buffers and limits.and statistics rules.
+    init(setup: ColumnSetup, rules: ByteStatisticsRules) {
+        builder = ColumnChunkBuilder(codec: setup.codec, maxDefinitionLevel: setup.maxDefinitionLevel, scratch: setup.scratch)
+        limits = setup.limits
         self.rules = rules
         encodesWithDictionary = limits.dictionaryBytes != nil
         dictionary = encodesWithDictionary ? ByteArrayDictionary(lengthPrefixed: Access.lengthPrefixed) : nil

@@ -17,6 +17,28 @@ enum ColumnWriter {
     /// FIXED_LEN_BYTE_ARRAY (UUID, wide DECIMAL).
     case fixedLenByteArray(ByteArrayColumnWriter<FixedLengthAccess>)
 
+    /// The writer for `field`'s physical type. INT96 never gets here (`validateForWriting`
+    /// refuses it), so it shares INT64's case only to keep the switch exhaustive.
+    init(field: Field, setup: ColumnSetup, statisticsTruncateLength: Int) {
+        switch field.physicalType {
+        case .boolean: self = .boolean(BooleanColumnWriter(setup: setup))
+        case .int32: self = .int32(FixedWidthColumnWriter(setup: setup))
+        case .int64, .int96: self = .int64(FixedWidthColumnWriter(setup: setup))
+        case .float: self = .float(FixedWidthColumnWriter(setup: setup))
+        case .double: self = .double(FixedWidthColumnWriter(setup: setup))
+        case .byteArray:
+            let utf8 = field.logicalType == .string || field.logicalType == .json
+            let rules = ByteStatisticsRules(signedOrder: false, truncateLength: statisticsTruncateLength, utf8: utf8)
+            self = .byteArray(ByteArrayColumnWriter(setup: setup, rules: rules))
+        case .fixedLenByteArray:
+            var signed = false
+            if case .decimal = field.logicalType { signed = true }
+            // Fixed-width bounds keep the column's width, which readers expect: never truncated.
+            let rules = ByteStatisticsRules(signedOrder: signed, truncateLength: nil, utf8: false)
+            self = .fixedLenByteArray(ByteArrayColumnWriter(setup: setup, rules: rules))
+        }
+    }
+
     /// Encodes the selected rows of `column` (already validated against the schema).
     func append(_ column: ColumnData, rows: RowSelection) throws {
         switch self {
@@ -112,6 +134,18 @@ extension ColumnChunkBuilder {
             encodingStats: stats, statistics: statistics
         )
     }
+}
+
+/// What every column writer of a file is built with.
+struct ColumnSetup {
+    /// Compression for every page.
+    var codec: any Codec
+    /// 1 for optional columns, 0 for required ones.
+    var maxDefinitionLevel: Int
+    /// Page assembly buffers shared by the file's columns.
+    var scratch: PageScratch
+    /// Page and dictionary limits.
+    var limits: PageLimits
 }
 
 /// Page and dictionary limits every column writer applies (from `WriterProperties`).

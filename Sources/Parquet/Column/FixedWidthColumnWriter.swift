@@ -15,10 +15,10 @@ final class FixedWidthColumnWriter<V: FixedWidthValue> {
     private var maximum: V?
     private let dictionaryPage = ByteBuffer(capacity: 64)
 
-    /// A writer for one column with the given page limits.
-    init(codec: any Codec, maxDefinitionLevel: Int, scratch: PageScratch, limits: PageLimits) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel, scratch: scratch)
-        self.limits = limits
+    /// A writer for one column, built with the file's codec, scratch buffers and limits.
+    init(setup: ColumnSetup) {
+        builder = ColumnChunkBuilder(codec: setup.codec, maxDefinitionLevel: setup.maxDefinitionLevel, scratch: setup.scratch)
+        limits = setup.limits
         encodesWithDictionary = limits.dictionaryBytes != nil
         dictionary = encodesWithDictionary ? FixedWidthDictionary() : nil
     }
