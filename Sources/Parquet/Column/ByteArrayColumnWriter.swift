@@ -74,7 +74,7 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
 
     private var estimatedPageBytes: Int {
         guard encodesWithDictionary, let dictionary else { return builder.values.count }
-        return builder.values.count / 4 * BitPacking.bitWidth(of: UInt64(max(dictionary.count, 1))) / 8
+        return builder.estimatedIndexPageBytes(dictionaryCount: dictionary.count)
     }
 
     private func encodeIndices<R: RowIndices>(_ access: Access, _ validity: UnsafeBufferPointer<Bool>?, _ rows: R) {
@@ -147,12 +147,7 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
 
     private func finishPage() throws {
         if encodesWithDictionary, let dictionary {
-            let width = BitPacking.bitWidth(of: UInt64(max(dictionary.count - 1, 0)))
-            let indices = builder.values
-            try builder.finishPage(encoding: .rleDictionary) { body in
-                body.append(UInt8(width))
-                indices.bytes.withMemoryRebound(to: UInt32.self) { RLEEncoder.encode($0, bitWidth: width, into: body) }
-            }
+            try builder.finishIndexPage(dictionaryCount: dictionary.count)
         } else {
             try builder.finishPage(encoding: .plain, plain: builder.values)
         }

@@ -58,6 +58,24 @@ final class ColumnChunkBuilder {
         }
     }
 
+    /// Finishes the current page, whose values are UInt32 indices into a dictionary of
+    /// `dictionaryCount` entries: written as a bit-width byte and the indices in the RLE/bit-
+    /// packing hybrid, the width being what the dictionary needs now (Encodings.md,
+    /// "Dictionary Encoding").
+    func finishIndexPage(dictionaryCount: Int) throws {
+        let width = BitPacking.bitWidth(of: UInt64(max(dictionaryCount - 1, 0)))
+        let indices = values
+        try finishPage(encoding: .rleDictionary) { body in
+            body.append(UInt8(width))
+            indices.bytes.withMemoryRebound(to: UInt32.self) { RLEEncoder.encode($0, bitWidth: width, into: body) }
+        }
+    }
+
+    /// About how many bytes the current page's indices take once bit-packed.
+    func estimatedIndexPageBytes(dictionaryCount: Int) -> Int {
+        values.count / 4 * BitPacking.bitWidth(of: UInt64(max(dictionaryCount, 1))) / 8
+    }
+
     /// Finishes the current page. `writeValues` appends the values section to the page body;
     /// `encoding` names it. Does nothing for an empty page.
     func finishPage(encoding: Encoding, writeValues: (ByteBuffer) -> Void) throws {
