@@ -50,7 +50,7 @@ struct ParquetWriteBench: ParsableCommand {
         let writer = try ParquetWriter(schema: FactRows.schema, sink: sink)
         var elapsed = Duration.zero
         if let input {
-            let batches = try FactRows.load(from: input).batches(of: batchRows)
+            let batches = try FactRows.loadBatches(from: input, batchRows: batchRows)
             elapsed = try ContinuousClock().measure {
                 for _ in 0..<repetitions {
                     for batch in batches { try writer.append(batch) }
@@ -196,22 +196,43 @@ struct FactRows {
         }
     }
 
-    static func load(from folder: String) throws -> FactRows {
-        var rows = FactRows()
-        for (c, column) in columns.enumerated() {
-            let data = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(c).data"))
-            rows.valid[c] = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(c).valid")).map { $0 != 0 }
-            rows.count = rows.valid[c].count
-            switch column.kind {
-            case .string:
-                let offsets = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(c).offsets")).withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
-                rows.strings[c] = (0..<rows.count).map { String(decoding: data[Int(offsets[$0])..<Int(offsets[$0 + 1])], as: UTF8.self) }
-            case .int32: rows.numbers[c] = data.withUnsafeBytes { $0.bindMemory(to: Int32.self).map { Int64($0) } }
-            case .boolean: rows.numbers[c] = data.map { Int64($0) }
-            case .int64, .timestampMicros, .decimal: rows.numbers[c] = data.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
+    /// Batches of at most `size` rows straight from the raw files, without an intermediate
+    /// copy, so the input costs about what pyarrow's table does.
+    static func loadBatches(from folder: String, batchRows size: Int) throws -> [ColumnBatch] {
+        func file(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(name)")) }
+        var loaded: [[ColumnData]] = []
+        for (c, column) in FactRows.columns.enumerated() {
+            let data = try file("\(c).data")
+            let valid = try file("\(c).valid")
+            let count = valid.count
+            var slices: [ColumnData] = []
+            for start in stride(from: 0, to: count, by: size) {
+                let range = start..<min(start + size, count)
+                let validity = column.nullable ? valid[range].map { $0 != 0 } : nil
+                let values: ColumnValues
+                switch column.kind {
+                case .int64, .timestampMicros: values = .int64(data.typed(Int64.self, range))
+                case .int32: values = .int32(data.typed(Int32.self, range))
+                case .boolean: values = .boolean(data[range].map { $0 != 0 })
+                case .decimal:
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(range.count * 9)
+                    for value in data.typed(Int64.self, range) {
+                        // Nine bytes, big-endian two's complement (FIXED_LEN_BYTE_ARRAY for precision 20).
+                        bytes.append(value < 0 ? 0xFF : 0)
+                        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> Int64(shift))) }
+                    }
+                    values = .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: 9))
+                case .string:
+                    let offsets = try file("\(c).offsets").typed(Int32.self, range.lowerBound..<range.upperBound + 1)
+                    let first = Int(offsets[0])
+                    values = .byteArray(ByteArrayValues(bytes: Array(data[first..<Int(offsets[offsets.count - 1])]), offsets: offsets.map { Int($0) - first }))
+                }
+                slices.append(ColumnData(values: values, validity: validity))
             }
+            loaded.append(slices)
         }
-        return rows
+        return (0..<(loaded.first?.count ?? 0)).map { b in ColumnBatch(columns: loaded.map { $0[b] }) }
     }
 
     /// The rows as column batches of at most `size` rows, in the writer's representation.
@@ -239,6 +260,15 @@ struct FactRows {
                     return ColumnData(values: .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: 9)), validity: validity)
                 }
             })
+        }
+    }
+}
+
+extension Data {
+    /// Elements `range` of the little-endian values of `T` this data holds.
+    func typed<T: BitwiseCopyable>(_: T.Type, _ range: Range<Int>) -> [T] {
+        withUnsafeBytes { raw in
+            Array(UnsafeBufferPointer(rebasing: raw.bindMemory(to: T.self)[range]))
         }
     }
 }

@@ -7,10 +7,10 @@ final class BooleanColumnWriter {
     private var sawFalse = false
     private var sawTrue = false
 
-    /// A writer for one column with the given page limits.
-    init(codec: any Codec, maxDefinitionLevel: Int, limits: PageLimits) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel)
-        self.limits = limits
+    /// A writer for one column, built with the file's codec, scratch buffers and limits.
+    init(setup: ColumnSetup) {
+        builder = ColumnChunkBuilder(codec: setup.codec, maxDefinitionLevel: setup.maxDefinitionLevel, scratch: setup.scratch)
+        limits = setup.limits
     }
 
     var bufferedBytes: Int { builder.bufferedBytes }

@@ -24,10 +24,10 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
     private let dictionaryPlain = ByteBuffer(capacity: 64)
     private let dictionaryPage = ByteBuffer(capacity: 64)
 
-    /// A writer for one column with the given page limits and statistics rules.
-    init(codec: any Codec, maxDefinitionLevel: Int, limits: PageLimits, rules: ByteStatisticsRules) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel)
-        self.limits = limits
+    /// A writer for one column, built with the file's codec, scratch buffers and limits.and statistics rules.
+    init(setup: ColumnSetup, rules: ByteStatisticsRules) {
+        builder = ColumnChunkBuilder(codec: setup.codec, maxDefinitionLevel: setup.maxDefinitionLevel, scratch: setup.scratch)
+        limits = setup.limits
         self.rules = rules
         encodesWithDictionary = limits.dictionaryBytes != nil
         dictionary = encodesWithDictionary ? ByteArrayDictionary(lengthPrefixed: Access.lengthPrefixed) : nil
@@ -74,7 +74,7 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
 
     private var estimatedPageBytes: Int {
         guard encodesWithDictionary, let dictionary else { return builder.values.count }
-        return builder.values.count / 4 * BitPacking.bitWidth(of: UInt64(max(dictionary.count, 1))) / 8
+        return builder.estimatedIndexPageBytes(dictionaryCount: dictionary.count)
     }
 
     private func encodeIndices<R: RowIndices>(_ access: Access, _ validity: UnsafeBufferPointer<Bool>?, _ rows: R) {
@@ -147,15 +147,9 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
 
     private func finishPage() throws {
         if encodesWithDictionary, let dictionary {
-            let width = BitPacking.bitWidth(of: UInt64(max(dictionary.count - 1, 0)))
-            let indices = builder.values
-            try builder.finishPage(encoding: .rleDictionary) { body in
-                body.append(UInt8(width))
-                indices.bytes.withMemoryRebound(to: UInt32.self) { RLEEncoder.encode($0, bitWidth: width, into: body) }
-            }
+            try builder.finishIndexPage(dictionaryCount: dictionary.count)
         } else {
-            let plain = builder.values
-            try builder.finishPage(encoding: .plain) { body in body.append(plain.bytes) }
+            try builder.finishPage(encoding: .plain, plain: builder.values)
         }
     }
 

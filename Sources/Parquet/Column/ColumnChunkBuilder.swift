@@ -34,23 +34,53 @@ final class ColumnChunkBuilder {
     /// Buffer capacity kept across row groups, in bytes.
     private static let retainedCapacity = 32 << 20
 
-    private let body = ByteBuffer(capacity: 256 << 10)
-    private let stored = ByteBuffer(capacity: 256 << 10)
-    private let header = ByteBuffer(capacity: 64)
+    private let scratch: PageScratch
 
-    /// A builder compressing with `codec`, for a column with `maxDefinitionLevel` 0 or 1.
-    init(codec: any Codec, maxDefinitionLevel: Int) {
+    /// A builder compressing with `codec`, for a column with `maxDefinitionLevel` 0 or 1,
+    /// assembling pages in `scratch` (shared by every column of a file).
+    init(codec: any Codec, maxDefinitionLevel: Int, scratch: PageScratch) {
         self.codec = codec
         self.maxDefinitionLevel = maxDefinitionLevel
+        self.scratch = scratch
     }
 
     /// Bytes held for this chunk: finished pages plus the current page's buffers.
     var bufferedBytes: Int { pages.count + values.count + levels.count }
 
+    /// Finishes the current page, whose values section is `plain` as it is. A required
+    /// column's page is then compressed straight from `plain`, without assembling a body.
+    func finishPage(encoding: Encoding, plain: ByteBuffer) throws {
+        guard pageRows > 0 else { return }
+        if maxDefinitionLevel == 0 {
+            try emitDataPage(plain.bytes, encoding: encoding, nulls: 0)
+        } else {
+            try finishPage(encoding: encoding) { $0.append(plain.bytes) }
+        }
+    }
+
+    /// Finishes the current page, whose values are UInt32 indices into a dictionary of
+    /// `dictionaryCount` entries: written as a bit-width byte and the indices in the RLE/bit-
+    /// packing hybrid, the width being what the dictionary needs now (Encodings.md,
+    /// "Dictionary Encoding").
+    func finishIndexPage(dictionaryCount: Int) throws {
+        let width = BitPacking.bitWidth(of: UInt64(max(dictionaryCount - 1, 0)))
+        let indices = values
+        try finishPage(encoding: .rleDictionary) { body in
+            body.append(UInt8(width))
+            indices.bytes.withMemoryRebound(to: UInt32.self) { RLEEncoder.encode($0, bitWidth: width, into: body) }
+        }
+    }
+
+    /// About how many bytes the current page's indices take once bit-packed.
+    func estimatedIndexPageBytes(dictionaryCount: Int) -> Int {
+        values.count / 4 * BitPacking.bitWidth(of: UInt64(max(dictionaryCount, 1))) / 8
+    }
+
     /// Finishes the current page. `writeValues` appends the values section to the page body;
     /// `encoding` names it. Does nothing for an empty page.
     func finishPage(encoding: Encoding, writeValues: (ByteBuffer) -> Void) throws {
         guard pageRows > 0 else { return }
+        let body = scratch.body
         body.count = 0
         var pageNulls = 0
         if maxDefinitionLevel > 0 {
@@ -62,11 +92,17 @@ final class ColumnChunkBuilder {
             body.patchLittleEndian(UInt32(body.count - lengthOffset - 4), at: lengthOffset)
         }
         writeValues(body)
+        try emitDataPage(body.bytes, encoding: encoding, nulls: pageNulls)
+    }
+
+    /// Compresses a page body, appends it with its header and starts the next page.
+    private func emitDataPage(_ body: UnsafeRawBufferPointer, encoding: Encoding, nulls pageNulls: Int) throws {
         guard body.count <= Int(Int32.max) else {
             throw ParquetError(.limitExceeded, "a data page of \(body.count) bytes exceeds Parquet's 2 GiB page limit")
         }
+        let stored = scratch.stored
         stored.count = 0
-        try codec.compress(body.bytes, into: stored)
+        try codec.compress(body, into: stored)
         guard stored.count <= Int(Int32.max) else {
             throw ParquetError(.limitExceeded, "a compressed page of \(stored.count) bytes exceeds Parquet's 2 GiB page limit")
         }
@@ -76,6 +112,7 @@ final class ColumnChunkBuilder {
                 numValues: Int32(pageRows), encoding: encoding, definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle
             )
         )
+        let header = scratch.header
         header.count = 0
         var encoder = CompactEncoder(buffer: header)
         pageHeader.write(to: &encoder)
@@ -96,12 +133,14 @@ final class ColumnChunkBuilder {
         guard plain.count <= Int(Int32.max) else {
             throw ParquetError(.limitExceeded, "a dictionary page of \(plain.count) bytes exceeds Parquet's 2 GiB page limit")
         }
+        let stored = scratch.stored
         stored.count = 0
         try codec.compress(plain, into: stored)
         let pageHeader = PageHeader(
             type: .dictionaryPage, uncompressedPageSize: Int32(plain.count), compressedPageSize: Int32(stored.count),
             dictionaryPage: PageHeader.DictionaryPage(numValues: Int32(count), encoding: .plain)
         )
+        let header = scratch.header
         header.count = 0
         var encoder = CompactEncoder(buffer: header)
         pageHeader.write(to: &encoder)
@@ -115,8 +154,6 @@ final class ColumnChunkBuilder {
     /// single outsized page or chunk grew them past `Self.retainedCapacity`.
     func reset() {
         pages.removeAll(keepAtMost: Self.retainedCapacity)
-        body.removeAll(keepAtMost: Self.retainedCapacity)
-        stored.removeAll(keepAtMost: Self.retainedCapacity)
         values.removeAll(keepAtMost: Self.retainedCapacity)
         levels.removeAll(keepAtMost: Self.retainedCapacity)
         dictionaryPageCount = 0
@@ -143,4 +180,16 @@ final class ColumnChunkBuilder {
         }
         return total
     }
+}
+
+/// Buffers for assembling one page at a time: the uncompressed body, the compressed bytes and
+/// the header. Pages are finished one after another on the writer's thread, so every column
+/// of a file shares one set instead of holding its own.
+final class PageScratch {
+    /// The page body before compression.
+    let body = ByteBuffer(capacity: 256 << 10)
+    /// The compressed page.
+    let stored = ByteBuffer(capacity: 256 << 10)
+    /// The encoded page header.
+    let header = ByteBuffer(capacity: 64)
 }

@@ -2,13 +2,42 @@
 /// type. An enum rather than a protocol existential because a generic class reached through a
 /// protocol witness runs unspecialized; a switch reaches each concrete, specialized writer.
 enum ColumnWriter {
+    /// BOOLEAN, PLAIN only.
     case boolean(BooleanColumnWriter)
+    /// INT32 (INTEGER(8/16/32), DATE, narrow DECIMAL).
     case int32(FixedWidthColumnWriter<Int32>)
+    /// INT64 (INTEGER(64), TIMESTAMP, DECIMAL up to 18 digits).
     case int64(FixedWidthColumnWriter<Int64>)
+    /// FLOAT.
     case float(FixedWidthColumnWriter<Float>)
+    /// DOUBLE.
     case double(FixedWidthColumnWriter<Double>)
+    /// BYTE_ARRAY (STRING, JSON, binary).
     case byteArray(ByteArrayColumnWriter<VariableLengthAccess>)
+    /// FIXED_LEN_BYTE_ARRAY (UUID, wide DECIMAL).
     case fixedLenByteArray(ByteArrayColumnWriter<FixedLengthAccess>)
+
+    /// The writer for `field`'s physical type. INT96 never gets here (`validateForWriting`
+    /// refuses it), so it shares INT64's case only to keep the switch exhaustive.
+    init(field: Field, setup: ColumnSetup, statisticsTruncateLength: Int) {
+        switch field.physicalType {
+        case .boolean: self = .boolean(BooleanColumnWriter(setup: setup))
+        case .int32: self = .int32(FixedWidthColumnWriter(setup: setup))
+        case .int64, .int96: self = .int64(FixedWidthColumnWriter(setup: setup))
+        case .float: self = .float(FixedWidthColumnWriter(setup: setup))
+        case .double: self = .double(FixedWidthColumnWriter(setup: setup))
+        case .byteArray:
+            let utf8 = field.logicalType == .string || field.logicalType == .json
+            let rules = ByteStatisticsRules(signedOrder: false, truncateLength: statisticsTruncateLength, utf8: utf8)
+            self = .byteArray(ByteArrayColumnWriter(setup: setup, rules: rules))
+        case .fixedLenByteArray:
+            var signed = false
+            if case .decimal = field.logicalType { signed = true }
+            // Fixed-width bounds keep the column's width, which readers expect: never truncated.
+            let rules = ByteStatisticsRules(signedOrder: signed, truncateLength: nil, utf8: false)
+            self = .fixedLenByteArray(ByteArrayColumnWriter(setup: setup, rules: rules))
+        }
+    }
 
     /// Encodes the selected rows of `column` (already validated against the schema).
     func append(_ column: ColumnData, rows: RowSelection) throws {
@@ -105,6 +134,18 @@ extension ColumnChunkBuilder {
             encodingStats: stats, statistics: statistics
         )
     }
+}
+
+/// What every column writer of a file is built with.
+struct ColumnSetup {
+    /// Compression for every page.
+    var codec: any Codec
+    /// 1 for optional columns, 0 for required ones.
+    var maxDefinitionLevel: Int
+    /// Page assembly buffers shared by the file's columns.
+    var scratch: PageScratch
+    /// Page and dictionary limits.
+    var limits: PageLimits
 }
 
 /// Page and dictionary limits every column writer applies (from `WriterProperties`).

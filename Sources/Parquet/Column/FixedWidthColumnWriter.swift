@@ -15,10 +15,10 @@ final class FixedWidthColumnWriter<V: FixedWidthValue> {
     private var maximum: V?
     private let dictionaryPage = ByteBuffer(capacity: 64)
 
-    /// A writer for one column with the given page limits.
-    init(codec: any Codec, maxDefinitionLevel: Int, limits: PageLimits) {
-        builder = ColumnChunkBuilder(codec: codec, maxDefinitionLevel: maxDefinitionLevel)
-        self.limits = limits
+    /// A writer for one column, built with the file's codec, scratch buffers and limits.
+    init(setup: ColumnSetup) {
+        builder = ColumnChunkBuilder(codec: setup.codec, maxDefinitionLevel: setup.maxDefinitionLevel, scratch: setup.scratch)
+        limits = setup.limits
         encodesWithDictionary = limits.dictionaryBytes != nil
         dictionary = encodesWithDictionary ? FixedWidthDictionary() : nil
     }
@@ -67,7 +67,7 @@ final class FixedWidthColumnWriter<V: FixedWidthValue> {
 
     private var estimatedPageBytes: Int {
         guard encodesWithDictionary, let dictionary else { return builder.values.count }
-        return builder.values.count / 4 * BitPacking.bitWidth(of: UInt64(max(dictionary.count, 1))) / 8
+        return builder.estimatedIndexPageBytes(dictionaryCount: dictionary.count)
     }
 
     private func encodeIndices<R: RowIndices>(_ values: UnsafeBufferPointer<V>, _ validity: UnsafeBufferPointer<Bool>?, _ rows: R) {
@@ -147,15 +147,9 @@ final class FixedWidthColumnWriter<V: FixedWidthValue> {
 
     private func finishPage() throws {
         if encodesWithDictionary, let dictionary {
-            let width = BitPacking.bitWidth(of: UInt64(max(dictionary.count - 1, 0)))
-            let indices = builder.values
-            try builder.finishPage(encoding: .rleDictionary) { body in
-                body.append(UInt8(width))
-                indices.bytes.withMemoryRebound(to: UInt32.self) { RLEEncoder.encode($0, bitWidth: width, into: body) }
-            }
+            try builder.finishIndexPage(dictionaryCount: dictionary.count)
         } else {
-            let plain = builder.values
-            try builder.finishPage(encoding: .plain) { body in body.append(plain.bytes) }
+            try builder.finishPage(encoding: .plain, plain: builder.values)
         }
     }
 

@@ -1,5 +1,5 @@
 /// The dictionary of one BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY column chunk: entries' bytes back
-/// to back in first-seen order, and an open-addressing hash table (linear probing, load ≤ 1/2)
+/// to back in first-seen order, and an open-addressing hash table (linear probing, load ≤ 3/4)
 /// from a value's bytes to its index. A slot keeps 32 bits of the hash, so most mismatches are
 /// rejected without touching the entry's bytes.
 ///
@@ -110,7 +110,7 @@ struct ByteArrayDictionary {
         offsets[count] = used + length
         encodedSize += length + (lengthPrefixed ? 4 : 0)
         slots[slot] = Slot(hash: tag, index: index, generation: generation)
-        if count * 2 > 1 << capacityLog2 { grow() }
+        if count * 4 > 3 << capacityLog2 { grow() }
         return index
     }
 

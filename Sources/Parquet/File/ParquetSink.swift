@@ -25,6 +25,7 @@ public final class MemorySink: ParquetSink {
     /// An empty sink.
     public init() {}
 
+    /// Appends `bytes` to `bytes`.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes.append(contentsOf: bytes)
     }
@@ -52,6 +53,7 @@ public final class FileSink: ParquetSink {
         if descriptor >= 0 { _ = posixClose(descriptor) }
     }
 
+    /// Writes all of `bytes`, retrying short writes and EINTR; fails with `sinkFailed`.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard descriptor >= 0 else { throw ParquetError(.sinkFailed, "\(path) is already closed") }
         var offset = 0

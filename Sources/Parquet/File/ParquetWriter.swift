@@ -52,7 +52,11 @@ public final class ParquetWriter {
             pageBytes: properties.dataPageSize, pageRows: properties.dataPageRowLimit,
             dictionaryBytes: properties.dictionaryEnabled ? properties.dictionaryPageSizeLimit : nil
         )
-        columns = schema.fields.map { Self.makeColumnWriter($0, codec: codec, limits: limits, properties: properties) }
+        let scratch = PageScratch()
+        columns = schema.fields.map { field in
+            let setup = ColumnSetup(codec: codec, maxDefinitionLevel: field.isNullable ? 1 : 0, scratch: scratch, limits: limits)
+            return ColumnWriter(field: field, setup: setup, statisticsTruncateLength: properties.statisticsTruncateLength)
+        }
         try emit(Self.magic)
     }
 
@@ -175,7 +179,10 @@ public final class ParquetWriter {
         } catch let error as ParquetError {
             throw error
         } catch {
-            throw ParquetError(.sinkFailed, "the sink failed after \(bytesWritten) bytes; the file must be written again", underlying: DescribedError(error))
+            throw ParquetError(
+                .sinkFailed, "the sink failed after \(bytesWritten) bytes; the file must be written again",
+                underlying: DescribedError(error)
+            )
         }
         bytesWritten += Int64(bytes.count)
     }
@@ -195,27 +202,6 @@ public final class ParquetWriter {
         } catch {
             state = .failed
             throw error
-        }
-    }
-
-    private static func makeColumnWriter(_ field: Field, codec: any Codec, limits: PageLimits, properties: WriterProperties) -> ColumnWriter {
-        let level = field.isNullable ? 1 : 0
-        switch field.physicalType {
-        case .boolean: return .boolean(BooleanColumnWriter(codec: codec, maxDefinitionLevel: level, limits: limits))
-        case .int32: return .int32(FixedWidthColumnWriter<Int32>(codec: codec, maxDefinitionLevel: level, limits: limits))
-        // INT96 never gets here: validateForWriting refuses it.
-        case .int64, .int96: return .int64(FixedWidthColumnWriter<Int64>(codec: codec, maxDefinitionLevel: level, limits: limits))
-        case .float: return .float(FixedWidthColumnWriter<Float>(codec: codec, maxDefinitionLevel: level, limits: limits))
-        case .double: return .double(FixedWidthColumnWriter<Double>(codec: codec, maxDefinitionLevel: level, limits: limits))
-        case .byteArray:
-            let utf8 = field.logicalType == .string || field.logicalType == .json
-            let rules = ByteStatisticsRules(signedOrder: false, truncateLength: properties.statisticsTruncateLength, utf8: utf8)
-            return .byteArray(ByteArrayColumnWriter<VariableLengthAccess>(codec: codec, maxDefinitionLevel: level, limits: limits, rules: rules))
-        case .fixedLenByteArray:
-            var signed = false
-            if case .decimal = field.logicalType { signed = true }
-            let rules = ByteStatisticsRules(signedOrder: signed, truncateLength: nil, utf8: false)
-            return .fixedLenByteArray(ByteArrayColumnWriter<FixedLengthAccess>(codec: codec, maxDefinitionLevel: level, limits: limits, rules: rules))
         }
     }
 }

@@ -103,18 +103,28 @@ enum ValueFormatter {
 
     /// ISO 8601 in UTC with the unit's fraction digits, e.g. `2026-11-25T02:58:25.123456Z`.
     static func timestamp(_ value: Int64, unit: TimeUnit) -> String {
-        let (perSecond, digits) = scale(of: unit)
-        let seconds = value.floorDivided(by: perSecond)
-        let fraction = value - seconds * perSecond
+        let (seconds, fraction, digits) = split(value, unit: unit)
         let days = seconds.floorDivided(by: 86_400)
         let clock = clock(seconds - days * 86_400)
         return "\(date(days: days))T\(clock).\(pad(fraction, digits))Z"
     }
 
     private static func time(_ value: Int64, unit: TimeUnit) -> String {
+        let (seconds, fraction, digits) = split(value, unit: unit)
+        return "\(clock(seconds)).\(pad(fraction, digits))"
+    }
+
+    /// Whole seconds (rounded down) and the non-negative fraction, without overflow at the
+    /// ends of the Int64 range.
+    private static func split(_ value: Int64, unit: TimeUnit) -> (seconds: Int64, fraction: Int64, digits: Int) {
         let (perSecond, digits) = scale(of: unit)
-        let seconds = value.floorDivided(by: perSecond)
-        return "\(clock(seconds)).\(pad(value - seconds * perSecond, digits))"
+        var seconds = value / perSecond
+        var fraction = value % perSecond
+        if fraction < 0 {
+            seconds -= 1
+            fraction += perSecond
+        }
+        return (seconds, fraction, digits)
     }
 
     private static func clock(_ seconds: Int64) -> String {

@@ -10,85 +10,114 @@ struct ColumnChunkDecoder {
     let chunk: ColumnChunkMetadata
     let options: ReaderOptions
 
+    /// What has been decoded so far.
+    private struct Progress {
+        var values: RawValues
+        var validity: [Bool] = []
+        var dictionary: RawValues?
+        var decoded = 0
+    }
+
     /// Decodes `bytes` (the whole chunk), which holds `rows` values, stopping once `limit`
     /// rows are decoded.
     func decode(_ bytes: [UInt8], rows: Int, limit: Int) throws -> ColumnData {
         let codec = try makeCodec(chunk.codec)
         let target = min(rows, limit)
-        var values = RawValues(width: Self.width(of: field))
-        var validity: [Bool] = []
-        var dictionary: RawValues?
+        var progress = Progress(values: RawValues(width: Self.width(of: field), limit: options.maxDecodedColumnBytes))
         var position = 0
-        var decoded = 0
-        while decoded < target {
+        while progress.decoded < target {
             guard position < bytes.count else {
-                throw ParquetError.corrupt("column \"\(field.name)\" ends after \(decoded) of its \(rows) values")
+                throw corrupt("ends after \(progress.decoded) of its \(rows) values")
             }
             var headerDecoder = CompactDecoder(bytes, start: position)
             let header = try PageHeader.read(from: &headerDecoder)
             position = headerDecoder.position
             let stored = Int(header.compressedPageSize)
             guard stored <= bytes.count - position else {
-                throw ParquetError.corrupt("a page of column \"\(field.name)\" runs \(stored - (bytes.count - position)) bytes past its chunk")
+                throw corrupt("has a page running \(stored - (bytes.count - position)) bytes past its chunk")
             }
             guard Int(header.uncompressedPageSize) <= options.maxPageSize else {
-                throw ParquetError(.limitExceeded, "a page of column \"\(field.name)\" is \(header.uncompressedPageSize) bytes, above the \(options.maxPageSize)-byte limit")
+                throw ParquetError(
+                    .limitExceeded,
+                    "a page of column \"\(field.name)\" is \(header.uncompressedPageSize) bytes, above the \(options.maxPageSize)-byte limit"
+                )
             }
             let page = position..<position + stored
             position += stored
             switch header.type {
-            case .dictionaryPage:
-                guard dictionary == nil, decoded == 0, let info = header.dictionaryPage else {
-                    throw ParquetError.corrupt("column \"\(field.name)\" has a misplaced or second dictionary page")
-                }
-                guard info.encoding == .plain || info.encoding == .plainDictionary, info.numValues >= 0 else {
-                    throw ParquetError(.unsupported, "dictionary page encoding \(info.encoding) is not supported")
-                }
-                let plain = try Self.decompress(bytes, page, Int(header.uncompressedPageSize), codec)
-                var entries = RawValues(width: values.width)
-                try plain.withUnsafeBytes { _ = try ValueDecoding.plain($0, count: Int(info.numValues), physicalType: field.physicalType, into: &entries) }
-                dictionary = entries
-            case .dataPage:
-                guard let info = header.dataPage else { throw ParquetError.corrupt("data page without its header") }
-                let count = try checkedCount(info.numValues, decoded: decoded, rows: rows)
-                let body = try Self.decompress(bytes, page, Int(header.uncompressedPageSize), codec)
-                try body.withUnsafeBytes { body in
-                    let (levels, used) = try definitionLevelsV1(body, count: count, encoding: info.definitionLevelEncoding)
-                    try appendPage(UnsafeRawBufferPointer(rebasing: body[used...]), count: count, levels: levels, encoding: info.encoding, dictionary: dictionary, values: &values, validity: &validity)
-                }
-                decoded += count
-            case .dataPageV2:
-                guard let info = header.dataPageV2 else { throw ParquetError.corrupt("data page v2 without its header") }
-                let count = try checkedCount(info.numValues, decoded: decoded, rows: rows)
-                let levelBytes = Int(info.definitionLevelsByteLength) + Int(info.repetitionLevelsByteLength)
-                guard info.definitionLevelsByteLength >= 0, info.repetitionLevelsByteLength >= 0, levelBytes <= stored,
-                    levelBytes <= Int(header.uncompressedPageSize)
-                else { throw ParquetError.corrupt("data page v2 levels of column \"\(field.name)\" exceed the page") }
-                let valuesRange = page.lowerBound + levelBytes..<page.upperBound
-                let valuesSize = Int(header.uncompressedPageSize) - levelBytes
-                let body = info.isCompressed ? try Self.decompress(bytes, valuesRange, valuesSize, codec) : Array(bytes[valuesRange])
-                let levels = try bytes.withUnsafeBytes { all in
-                    try definitionLevelsV2(UnsafeRawBufferPointer(rebasing: all[page.lowerBound..<page.lowerBound + Int(info.definitionLevelsByteLength)]), count: count)
-                }
-                try body.withUnsafeBytes { body in
-                    try appendPage(body, count: count, levels: levels, encoding: info.encoding, dictionary: dictionary, values: &values, validity: &validity)
-                }
-                decoded += count
-            default:
-                continue
+            case .dictionaryPage: try dictionaryPage(header, bytes, page, codec, &progress)
+            case .dataPage: try dataPageV1(header, bytes, page, codec, rows, &progress)
+            case .dataPageV2: try dataPageV2(header, bytes, page, codec, rows, &progress)
+            default: continue  // index pages and unknown kinds carry no values
             }
         }
-        if decoded > target {
-            values.truncate(to: target)
-            if !validity.isEmpty { validity.removeLast(validity.count - target) }
+        if progress.decoded > target {
+            progress.values.truncate(to: target)
+            if !progress.validity.isEmpty { progress.validity.removeLast(progress.validity.count - target) }
         }
-        let hasNulls = validity.contains(false)
-        return ColumnData(values: values.columnValues(field.physicalType), validity: hasNulls ? validity : nil)
+        let hasNulls = progress.validity.contains(false)
+        return ColumnData(values: progress.values.columnValues(field.physicalType), validity: hasNulls ? progress.validity : nil)
+    }
+
+    private func dictionaryPage(_ header: PageHeader, _ bytes: [UInt8], _ page: Range<Int>, _ codec: any Codec, _ progress: inout Progress) throws {
+        guard progress.dictionary == nil, progress.decoded == 0, let info = header.dictionaryPage else {
+            throw corrupt("has a misplaced or second dictionary page")
+        }
+        guard info.encoding == .plain || info.encoding == .plainDictionary, info.numValues >= 0 else {
+            throw ParquetError(.unsupported, "dictionary page encoding \(info.encoding) is not supported")
+        }
+        let plain = try Self.decompress(bytes, page, Int(header.uncompressedPageSize), codec)
+        var entries = RawValues(width: progress.values.width, limit: options.maxDecodedColumnBytes)
+        _ = try plain.withUnsafeBytes { plain in
+            try ValueDecoding.plain(plain, count: Int(info.numValues), physicalType: field.physicalType, into: &entries)
+        }
+        progress.dictionary = entries
+    }
+
+    /// v1: levels and values compressed together.
+    private func dataPageV1(
+        _ header: PageHeader, _ bytes: [UInt8], _ page: Range<Int>, _ codec: any Codec, _ rows: Int, _ progress: inout Progress
+    ) throws {
+        guard let info = header.dataPage else { throw corrupt("has a data page without its header") }
+        let count = try checkedCount(info.numValues, decoded: progress.decoded, rows: rows)
+        let body = try Self.decompress(bytes, page, Int(header.uncompressedPageSize), codec)
+        try body.withUnsafeBytes { body in
+            let (levels, used) = try definitionLevelsV1(body, count: count, encoding: info.definitionLevelEncoding)
+            try appendPage(UnsafeRawBufferPointer(rebasing: body[used...]), count: count, levels: levels, encoding: info.encoding, &progress)
+        }
+        progress.decoded += count
+    }
+
+    /// v2: levels first and never compressed, then the values, compressed when `isCompressed`.
+    private func dataPageV2(
+        _ header: PageHeader, _ bytes: [UInt8], _ page: Range<Int>, _ codec: any Codec, _ rows: Int, _ progress: inout Progress
+    ) throws {
+        guard let info = header.dataPageV2 else { throw corrupt("has a data page v2 without its header") }
+        let count = try checkedCount(info.numValues, decoded: progress.decoded, rows: rows)
+        let definitionBytes = Int(info.definitionLevelsByteLength)
+        let levelBytes = definitionBytes + Int(info.repetitionLevelsByteLength)
+        guard info.definitionLevelsByteLength >= 0, info.repetitionLevelsByteLength >= 0, levelBytes <= page.count,
+            levelBytes <= Int(header.uncompressedPageSize)
+        else { throw corrupt("has v2 page levels that exceed their page") }
+        let valuesRange = page.lowerBound + levelBytes..<page.upperBound
+        let valuesSize = Int(header.uncompressedPageSize) - levelBytes
+        let body = info.isCompressed ? try Self.decompress(bytes, valuesRange, valuesSize, codec) : Array(bytes[valuesRange])
+        let levels = try bytes.withUnsafeBytes { all in
+            try definitionLevelsV2(UnsafeRawBufferPointer(rebasing: all[page.lowerBound..<page.lowerBound + definitionBytes]), count: count)
+        }
+        try body.withUnsafeBytes { body in
+            try appendPage(body, count: count, levels: levels, encoding: info.encoding, &progress)
+        }
+        progress.decoded += count
+    }
+
+    private func corrupt(_ problem: String) -> ParquetError {
+        ParquetError.corrupt("column \"\(field.name)\" \(problem)")
     }
 
     private func checkedCount(_ numValues: Int32, decoded: Int, rows: Int) throws -> Int {
         guard numValues >= 0, Int(numValues) <= rows - decoded else {
-            throw ParquetError.corrupt("a page of column \"\(field.name)\" claims \(numValues) values; \(rows - decoded) remain in its chunk")
+            throw corrupt("has a page of \(numValues) values where \(rows - decoded) remain in its chunk")
         }
         return Int(numValues)
     }
@@ -96,27 +125,29 @@ struct ColumnChunkDecoder {
     /// Appends one page: its non-null values decoded, then spread over the rows by `levels`
     /// (nil: no nulls in the page).
     private func appendPage(
-        _ data: UnsafeRawBufferPointer, count: Int, levels: [UInt8]?, encoding: Encoding, dictionary: RawValues?,
-        values: inout RawValues, validity: inout [Bool]
+        _ data: UnsafeRawBufferPointer, count: Int, levels: [UInt8]?, encoding: Encoding, _ progress: inout Progress
     ) throws {
         let present = levels.map { $0.reduce(0) { $0 + Int($1) } } ?? count
-        var page = RawValues(width: values.width)
-        if present == count {
-            try decodeValues(data, count: present, encoding: encoding, dictionary: dictionary, into: &values)
-        } else {
-            try decodeValues(data, count: present, encoding: encoding, dictionary: dictionary, into: &page)
-        }
         if field.isNullable {
-            if let levels { validity.append(contentsOf: levels.lazy.map { $0 != 0 }) } else { validity.append(contentsOf: repeatElement(true, count: count)) }
+            if let levels {
+                progress.validity.append(contentsOf: levels.lazy.map { $0 != 0 })
+            } else {
+                progress.validity.append(contentsOf: repeatElement(true, count: count))
+            }
         }
-        guard present != count, let levels else { return }
+        guard present != count, let levels else {
+            try decodeValues(data, count: present, encoding: encoding, dictionary: progress.dictionary, into: &progress.values)
+            return
+        }
+        var page = RawValues(width: progress.values.width, limit: options.maxDecodedColumnBytes)
+        try decodeValues(data, count: present, encoding: encoding, dictionary: progress.dictionary, into: &page)
         var next = 0
         for level in levels {
             if level != 0 {
-                values.append(page, at: next)
+                try progress.values.append(page, at: next)
                 next += 1
             } else {
-                values.appendNull()
+                try progress.values.appendNull()
             }
         }
     }
@@ -126,7 +157,7 @@ struct ColumnChunkDecoder {
         case .plain:
             try ValueDecoding.plain(data, count: count, physicalType: field.physicalType, into: &out)
         case .rleDictionary, .plainDictionary:
-            guard let dictionary else { throw ParquetError.corrupt("column \"\(field.name)\" has dictionary-encoded values but no dictionary page") }
+            guard let dictionary else { throw corrupt("has dictionary-encoded values but no dictionary page") }
             try ValueDecoding.dictionaryIndices(data, count: count, dictionary: dictionary, into: &out)
         case .rle where field.physicalType == .boolean:
             try ValueDecoding.rleBooleans(data, count: count, into: &out)

@@ -90,29 +90,36 @@ public final class ParquetReader {
             guard group.columns.count == schema.fields.count else {
                 throw ParquetError.corrupt("row group \(index) has \(group.columns.count) columns, the schema \(schema.fields.count)")
             }
-            for (column, chunk) in group.columns.enumerated() {
-                let field = schema.fields[column]
-                guard chunk.physicalType == field.physicalType else {
-                    throw ParquetError.corrupt("row group \(index), column \"\(field.name)\": chunk type \(chunk.physicalType) differs from the schema's \(field.physicalType)")
-                }
-                guard chunk.numValues == group.numRows else {
-                    throw ParquetError.corrupt("row group \(index), column \"\(field.name)\": \(chunk.numValues) values for \(group.numRows) rows")
-                }
-                guard chunk.filePath == nil else {
-                    throw ParquetError(.unsupported, "row group \(index), column \"\(field.name)\" lives in another file (\(chunk.filePath ?? ""))")
-                }
-                let start = chunk.startOffset
-                guard start >= 4, chunk.totalCompressedSize >= 0,
-                    chunk.totalCompressedSize <= Int64(footerStart) - start, chunk.dataPageOffset >= start,
-                    chunk.dataPageOffset < start + max(chunk.totalCompressedSize, 1)
-                else {
-                    throw ParquetError.corrupt("row group \(index), column \"\(field.name)\": pages at \(start)+\(chunk.totalCompressedSize) lie outside the file's data (4..<\(footerStart))")
-                }
+            for (chunk, field) in zip(group.columns, schema.fields) {
+                try check(chunk, of: field, rows: group.numRows, in: "row group \(index), column \"\(field.name)\"")
             }
             total += group.numRows
         }
         guard total == metadata.numRows else {
             throw ParquetError.corrupt("the footer claims \(metadata.numRows) rows; its row groups hold \(total)")
+        }
+    }
+
+    /// A chunk's type and value count match its column, and its pages lie between the leading
+    /// magic and the footer.
+    private func check(_ chunk: ColumnChunkMetadata, of field: Field, rows: Int64, in place: String) throws {
+        guard chunk.physicalType == field.physicalType else {
+            throw ParquetError.corrupt("\(place): chunk type \(chunk.physicalType) differs from the schema's \(field.physicalType)")
+        }
+        guard chunk.numValues == rows else {
+            throw ParquetError.corrupt("\(place): \(chunk.numValues) values for \(rows) rows")
+        }
+        guard chunk.filePath == nil else {
+            throw ParquetError(.unsupported, "\(place) lives in another file (\(chunk.filePath ?? ""))")
+        }
+        let start = chunk.startOffset
+        // Checked in this order, so the sum below cannot overflow.
+        guard start >= 4, chunk.totalCompressedSize >= 0, chunk.totalCompressedSize <= Int64(footerStart) - start,
+            chunk.dataPageOffset >= start, chunk.dataPageOffset < start + max(chunk.totalCompressedSize, 1)
+        else {
+            throw ParquetError.corrupt(
+                "\(place): pages at \(start)+\(chunk.totalCompressedSize) lie outside the file's data (4..<\(footerStart))"
+            )
         }
     }
 }

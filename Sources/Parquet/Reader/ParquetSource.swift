@@ -24,8 +24,10 @@ public final class MemorySource: ParquetSource {
         self.bytes = bytes
     }
 
+    /// The file's size in bytes.
     public var size: Int { bytes.count }
 
+    /// A copy of `count` bytes from `offset`, or `sourceFailed` outside the file.
     public func read(offset: Int, count: Int) throws -> [UInt8] {
         guard offset >= 0, count >= 0, offset <= bytes.count - count else {
             throw ParquetError(.sourceFailed, "read of \(count) bytes at \(offset) is outside the \(bytes.count)-byte file")
@@ -39,6 +41,7 @@ public final class FileSource: ParquetSource {
     private let descriptor: Int32
     /// The file's path.
     public let path: String
+    /// The file's size in bytes, when it was opened.
     public let size: Int
 
     /// Opens `path` for reading.
@@ -59,6 +62,7 @@ public final class FileSource: ParquetSource {
 
     deinit { _ = close(descriptor) }
 
+    /// `count` bytes from `offset` with `pread(2)`, or `sourceFailed`.
     public func read(offset: Int, count: Int) throws -> [UInt8] {
         guard offset >= 0, count >= 0, offset <= size - count else {
             throw ParquetError(.sourceFailed, "read of \(count) bytes at \(offset) is outside the \(size)-byte file \(path)")

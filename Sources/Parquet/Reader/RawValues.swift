@@ -11,28 +11,42 @@ struct RawValues {
     var offsets: [Int] = [0]
     /// Number of values.
     private(set) var count = 0
+    /// Most bytes the values may take (`ReaderOptions.maxDecodedColumnBytes`).
+    let limit: Int
 
-    /// An empty store for values `width` bytes wide (nil: variable length).
-    init(width: Int?) {
+    /// An empty store for values `width` bytes wide (nil: variable length), holding at most
+    /// `limit` bytes.
+    init(width: Int?, limit: Int) {
         self.width = width
+        self.limit = limit
+    }
+
+    /// Throws `limitExceeded` unless `more` bytes still fit.
+    @inline(__always) private func ensureRoom(_ more: Int) throws {
+        guard more <= limit - bytes.count else {
+            throw ParquetError(.limitExceeded, "a column decodes to more than \(limit) bytes (ReaderOptions.maxDecodedColumnBytes)")
+        }
     }
 
     /// Appends `n` fixed-width values from `pointer` (`n * width` bytes).
-    mutating func appendFixed(_ pointer: UnsafeRawPointer, count n: Int) {
+    mutating func appendFixed(_ pointer: UnsafeRawPointer, count n: Int) throws {
+        try ensureRoom(n * (width ?? 0))
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: n * (width ?? 0)))
         count += n
     }
 
     /// Appends one variable-length value.
-    mutating func appendVariable(_ pointer: UnsafeRawPointer, length: Int) {
+    mutating func appendVariable(_ pointer: UnsafeRawPointer, length: Int) throws {
+        try ensureRoom(length)
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
         offsets.append(bytes.count)
         count += 1
     }
 
     /// Appends the slot of a null row: zero bytes, or an empty value.
-    mutating func appendNull() {
+    mutating func appendNull() throws {
         if let width {
+            try ensureRoom(width)
             bytes.append(contentsOf: repeatElement(0, count: width))
         } else {
             offsets.append(bytes.count)
@@ -41,25 +55,17 @@ struct RawValues {
     }
 
     /// Appends value `index` of `other` (same layout).
-    mutating func append(_ other: RawValues, at index: Int) {
+    mutating func append(_ other: RawValues, at index: Int) throws {
         if let width {
+            try ensureRoom(width)
             let start = index * width
             bytes.append(contentsOf: other.bytes[start..<start + width])
         } else {
+            try ensureRoom(other.offsets[index + 1] - other.offsets[index])
             bytes.append(contentsOf: other.bytes[other.offsets[index]..<other.offsets[index + 1]])
             offsets.append(bytes.count)
         }
         count += 1
-    }
-
-    /// Appends `other` whole.
-    mutating func append(contentsOf other: RawValues) {
-        if width == nil {
-            let base = bytes.count
-            offsets.append(contentsOf: other.offsets.dropFirst().lazy.map { $0 + base })
-        }
-        bytes.append(contentsOf: other.bytes)
-        count += other.count
     }
 
     /// Drops the values after the first `n`.
@@ -74,9 +80,9 @@ struct RawValues {
         count = n
     }
 
-    /// Reserves room for `n` more values of about `bytesPerValue` bytes.
+    /// Reserves room for `n` more values of about `bytesPerValue` bytes (within the limit).
     mutating func reserve(_ n: Int, bytesPerValue: Int) {
-        bytes.reserveCapacity(bytes.count + n * bytesPerValue)
+        bytes.reserveCapacity(bytes.count + min(n * bytesPerValue, limit - bytes.count))
         if width == nil { offsets.reserveCapacity(offsets.count + n) }
     }
 

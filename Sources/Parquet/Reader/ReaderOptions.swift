@@ -9,6 +9,10 @@ public struct ReaderOptions: Sendable, Hashable {
     /// Most rows accepted in one row group (the values of a column are decoded whole).
     /// Default: 67,108,864 (pyarrow's hard cap on row group size).
     public var maxRowGroupRows: Int = 64 << 20
+    /// Largest decoded column chunk, in bytes of values. Encodings expand (an RLE run of
+    /// dictionary indices can name one large entry millions of times), so decoded size cannot be
+    /// bounded by the file's size; this bounds it instead. Default: 2 GiB.
+    public var maxDecodedColumnBytes: Int = 2 << 30
 
     /// The defaults.
     public init() {}

@@ -18,7 +18,7 @@ enum ValueDecoding {
             flags.withUnsafeMutableBufferPointer { target in
                 for i in 0..<count { target[i] = (base.load(fromByteOffset: i >> 3, as: UInt8.self) >> UInt8(i & 7)) & 1 }
             }
-            flags.withUnsafeBytes { out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
+            try flags.withUnsafeBytes { try out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
             return needed
         case .byteArray:
             // Each value takes at least its 4-byte length: bound the count before reserving.
@@ -30,7 +30,7 @@ enum ValueDecoding {
                 let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
                 position += 4
                 guard length <= data.count - position else { throw truncated(count) }
-                out.appendVariable(base + position, length: length)
+                try out.appendVariable(base + position, length: length)
                 position += length
             }
             return position
@@ -38,7 +38,7 @@ enum ValueDecoding {
             let width = out.width ?? 0
             let (needed, overflow) = count.multipliedReportingOverflow(by: width)
             guard !overflow, needed <= data.count else { throw truncated(count) }
-            out.appendFixed(base, count: count)
+            try out.appendFixed(base, count: count)
             return needed
         }
     }
@@ -53,7 +53,7 @@ enum ValueDecoding {
         var flags = [UInt8](repeating: 0, count: count)
         var decoder = try RLEDecoder(UnsafeRawBufferPointer(rebasing: data[4..<4 + length]), bitWidth: 1)
         try flags.withUnsafeMutableBufferPointer { try decoder.decode(into: $0.baseAddress.unsafelyUnwrapped, count: count) }
-        flags.withUnsafeBytes { out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
+        try flags.withUnsafeBytes { try out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
     }
 
     /// Appends the dictionary entries named by `count` indices: a bit-width byte, then the
@@ -72,7 +72,7 @@ enum ValueDecoding {
             guard index < entries else {
                 throw ParquetError.corrupt("dictionary index \(index) is beyond the \(dictionary.count) entries")
             }
-            out.append(dictionary, at: Int(index))
+            try out.append(dictionary, at: Int(index))
         }
     }
 

@@ -102,3 +102,8 @@ final class ByteBuffer {
         Array(bytes)
     }
 }
+
+// PLAIN values are the host's native bytes, copied as they are: little-endian hosts only.
+#if _endian(big)
+#error("the Parquet module assumes a little-endian host")
+#endif

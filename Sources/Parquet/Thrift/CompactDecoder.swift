@@ -105,7 +105,7 @@ struct CompactDecoder {
     /// Reads a list field's elements with `element`, checking the element type first.
     mutating func readList(of expected: CompactType, _ element: (inout CompactDecoder) throws -> Void) throws {
         let (count, type) = try readListHeader()
-        guard type == expected || (expected == .booleanFalse && type == .booleanTrue) else {
+        guard type == expected else {
             throw ParquetError.corrupt("Thrift list holds type \(type), expected \(expected)")
         }
         try enter()

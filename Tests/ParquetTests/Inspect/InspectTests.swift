@@ -94,6 +94,9 @@ struct InspectTests {
         #expect(ValueFormatter.timestamp(-1, unit: .micros) == "1969-12-31T23:59:59.999999Z")
         #expect(ValueFormatter.timestamp(1_000, unit: .millis) == "1970-01-01T00:00:01.000Z")
         #expect(ValueFormatter.timestamp(86_399_999_999_999, unit: .nanos) == "1970-01-01T23:59:59.999999999Z")
+        // The ends of the Int64 range format without overflow.
+        #expect(ValueFormatter.timestamp(.min, unit: .micros) == "-290308-12-21T19:59:05.224192Z")
+        #expect(ValueFormatter.timestamp(.max, unit: .nanos) == "2262-04-11T23:47:16.854775807Z")
         #expect(ValueFormatter.decimal(-5, scale: 3) == "-0.005")
         #expect(ValueFormatter.decimal(12_345, scale: 2) == "123.45")
         #expect(ValueFormatter.decimal(7, scale: 0) == "7")

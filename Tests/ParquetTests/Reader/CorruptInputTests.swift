@@ -125,6 +125,23 @@ struct CorruptInputTests {
         #expect(readAll(Self.sample.bytes, options: options)?.code == .limitExceeded)
     }
 
+    @Test("decoding stops at the decoded-size limit: a dictionary entry named many times")
+    func expansion() throws {
+        // One 100 KB string, 50 rows: a 100 KB dictionary and 50 one-bit indices decode to 5 MB.
+        var values = ByteArrayValues()
+        let big = [UInt8](repeating: 0x61, count: 100_000)
+        for _ in 0..<50 { values.append(big) }
+        let sink = MemorySink()
+        let writer = try ParquetWriter(schema: Schema([.string("s", nullable: false)]), sink: sink)
+        try writer.append(ColumnBatch(columns: [ColumnData(values: .byteArray(values))]))
+        _ = try writer.close()
+        #expect(sink.bytes.count < 200_000)
+        var options = ReaderOptions()
+        options.maxDecodedColumnBytes = 1_000_000
+        #expect(readAll(sink.bytes, options: options)?.code == .limitExceeded)
+        #expect(readAll(sink.bytes) == nil)
+    }
+
     @Test("random byte flips never crash the reader", arguments: 0..<4)
     func flips(round: Int) {
         var random = SeededRandom(seed: 0xF11B + UInt64(round))
