@@ -39,6 +39,8 @@ struct MockKafkaCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Catch the signals before announcing the brokers: a script may stop us right after.
+        let signals = TerminationSignals()
         let logger = Logger(label: "millrace.mock-kafka", factory: { StreamLogHandler.standardError(label: $0) })
         let cluster = try MockCluster(brokers: brokers, logger: logger)
         for spec in try topic.map(MockTopicSpec.init(parsing:)) {
@@ -49,46 +51,48 @@ struct MockKafkaCommand: AsyncParsableCommand {
         }
         // Unbuffered, so a script reading the first line sees it at once.
         FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
-        let signal = await Self.waitForTermination()
+        let signal = await signals.wait()
         logger.info("stopping the mock cluster", metadata: ["signal": "\(signal)"])
         withExtendedLifetime(cluster) {}
     }
-
-    /// Waits for SIGTERM or SIGINT and returns which arrived.
-    private static func waitForTermination() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let queue = DispatchQueue(label: "millrace.mock-kafka.signals")
-            let once = SignalOnce(continuation)
-            for number in [SIGTERM, SIGINT] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { once.fire(number) }
-                source.resume()
-                once.keep(source)
-            }
-        }
-    }
 }
 
-/// Resumes the waiting continuation for the first signal only, and keeps the sources alive.
-private final class SignalOnce: @unchecked Sendable {
-    private var continuation: CheckedContinuation<Int32, Never>?
-    private var sources: [any DispatchSourceSignal] = []
+/// SIGTERM and SIGINT, caught from creation on (their default action, dying, is disabled).
+private final class TerminationSignals: @unchecked Sendable {
     private let lock = NSLock()
+    private var arrived: Int32?
+    private var waiter: CheckedContinuation<Int32, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "millrace.mock-kafka.signals")
 
-    init(_ continuation: CheckedContinuation<Int32, Never>) {
-        self.continuation = continuation
-    }
-
-    func keep(_ source: any DispatchSourceSignal) {
-        lock.withLock { sources.append(source) }
-    }
-
-    func fire(_ number: Int32) {
-        let pending = lock.withLock { () -> CheckedContinuation<Int32, Never>? in
-            defer { continuation = nil }
-            return continuation
+    init() {
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [unowned self] in self.fire(number) }
+            source.resume()
+            sources.append(source)
         }
-        pending?.resume(returning: number)
+    }
+
+    /// Waits for the first signal and returns its number.
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let already = lock.withLock { () -> Int32? in
+                if arrived == nil { waiter = continuation }
+                return arrived
+            }
+            if let already { continuation.resume(returning: already) }
+        }
+    }
+
+    private func fire(_ number: Int32) {
+        let waiting = lock.withLock { () -> CheckedContinuation<Int32, Never>? in
+            guard arrived == nil else { return nil }
+            arrived = number
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(returning: number)
     }
 }
