@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Kafka
 import Logging
@@ -40,7 +39,7 @@ struct MockKafkaCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Catch the signals before announcing the brokers: a script may stop us right after.
-        let signals = TerminationSignals()
+        TerminationSignal.install()
         let logger = Logger(label: "millrace.mock-kafka", factory: { StreamLogHandler.standardError(label: $0) })
         let cluster = try MockCluster(brokers: brokers, logger: logger)
         for spec in try topic.map(MockTopicSpec.init(parsing:)) {
@@ -51,48 +50,33 @@ struct MockKafkaCommand: AsyncParsableCommand {
         }
         // Unbuffered, so a script reading the first line sees it at once.
         FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
-        let signal = await signals.wait()
+        let signal = await TerminationSignal.wait()
         logger.info("stopping the mock cluster", metadata: ["signal": "\(signal)"])
         withExtendedLifetime(cluster) {}
     }
 }
 
-/// SIGTERM and SIGINT, caught from creation on (their default action, dying, is disabled).
-private final class TerminationSignals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var arrived: Int32?
-    private var waiter: CheckedContinuation<Int32, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "millrace.mock-kafka.signals")
+/// The number of the first SIGTERM or SIGINT received, or 0. Written only by the signal
+/// handler (a `sig_atomic_t` store is async-signal-safe), read by `TerminationSignal.wait`.
+nonisolated(unsafe) private var receivedSignal: sig_atomic_t = 0
 
-    init() {
+/// SIGTERM and SIGINT, caught with a plain `signal` handler installed synchronously, so a
+/// signal sent right after the bootstrap line is printed is never lost.
+private enum TerminationSignal {
+    /// Installs the handler for both signals.
+    static func install() {
         for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [unowned self] in self.fire(number) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// Waits for the first signal and returns its number.
-    func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let already = lock.withLock { () -> Int32? in
-                if arrived == nil { waiter = continuation }
-                return arrived
+            signal(number) { caught in
+                if receivedSignal == 0 { receivedSignal = caught }
             }
-            if let already { continuation.resume(returning: already) }
         }
     }
 
-    private func fire(_ number: Int32) {
-        let waiting = lock.withLock { () -> CheckedContinuation<Int32, Never>? in
-            guard arrived == nil else { return nil }
-            arrived = number
-            defer { waiter = nil }
-            return waiter
+    /// Waits until a signal arrived (checking every 50 ms) and returns its number.
+    static func wait() async -> Int32 {
+        while receivedSignal == 0 {
+            try? await Task.sleep(for: .milliseconds(50))
         }
-        waiting?.resume(returning: number)
+        return receivedSignal
     }
 }

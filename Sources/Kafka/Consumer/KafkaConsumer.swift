@@ -84,9 +84,30 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Reads exactly `partitions`, each from its offset (a real offset or a `KafkaOffset`
     /// value; `KafkaOffset.stored` resumes at the group's committed offset), without group
     /// rebalancing. Replaces any previous manual assignment.
+    ///
+    /// `KafkaOffset.beginning` and `.end` are resolved first, with one ListOffsets request per
+    /// leader broker: left to librdkafka, a partition whose leader connection is not up yet
+    /// would wait 500 ms to retry its offset lookup.
     public func assign(_ partitions: [KafkaTopicPartitionOffset]) throws {
         try state.withLock { state throws(KafkaError) in try state.assign(Set(partitions.map(\.topicPartition))) }
-        try client.assign(partitions)
+        try client.assign(resolvingLogicalOffsets(partitions))
+    }
+
+    /// `partitions` with `beginning` / `end` replaced by the brokers' current offsets where
+    /// they answer (ListOffsets takes -2 and -1 as "earliest" and "latest"); unchanged where not.
+    private func resolvingLogicalOffsets(_ partitions: [KafkaTopicPartitionOffset]) -> [KafkaTopicPartitionOffset] {
+        let logical = partitions.filter { $0.offset == KafkaOffset.beginning || $0.offset == KafkaOffset.end }
+        guard !logical.isEmpty,
+            let answers = try? client.offsetsForTimes(logical, timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+        else { return partitions }
+        var resolved: [KafkaTopicPartition: Int64] = [:]
+        for (answer, code) in answers where code == .noError && answer.offset >= 0 {
+            resolved[answer.topicPartition] = answer.offset
+        }
+        return partitions.map { entry in
+            guard entry.offset == KafkaOffset.beginning || entry.offset == KafkaOffset.end, let offset = resolved[entry.topicPartition] else { return entry }
+            return KafkaTopicPartitionOffset(entry.topicPartition, offset: offset, metadata: entry.metadata)
+        }
     }
 
     /// Waits up to `timeout` for messages and hands each, in partition order, to `body` as a
