@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Kafka
 import Logging
@@ -39,6 +38,8 @@ struct MockKafkaCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Catch the signals before announcing the brokers: a script may stop us right after.
+        TerminationSignal.install()
         let logger = Logger(label: "millrace.mock-kafka", factory: { StreamLogHandler.standardError(label: $0) })
         let cluster = try MockCluster(brokers: brokers, logger: logger)
         for spec in try topic.map(MockTopicSpec.init(parsing:)) {
@@ -49,46 +50,33 @@ struct MockKafkaCommand: AsyncParsableCommand {
         }
         // Unbuffered, so a script reading the first line sees it at once.
         FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
-        let signal = await Self.waitForTermination()
+        let signal = await TerminationSignal.wait()
         logger.info("stopping the mock cluster", metadata: ["signal": "\(signal)"])
         withExtendedLifetime(cluster) {}
     }
+}
 
-    /// Waits for SIGTERM or SIGINT and returns which arrived.
-    private static func waitForTermination() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let queue = DispatchQueue(label: "millrace.mock-kafka.signals")
-            let once = SignalOnce(continuation)
-            for number in [SIGTERM, SIGINT] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { once.fire(number) }
-                source.resume()
-                once.keep(source)
+/// The number of the first SIGTERM or SIGINT received, or 0. Written only by the signal
+/// handler (a `sig_atomic_t` store is async-signal-safe), read by `TerminationSignal.wait`.
+nonisolated(unsafe) private var receivedSignal: sig_atomic_t = 0
+
+/// SIGTERM and SIGINT, caught with a plain `signal` handler installed synchronously, so a
+/// signal sent right after the bootstrap line is printed is never lost.
+private enum TerminationSignal {
+    /// Installs the handler for both signals.
+    static func install() {
+        for number in [SIGTERM, SIGINT] {
+            signal(number) { caught in
+                if receivedSignal == 0 { receivedSignal = caught }
             }
         }
     }
-}
 
-/// Resumes the waiting continuation for the first signal only, and keeps the sources alive.
-private final class SignalOnce: @unchecked Sendable {
-    private var continuation: CheckedContinuation<Int32, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-    private let lock = NSLock()
-
-    init(_ continuation: CheckedContinuation<Int32, Never>) {
-        self.continuation = continuation
-    }
-
-    func keep(_ source: any DispatchSourceSignal) {
-        lock.withLock { sources.append(source) }
-    }
-
-    func fire(_ number: Int32) {
-        let pending = lock.withLock { () -> CheckedContinuation<Int32, Never>? in
-            defer { continuation = nil }
-            return continuation
+    /// Waits until a signal arrived (checking every 50 ms) and returns its number.
+    static func wait() async -> Int32 {
+        while receivedSignal == 0 {
+            try? await Task.sleep(for: .milliseconds(50))
         }
-        pending?.resume(returning: number)
+        return receivedSignal
     }
 }

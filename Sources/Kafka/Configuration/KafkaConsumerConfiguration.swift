@@ -34,15 +34,22 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Longest allowed gap between two polls, in ms (`max.poll.interval.ms`). A member that
     /// exceeds it leaves the group and its commits are refused (fencing). Default: 300000.
     public var maxPollIntervalMs: Int = 300_000
-    /// Prefetched bytes librdkafka may hold per assigned partition, in KiB
-    /// (`queued.max.messages.kbytes`; per partition in librdkafka 2.0.2). Peak prefetch memory
-    /// is about partitions × (this + `maxPartitionFetchBytes`). Default: 4096.
-    public var queuedMaxMessagesKbytes: Int = 4_096
-    /// Messages librdkafka tries to keep prefetched per partition (`queued.min.messages`).
-    /// Default: 10000.
-    public var queuedMinMessages: Int = 10_000
-    /// Upper bound of one fetch response, in bytes (`fetch.max.bytes`). Default: 16777216.
-    public var fetchMaxBytes: Int = 16 * 1_024 * 1_024
+    /// Prefetched bytes librdkafka may hold for the application, in KiB
+    /// (`queued.max.messages.kbytes`). The high-level consumer forwards every partition's
+    /// fetch queue into one consumer queue and librdkafka 2.0.2 measures this threshold on it,
+    /// so it bounds the prefetch of all partitions together: peak prefetch memory is about
+    /// this plus one fetch response per broker (`fetchMaxBytes`). Once it is reached, brokers
+    /// stop fetching and librdkafka 2.0.2 re-checks a full queue only once a second, so a
+    /// consumer that drains more than this per second can wait for data after each refill:
+    /// size it to about a second of consumption within the memory budget.
+    /// Default: 65536 (64 MiB, librdkafka's default).
+    public var queuedMaxMessagesKbytes: Int = 65_536
+    /// Prefetched messages librdkafka may hold for the application (`queued.min.messages`),
+    /// measured like `queuedMaxMessagesKbytes` on the one consumer queue. Default: 100000.
+    public var queuedMinMessages: Int = 100_000
+    /// Upper bound of one fetch response, in bytes (`fetch.max.bytes`); one may be in flight
+    /// per broker. Default: 8388608.
+    public var fetchMaxBytes: Int = 8 * 1_024 * 1_024
     /// Bytes requested per partition in one fetch (`max.partition.fetch.bytes`).
     /// Default: 1048576.
     public var maxPartitionFetchBytes: Int = 1_024 * 1_024

@@ -45,3 +45,4 @@ extension KafkaConsumer {
         return results
     }
 }
+

@@ -26,7 +26,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Lifecycle, polling discipline and assignment.
     let state = Mutex(KafkaConsumerStateMachine())
     private let batch: RDKafkaMessageBatch
-    private let handler = Mutex<RebalanceHandlerBox?>(nil)
+    let handler = Mutex<RebalanceHandlerBox?>(nil)
     private let inbox: KafkaErrorInbox
 
     /// Creates a consumer; it joins nothing until `subscribe` or `assign`.
@@ -84,12 +84,34 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Reads exactly `partitions`, each from its offset (a real offset or a `KafkaOffset`
     /// value; `KafkaOffset.stored` resumes at the group's committed offset), without group
     /// rebalancing. Replaces any previous manual assignment.
+    ///
+    /// `KafkaOffset.beginning` and `.end` are resolved first, with one ListOffsets request per
+    /// leader broker: left to librdkafka, a partition whose leader connection is not up yet
+    /// would wait 500 ms to retry its offset lookup.
     public func assign(_ partitions: [KafkaTopicPartitionOffset]) throws {
         try state.withLock { state throws(KafkaError) in try state.assign(Set(partitions.map(\.topicPartition))) }
-        try client.assign(partitions)
+        try client.assign(resolvingLogicalOffsets(partitions))
     }
 
-    /// Waits up to `timeout` for messages and hands each, in partition order, to `body` as a
+    /// `partitions` with `beginning` / `end` replaced by the brokers' current offsets where
+    /// they answer (ListOffsets takes -2 and -1 as "earliest" and "latest"); unchanged where not.
+    private func resolvingLogicalOffsets(_ partitions: [KafkaTopicPartitionOffset]) -> [KafkaTopicPartitionOffset] {
+        let logical = partitions.filter { $0.offset == KafkaOffset.beginning || $0.offset == KafkaOffset.end }
+        guard !logical.isEmpty,
+            let answers = try? client.offsetsForTimes(logical, timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+        else { return partitions }
+        var resolved: [KafkaTopicPartition: Int64] = [:]
+        for (answer, code) in answers where code == .noError && answer.offset >= 0 {
+            resolved[answer.topicPartition] = answer.offset
+        }
+        return partitions.map { entry in
+            guard entry.offset == KafkaOffset.beginning || entry.offset == KafkaOffset.end, let offset = resolved[entry.topicPartition] else { return entry }
+            return KafkaTopicPartitionOffset(entry.topicPartition, offset: offset, metadata: entry.metadata)
+        }
+    }
+
+    /// Hands over the messages already fetched (waiting up to `timeout` for the first one when
+    /// there are none), each to `body` in offset order within its partition, as a
     /// view valid only during that call. Rebalance handlers run inside this call, on this
     /// thread. Messages of partitions revoked during the call are not handed over (their new
     /// owner reads them); partitions revoked and re-assigned within the call are rewound to
@@ -169,108 +191,13 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func groupMetadata() throws -> KafkaConsumerGroupMetadata {
         try client.groupMetadata()
     }
-
-    // MARK: Rebalances
-
-    /// Runs on the polling thread, inside librdkafka's rebalance callback; librdkafka applies
-    /// the change after this returns.
-    private func rebalanced(_ event: RDKafkaRebalance) {
-        reportLostMembership()
-        switch event.kind {
-        case .assign:
-            let member = client.memberID()
-            state.withLock { $0.assigned(event.partitions, cooperative: event.cooperative, member: member) }
-            runHandler(.assigned(event.partitions))
-        case .revoke, .lost:
-            // Partitions already reported lost (membership change) are not reported again.
-            let owned = state.withLock { state in event.partitions.filter { state.owns($0) } }
-            if !owned.isEmpty {
-                runHandler(event.kind == .revoke ? .revoking(owned) : .lost(owned))
-            }
-            state.withLock { $0.unassigned(event.partitions) }
-        case .failed(let code):
-            logger.error("rebalance failed; dropping the whole assignment", metadata: ["code": "\(code)"])
-            let owned = state.withLock { Array($0.assignment) }.sorted()
-            runHandler(.lost(owned))
-            state.withLock { $0.unassigned(owned) }
-        }
-    }
-
-    /// Reports, as `.lost`, partitions owned under a member id the group no longer knows
-    /// (see `KafkaConsumerStateMachine.membershipChecked`). Runs on the polling thread.
-    private func reportLostMembership() {
-        guard state.withLock({ $0.mode == .subscribed && !$0.assignment.isEmpty }) else { return }
-        let member = client.memberID()
-        let lost = state.withLock { $0.membershipChecked(member) }
-        if !lost.isEmpty {
-            logger.warning("this member left the group and rejoined as a new member; its partitions are lost", metadata: ["partitions": "\(lost)"])
-            runHandler(.lost(lost))
-        }
-    }
-
-    private func runHandler(_ event: KafkaRebalanceEvent) {
-        logger.info("rebalance", metadata: ["event": "\(event)", "client": "\(client.name)"])
-        guard let box = handler.withLock({ $0 }) else { return }
-        state.withLock { $0.rebalanceHandlerStarted() }
-        defer { state.withLock { $0.rebalanceHandlerFinished() } }
-        box.handler(event)
-    }
-
-    /// Seeks `partitions` back to the group's committed offsets (or to the
-    /// `autoOffsetReset` end when never committed).
-    private func rewindToCommitted(_ partitions: Set<KafkaTopicPartition>) throws {
-        let committed = try client.committed(Array(partitions), timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
-        let fallback = configuration.autoOffsetReset == .latest ? KafkaOffset.end : KafkaOffset.beginning
-        let targets = committed.map { entry in
-            KafkaTopicPartitionOffset(entry.topicPartition, offset: entry.offset >= 0 ? entry.offset : fallback)
-        }
-        try client.seek(targets, timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
-    }
 }
 
 /// Holds the caller's non-Sendable handler; it is only ever called on the polling thread.
-private final class RebalanceHandlerBox: @unchecked Sendable {
+final class RebalanceHandlerBox: @unchecked Sendable {
     let handler: KafkaRebalanceHandler
 
     init(_ handler: @escaping KafkaRebalanceHandler) {
         self.handler = handler
-    }
-}
-
-/// Collects client-level errors (`error_cb`) until the next poll reports them, and keeps the
-/// first fatal one. Bounded: past `capacity` pending errors the oldest are dropped (they are
-/// logged as they arrive).
-final class KafkaErrorInbox: Sendable {
-    private let logger: Logger
-    private let pending = Mutex<(errors: [KafkaError], fatal: KafkaError?)>(([], nil))
-    private let capacity = 64
-
-    init(logger: Logger) {
-        self.logger = logger
-    }
-
-    /// Records `error` (called from librdkafka's callbacks).
-    func report(_ error: KafkaError) {
-        if error.isFatal {
-            logger.error("Kafka client fatal error", metadata: ["error": "\(error)"])
-        } else {
-            logger.warning("Kafka client error", metadata: ["error": "\(error)"])
-        }
-        pending.withLock { state in
-            if error.isFatal, state.fatal == nil { state.fatal = error }
-            state.errors.append(error)
-            if state.errors.count > capacity { state.errors.removeFirst(state.errors.count - capacity) }
-        }
-    }
-
-    /// The first fatal error, if any was reported.
-    var fatal: KafkaError? { pending.withLock { $0.fatal } }
-
-    /// The pending non-fatal errors, removed.
-    func drain() -> [KafkaError] {
-        pending.withLock { state in
-            defer { state.errors.removeAll() }
-            return state.errors
-        }
     }
 }

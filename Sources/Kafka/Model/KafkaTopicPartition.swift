@@ -11,6 +11,7 @@ public struct KafkaTopicPartition: Hashable, Sendable, Comparable, CustomStringC
         self.partition = partition
     }
 
+    /// Orders by topic name, then partition number.
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
     }

@@ -99,7 +99,10 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Produces `record` and waits until it is stored (or failed for good).
     /// - Throws: the delivery's `KafkaError` (e.g. `.messageTimedOut`, `.messageSizeTooLarge`).
     public func send(_ record: KafkaProducerRecord) async throws -> (partition: Int32, offset: Int64) {
-        try await send([record])[0].get()
+        guard let report = try await send([record]).first else {
+            throw KafkaError(.failure, "no delivery report for the record to \(record.topic)")
+        }
+        return try report.get()
     }
 
     /// Produces `records` in order and waits for every delivery report; reports are returned in

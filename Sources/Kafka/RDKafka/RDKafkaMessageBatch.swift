@@ -39,8 +39,13 @@ final class RDKafkaMessageBatch {
         rd_kafka_queue_destroy(queue)
     }
 
-    /// Waits up to `timeoutMs` for up to `maxMessages` messages (or errors); returns how many.
-    /// Callbacks (rebalance, errors, statistics) are served on this thread during the call.
+    /// Takes up to `maxMessages` messages (or errors) already fetched; when there are none,
+    /// waits up to `timeoutMs` for the first one and then takes what else is there. Returns
+    /// how many. Callbacks (rebalance, errors, statistics) are served on this thread.
+    ///
+    /// `rd_kafka_consume_batch_queue` on its own waits until the batch is full or the timeout
+    /// passes, which would hold fetched messages back for up to a timeout on every partly
+    /// filled batch; hence a non-blocking take, a wait for one, and a second take.
     func consume(maxMessages: Int, timeoutMs: Int32) throws(KafkaError) -> Int {
         releaseAll()
         if maxMessages > capacity {
@@ -49,11 +54,22 @@ final class RDKafkaMessageBatch {
             slots.initialize(repeating: nil, count: maxMessages)
             capacity = maxMessages
         }
-        let received = rd_kafka_consume_batch_queue(queue, timeoutMs, slots, maxMessages)
+        count = try take(into: 0, upTo: maxMessages, timeoutMs: 0)
+        if count == 0 && timeoutMs > 0 {
+            count = try take(into: 0, upTo: 1, timeoutMs: timeoutMs)
+            if count == 1 && maxMessages > 1 {
+                count += try take(into: 1, upTo: maxMessages - 1, timeoutMs: 0)
+            }
+        }
+        return count
+    }
+
+    /// Fills slots `start ..< start + limit` from the consumer queue.
+    private func take(into start: Int, upTo limit: Int, timeoutMs: Int32) throws(KafkaError) -> Int {
+        let received = rd_kafka_consume_batch_queue(queue, timeoutMs, slots + start, limit)
         guard received >= 0 else {
             throw KafkaError(.failure, "rd_kafka_consume_batch_queue failed (errno \(errno))")
         }
-        count = received
         return received
     }
 

@@ -87,9 +87,9 @@ struct WorkerAssembly: Sendable {
         var kafka = KafkaConsumerConfiguration(bootstrapServers: configuration.kafka.bootstrapServers, groupID: configuration.kafka.groupID)
         kafka.connection.properties = configuration.kafka.properties
         kafka.reportsPartitionEOF = options.stopWhenDrained
-        // Prefetch bounded well inside the 200 MB budget at any backlog and partition count;
+        // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
         // `kafka.properties` may still override it.
-        kafka.queuedMaxMessagesKbytes = 2_048
+        kafka.queuedMaxMessagesKbytes = 32_768
         return try KafkaConsumer(configuration: kafka, logger: Logger(label: "millrace.kafka"))
     }
 

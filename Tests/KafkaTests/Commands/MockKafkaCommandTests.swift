@@ -25,10 +25,18 @@ struct MockKafkaCommandTests {
             bootstrap = String(decoding: line, as: UTF8.self)
         }
 
-        /// Sends SIGTERM and returns the exit status.
-        func terminate() -> Int32 {
-            process.terminate()
-            process.waitUntilExit()
+        /// Sends `signal` and returns the exit status, or nil (after killing it) when it did
+        /// not exit within 10 s.
+        func stop(with signal: Int32 = SIGTERM) -> Int32? {
+            kill(process.processIdentifier, signal)
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            guard !process.isRunning else {
+                kill(process.processIdentifier, SIGKILL)
+                return nil
+            }
             return process.terminationStatus
         }
     }
@@ -55,16 +63,14 @@ struct MockKafkaCommandTests {
         // The topic was created with the requested partitions: kcat's metadata lists them.
         let metadata = try Subprocess.run(["timeout", "30", "kcat", "-L", "-b", mock.bootstrap, "-t", "orders"]).output
         #expect(metadata.contains("2 partitions"))
-        #expect(mock.terminate() == 0)
+        #expect(mock.stop(with: SIGTERM) == 0)
     }
 
     @Test("SIGINT also stops it with status 0; a malformed topic is refused before starting")
     func interruptAndValidation() throws {
         let mock = try RunningMock(arguments: ["--brokers", "1"])
         #expect(!mock.bootstrap.isEmpty)
-        kill(mock.process.processIdentifier, SIGINT)
-        mock.process.waitUntilExit()
-        #expect(mock.process.terminationStatus == 0)
+        #expect(mock.stop(with: SIGINT) == 0)
         let refused = try Subprocess.run([PackagePaths.builtExecutable("millrace").path, "mock-kafka", "--topic", "bad name:3"], check: false)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("bad name"))

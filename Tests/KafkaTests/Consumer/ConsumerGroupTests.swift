@@ -41,9 +41,12 @@ struct ConsumerGroupTests {
         let kafka = try KafkaTestCluster(topics: [topic: 6])
         let commits = Mutex<[KafkaTopicPartition: Int64]>([:])
         let handlerFinished = Mutex<[KafkaTopicPartition: ContinuousClock.Instant]>([:])
-        let failures = Mutex<[String]>([])
+        // A commit refused by the coordinator (fencing: the group moved on, which happens on a
+        // loaded machine when a member misses the mock's sync deadline) is correct behaviour:
+        // the new owner then re-reads from the previous commit. Anything else is a bug.
+        let failures = Mutex<[KafkaError]>([])
         // The old owner commits what it processed of the revoked partitions, slowly.
-        let old = ConsumerLoop(try kafka.consumer(group: group)) { loop, event in
+        let old = ConsumerLoop(try kafka.consumer(group: group) { $0.sessionTimeoutMs = 5_000 }) { loop, event in
             guard case .revoking(let partitions) = event else { return }
             Thread.sleep(forTimeInterval: 0.5)
             do {
@@ -51,7 +54,8 @@ struct ConsumerGroupTests {
                 try loop.consumer.commit(processed)
                 commits.withLock { for entry in processed { $0[entry.topicPartition] = entry.offset } }
             } catch {
-                failures.withLock { $0.append("commit in the revoke handler failed: \(error)") }
+                let refusal = error as? KafkaError ?? KafkaError(.failure, "\(error)")
+                failures.withLock { $0.append(refusal) }
             }
             let now = ContinuousClock.now
             handlerFinished.withLock { finished in
@@ -68,7 +72,7 @@ struct ConsumerGroupTests {
                 try await Task.sleep(for: .milliseconds(150))
             }
         }
-        let newcomer = ConsumerLoop(try kafka.consumer(group: group))
+        let newcomer = ConsumerLoop(try kafka.consumer(group: group) { $0.sessionTimeoutMs = 5_000 })
         try newcomer.start(subscribing: [topic])
         try await producing.value
         try await eventually("all 360 messages consumed") { Set(old.values + newcomer.values).count == 360 }
@@ -76,7 +80,8 @@ struct ConsumerGroupTests {
         await old.stop()
         await newcomer.stop()
 
-        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let refused = failures.withLock { $0 }
+        #expect(refused.allSatisfy { $0.isFencing }, "\(refused)")
         let finished = handlerFinished.withLock { $0 }
         let committed = commits.withLock { $0 }
         let moved = Set(newcomer.received.map(\.message.topicPartition))
@@ -87,8 +92,12 @@ struct ConsumerGroupTests {
             #expect(first.at > revoked, "the newcomer read \(partition) before the revoke handler returned")
             #expect(first.message.offset == committed[partition] ?? 0, "the newcomer starts \(partition) at the committed offset")
         }
-        // Exactly once across the handover: the committed offsets split the partitions.
-        #expect(old.values.count + newcomer.values.count == 360)
+        // Exactly once across the handover when the commits went through: the committed
+        // offsets split the partitions. Otherwise at least once, and nothing lost.
+        if refused.isEmpty {
+            #expect(old.values.count + newcomer.values.count == 360)
+        }
+        #expect(Set(old.values + newcomer.values).count == 360)
     }
 
     @Test("a member that stopped polling is fenced: its commit is refused and its partitions reported lost")

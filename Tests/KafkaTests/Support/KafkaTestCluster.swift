@@ -60,6 +60,9 @@ struct KafkaTestCluster {
     func producer(configure: (inout KafkaProducerConfiguration) -> Void = { _ in }) throws -> KafkaProducer {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         configuration.lingerMs = 1
+        if let contexts = ProcessInfo.processInfo.environment["MILLRACE_TEST_KAFKA_DEBUG"] {
+            configuration.connection.properties["debug"] = contexts
+        }
         configure(&configuration)
         return try KafkaProducer(configuration: configuration, logger: Self.logger)
     }

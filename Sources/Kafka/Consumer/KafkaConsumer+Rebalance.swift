@@ -1,0 +1,60 @@
+import Logging
+import Synchronization
+
+/// Rebalances: librdkafka's callback, the caller's handler, the owned-partition bookkeeping.
+extension KafkaConsumer {
+    /// Runs on the polling thread, inside librdkafka's rebalance callback; librdkafka applies
+    /// the change after this returns.
+    func rebalanced(_ event: RDKafkaRebalance) {
+        reportLostMembership()
+        switch event.kind {
+        case .assign:
+            let member = client.memberID()
+            state.withLock { $0.assigned(event.partitions, cooperative: event.cooperative, member: member) }
+            runHandler(.assigned(event.partitions))
+        case .revoke, .lost:
+            // Partitions already reported lost (membership change) are not reported again.
+            let owned = state.withLock { state in event.partitions.filter { state.owns($0) } }
+            if !owned.isEmpty {
+                runHandler(event.kind == .revoke ? .revoking(owned) : .lost(owned))
+            }
+            state.withLock { $0.unassigned(event.partitions) }
+        case .failed(let code):
+            logger.error("rebalance failed; dropping the whole assignment", metadata: ["code": "\(code)"])
+            let owned = state.withLock { Array($0.assignment) }.sorted()
+            runHandler(.lost(owned))
+            state.withLock { $0.unassigned(owned) }
+        }
+    }
+
+    /// Reports, as `.lost`, partitions owned under a member id the group no longer knows
+    /// (see `KafkaConsumerStateMachine.membershipChecked`). Runs on the polling thread.
+    func reportLostMembership() {
+        guard state.withLock({ $0.mode == .subscribed && !$0.assignment.isEmpty }) else { return }
+        let member = client.memberID()
+        let lost = state.withLock { $0.membershipChecked(member) }
+        if !lost.isEmpty {
+            logger.warning("this member left the group and rejoined as a new member; its partitions are lost", metadata: ["partitions": "\(lost)"])
+            runHandler(.lost(lost))
+        }
+    }
+
+    private func runHandler(_ event: KafkaRebalanceEvent) {
+        logger.info("rebalance", metadata: ["event": "\(event)", "client": "\(client.name)"])
+        guard let box = handler.withLock({ $0 }) else { return }
+        state.withLock { $0.rebalanceHandlerStarted() }
+        defer { state.withLock { $0.rebalanceHandlerFinished() } }
+        box.handler(event)
+    }
+
+    /// Seeks `partitions` back to the group's committed offsets (or to the
+    /// `autoOffsetReset` end when never committed).
+    func rewindToCommitted(_ partitions: Set<KafkaTopicPartition>) throws {
+        let committed = try client.committed(Array(partitions), timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+        let fallback = configuration.autoOffsetReset == .latest ? KafkaOffset.end : KafkaOffset.beginning
+        let targets = committed.map { entry in
+            KafkaTopicPartitionOffset(entry.topicPartition, offset: entry.offset >= 0 ? entry.offset : fallback)
+        }
+        try client.seek(targets, timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+    }
+}
