@@ -7,8 +7,10 @@
 set -euo pipefail
 
 APT_PACKAGES=(librdkafka-dev libsnappy-dev libcurl4-openssl-dev libssl-dev pkg-config postgresql kcat)
-PIP_PACKAGES=(pyarrow duckdb "moto[server]" boto3 awscli aws-msk-iam-sasl-signer-python)
-PIP_MODULES=(pyarrow duckdb moto boto3 awscli aws_msk_iam_sasl_signer)
+# Pinned: the tests use these as oracles and peers, and scripts/moto_server.py patches moto's
+# request canonicalisation for exactly this version.
+PIP_PACKAGES=(pyarrow==26.0.1 duckdb==2.0.1 "moto[server]==5.2.1" boto3==1.43.11 botocore==1.43.11 awscli==1.45.11
+              aws-msk-iam-sasl-signer-python==1.0.2)
 
 sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -25,10 +27,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# pip checks the pins itself; only ask it when a pinned version is missing.
 need_pip=0
-for module in "${PIP_MODULES[@]}"; do
-  python3 -c "import $module" 2>/dev/null || need_pip=1
-done
+python3 - "${PIP_PACKAGES[@]}" <<'PY' || need_pip=1
+import sys
+from importlib.metadata import version, PackageNotFoundError
+for spec in sys.argv[1:]:
+    name, wanted = spec.split("==")
+    try:
+        if version(name.split("[")[0]) != wanted: sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
+PY
 command -v moto_server >/dev/null || need_pip=1
 command -v aws >/dev/null || need_pip=1
 if [ "$need_pip" -eq 1 ]; then
