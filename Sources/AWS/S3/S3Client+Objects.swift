@@ -95,7 +95,7 @@ extension S3Client {
     /// Copies an object within S3 (up to 5 GiB) without downloading it.
     public func copyObject(fromBucket: String, fromKey: String, toBucket: String, toKey: String) throws(AWSError) -> S3PutResult {
         var request = S3Request(operation: "CopyObject", method: "PUT", bucket: toBucket, key: toKey)
-        request.headers.set("x-amz-copy-source", "/\(URIEncoding.encode(fromBucket))/\(URIEncoding.encode(fromKey, keepSlash: true))")
+        request.headers.set("x-amz-copy-source", Self.copySource(bucket: fromBucket, key: fromKey))
         if let kmsKey = configuration.sseKMSKeyID {
             request.headers.set("x-amz-server-side-encryption", "aws:kms")
             request.headers.set("x-amz-server-side-encryption-aws-kms-key-id", kmsKey)
@@ -135,6 +135,11 @@ extension S3Client {
         try signer.presign(&signable, payloadHash: SigV4Signer.unsignedPayload, expires: expires,
             credentials: try credentials.require(), date: now())
         return target.origin + signable.pathAndQuery
+    }
+
+    /// `bucket/encoded-key`, the `x-amz-copy-source` value (as botocore writes it).
+    static func copySource(bucket: String, key: String) -> String {
+        "\(bucket)/\(URIEncoding.encode(key, keepSlash: true))"
     }
 
     // MARK: Response parsing
