@@ -83,7 +83,7 @@ public final class S3Client: Sendable {
                 try signer.sign(&signable, payloadHash: request.payloadHash, credentials: credentials, date: now())
                 let response = try http.perform(
                     HTTPRequest(method: request.method, origin: target.origin, pathAndQuery: signable.pathAndQuery,
-                        headers: signable.headers, isIdempotent: request.isIdempotent),
+                        headers: signable.headers),
                     body: body, sink: sink)
                 last = response
                 guard response.isSuccess else {

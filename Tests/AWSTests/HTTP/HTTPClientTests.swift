@@ -9,7 +9,7 @@ import Testing
 struct HTTPClientTests {
     static func request(_ endpoint: String, _ method: String = "GET", path: String = "/") -> HTTPRequest {
         let parsed = Endpoint(endpoint)!
-        return HTTPRequest(method: method, origin: parsed.origin, pathAndQuery: path, headers: ["Host": parsed.hostHeader], isIdempotent: true)
+        return HTTPRequest(method: method, origin: parsed.origin, pathAndQuery: path, headers: ["Host": parsed.hostHeader])
     }
 
     static let quick = HTTPClientConfiguration(connectTimeout: .seconds(1), requestTimeout: .seconds(10), stallTimeout: .seconds(1))

@@ -104,7 +104,8 @@ struct BotocoreS3FixtureTests {
         if split.count == 2 {
             for pair in split[1].split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                query.append(QueryParameter(URIEncoding.decode(parts[0]), parts.count > 1 ? URIEncoding.decode(parts[1]) : ""))
+                let decode = { (text: Substring) in text.removingPercentEncoding ?? String(text) }
+                query.append(QueryParameter(decode(parts[0]), parts.count > 1 ? decode(parts[1]) : ""))
             }
         }
         var headers = HTTPHeaders()
