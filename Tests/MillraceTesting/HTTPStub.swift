@@ -40,6 +40,7 @@ public final class HTTPStub: Sendable {
         self.port = port
         let log = self.log
         HTTPStubWire.acceptLoop(listener) { connection in
+            log.connections.withLock { $0 += 1 }
             let reader = HTTPStubReader(descriptor: connection)
             while let request = reader.message() {
                 log.requests.withLock { $0.append(request) }
@@ -61,6 +62,9 @@ public final class HTTPStub: Sendable {
     /// Every request received so far, in arrival order.
     public var requests: [HTTPStubMessage] { log.requests.withLock { $0 } }
 
+    /// TCP connections accepted so far (a client that reuses connections opens few).
+    public var connectionCount: Int { log.connections.withLock { $0 } }
+
     /// Stops accepting connections (open ones finish their current request). Idempotent.
     public func stop() {
         guard log.stopped.withLock({ (stopped: inout Bool) -> Bool in
@@ -76,4 +80,5 @@ public final class HTTPStub: Sendable {
 final class HTTPStubLog: Sendable {
     let requests = Mutex<[HTTPStubMessage]>([])
     let stopped = Mutex(false)
+    let connections = Mutex(0)
 }

@@ -27,7 +27,7 @@ enum HTTPStubWire {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, Glibc.listen(descriptor, 128) == 0 else {
+        guard bound == 0, systemListen(descriptor, 128) == 0 else {
             close(descriptor)
             throw HTTPStubError("bind/listen: \(String(cString: strerror(errno)))")
         }
@@ -50,7 +50,7 @@ enum HTTPStubWire {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemConnect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
             close(descriptor)
@@ -81,7 +81,7 @@ enum HTTPStubWire {
     static func send(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes { systemSend(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { return false }
             offset += written
@@ -91,10 +91,29 @@ enum HTTPStubWire {
 
     /// Closes with a TCP reset instead of an orderly shutdown (SO_LINGER with a zero timeout).
     static func reset(_ descriptor: Int32) {
-        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        var option = SocketLinger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<SocketLinger>.size))
         close(descriptor)
     }
+}
+
+// File-scope wrappers: inside `HTTPStubWire` the names `listen`, `connect` and `send` are its own.
+private typealias SocketLinger = linger
+
+private func systemListen(_ descriptor: Int32, _ backlog: Int32) -> Int32 { listen(descriptor, backlog) }
+
+private func systemConnect(_ descriptor: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    connect(descriptor, address, length)
+}
+
+/// `send` without SIGPIPE when the peer is gone (MSG_NOSIGNAL on Linux; Darwin sockets would
+/// need SO_NOSIGPIPE instead).
+private func systemSend(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+    #if os(Linux)
+    send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
+    #else
+    send(descriptor, bytes, count, 0)
+    #endif
 }
 
 /// Reads HTTP/1.1 messages from a socket, keeping bytes that arrive past a message for the next.

@@ -23,8 +23,7 @@ struct MetadataClient: Sendable {
         var allHeaders = headers
         allHeaders.set("Host", endpoint.hostHeader)
         let request = HTTPRequest(
-            method: method, origin: endpoint.origin, pathAndQuery: endpoint.basePath + path, headers: allHeaders,
-            isIdempotent: true)
+            method: method, origin: endpoint.origin, pathAndQuery: endpoint.basePath + path, headers: allHeaders)
         var policy = retry
         if let attempts { policy.maxAttempts = attempts }
         return try body.withUnsafeBytes { buffer in

@@ -45,8 +45,7 @@ public struct WebIdentityCredentialsProvider: CredentialsProvider {
     /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, else the regional endpoint, else the global one.
     static func stsEndpoint(_ environment: AWSEnvironment) -> Endpoint {
         if let configured = environment.endpointURL(service: "sts").flatMap(Endpoint.init) { return configured }
-        let host = environment.region.map { "sts.\($0).amazonaws.com" } ?? "sts.amazonaws.com"
-        return Endpoint("https://\(host)") ?? Endpoint("https://sts.amazonaws.com")!
+        return Endpoint(scheme: "https", host: environment.region.map { "sts.\($0).amazonaws.com" } ?? "sts.amazonaws.com")
     }
 
     /// Calls STS and returns the role's temporary credentials.

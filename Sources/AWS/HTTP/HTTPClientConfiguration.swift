@@ -9,8 +9,9 @@ public struct HTTPClientConfiguration: Sendable, Hashable {
     /// Longest a whole request may take, body included; nil for no limit. Default: 15 min.
     public var requestTimeout: Duration?
     /// A request whose transfer rate stays below `stallBytesPerSecond` for this long is
-    /// abandoned as a timeout (it catches a dead peer without capping large transfers).
-    /// Default: 30 s.
+    /// abandoned as a timeout (it catches a dead peer without capping large transfers). libcurl
+    /// averages the rate over its last 5 s, so a stall right after a fast transfer is noticed up
+    /// to 5 s later. Default: 30 s.
     public var stallTimeout: Duration
     /// The rate, in bytes per second, under which a transfer counts as stalled. Default: 1.
     public var stallBytesPerSecond: Int

@@ -9,9 +9,6 @@ struct HTTPRequest: Sendable {
     var pathAndQuery: String
     /// Headers to send (already signed when signing applies).
     var headers: HTTPHeaders
-    /// True when sending the request twice has the same effect as once: only such requests are
-    /// retried after a failure that may have reached the server.
-    var isIdempotent: Bool
 
     /// `origin` + `pathAndQuery`.
     var url: String { origin + pathAndQuery }

@@ -116,7 +116,6 @@ final class PartBuffer: @unchecked Sendable {
 
     deinit { storage.deallocate() }
 
-    var capacity: Int { storage.count }
     var isFull: Bool { count == storage.count }
 
     /// The filled bytes.

@@ -61,21 +61,22 @@ extension S3Client {
             close(descriptor)
             if !keep { unlink(path) }
         }
-        let response = try send(request, sink: .file(descriptor: descriptor, offset: 0))
-        // A retried attempt rewrites from offset 0; drop anything past the final length.
-        guard ftruncate(descriptor, off_t(response.bodyBytes)) == 0 else {
-            throw AWSError(.io, "cannot truncate \(path): \(String(cString: strerror(errno)))")
-        }
-        let info = Self.objectInfo(key: key, response)
-        guard info.contentLength == response.bodyBytes else {
-            throw AWSError(.integrityMismatch, "GetObject s3://\(bucket)/\(key) announced \(info.contentLength) bytes but delivered \(response.bodyBytes)")
-        }
-        if range == nil, let expected = info.checksumSHA256, !expected.contains("-") {
+        let response = try send(request, sink: .file(descriptor: descriptor, offset: 0)) { (response) throws(AWSError) in
+            // Each attempt rewrites from offset 0; drop anything past this attempt's length.
+            guard ftruncate(descriptor, off_t(response.bodyBytes)) == 0 else {
+                throw AWSError(.io, "cannot truncate \(path): \(String(cString: strerror(errno)))")
+            }
+            let announced = Self.objectInfo(key: key, response).contentLength
+            guard announced == response.bodyBytes else {
+                throw AWSError(.integrityMismatch, "GetObject s3://\(bucket)/\(key) announced \(announced) bytes but delivered \(response.bodyBytes)")
+            }
+            guard range == nil, let expected = Self.wholeObjectChecksum(response) else { return }
             let digest = try FileDigest.sha256(descriptor: descriptor, offset: 0, length: response.bodyBytes)
             guard Base64.standard(digest) == expected else {
                 throw AWSError(.integrityMismatch, "GetObject s3://\(bucket)/\(key) wrote bytes whose SHA-256 does not match the stored checksum")
             }
         }
+        let info = Self.objectInfo(key: key, response)
         keep = true
         return info
     }

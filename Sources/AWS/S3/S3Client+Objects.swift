@@ -70,15 +70,14 @@ extension S3Client {
     /// is one.
     public func getObject(bucket: String, key: String, range: S3ByteRange? = nil) throws(AWSError) -> S3Object {
         let request = try getRequest(bucket: bucket, key: key, range: range)
-        let response = try send(request, sink: .memory(limit: configuration.maxInMemoryObjectSize))
-        let info = Self.objectInfo(key: key, response)
-        if range == nil, let expected = info.checksumSHA256, !expected.contains("-") {
-            let actual = Base64.standard(try Digest.sha256(response.body))
-            guard actual == expected else {
+        let response = try send(request, sink: .memory(limit: configuration.maxInMemoryObjectSize)) {
+            (response) throws(AWSError) in
+            guard range == nil, let expected = Self.wholeObjectChecksum(response) else { return }
+            guard Base64.standard(try Digest.sha256(response.body)) == expected else {
                 throw AWSError(.integrityMismatch, "GetObject s3://\(bucket)/\(key) returned bytes whose SHA-256 does not match the stored checksum")
             }
         }
-        return S3Object(info: info, bytes: response.body)
+        return S3Object(info: Self.objectInfo(key: key, response), bytes: response.body)
     }
 
     func getRequest(bucket: String, key: String, range: S3ByteRange?) throws(AWSError) -> S3Request {
@@ -95,7 +94,7 @@ extension S3Client {
     /// Copies an object within S3 (up to 5 GiB) without downloading it.
     public func copyObject(fromBucket: String, fromKey: String, toBucket: String, toKey: String) throws(AWSError) -> S3PutResult {
         var request = S3Request(operation: "CopyObject", method: "PUT", bucket: toBucket, key: toKey)
-        request.headers.set("x-amz-copy-source", "/\(URIEncoding.encode(fromBucket))/\(URIEncoding.encode(fromKey, keepSlash: true))")
+        request.headers.set("x-amz-copy-source", Self.copySource(bucket: fromBucket, key: fromKey))
         if let kmsKey = configuration.sseKMSKeyID {
             request.headers.set("x-amz-server-side-encryption", "aws:kms")
             request.headers.set("x-amz-server-side-encryption-aws-kms-key-id", kmsKey)
@@ -137,10 +136,25 @@ extension S3Client {
         return target.origin + signable.pathAndQuery
     }
 
+    /// `bucket/encoded-key`, the `x-amz-copy-source` value (as botocore writes it).
+    static func copySource(bucket: String, key: String) -> String {
+        "\(bucket)/\(URIEncoding.encode(key, keepSlash: true))"
+    }
+
     // MARK: Response parsing
 
     static func unquote(_ etag: String) -> String {
         etag.count >= 2 && etag.hasPrefix("\"") && etag.hasSuffix("\"") ? String(etag.dropFirst().dropLast()) : etag
+    }
+
+    /// The stored SHA-256 of the whole object, when the response has one that can be checked
+    /// against the bytes: not a multipart object's checksum of part checksums (`COMPOSITE`,
+    /// written `value-N`).
+    static func wholeObjectChecksum(_ response: HTTPResponse) -> String? {
+        guard let checksum = response.headers["x-amz-checksum-sha256"], !checksum.contains("-"),
+            response.headers["x-amz-checksum-type"]?.uppercased() != "COMPOSITE"
+        else { return nil }
+        return checksum
     }
 
     static func objectInfo(key: String, _ response: HTTPResponse) -> S3ObjectInfo {

@@ -60,9 +60,12 @@ public final class S3Client: Sendable {
 
     /// Sends one S3 request with retries, signing each attempt afresh (new date, refreshed
     /// credentials), and returns the 2xx response; any other status is thrown as an `AWSError`.
-    func send(_ request: S3Request, body: RequestBody = .empty, sink: ResponseSink = .memory(limit: 16 << 20))
-        throws(AWSError) -> HTTPResponse
-    {
+    /// `validate` checks a 2xx response inside the attempt, so its retriable failures (a
+    /// download that does not match its checksum) are retried like any other.
+    func send(
+        _ request: S3Request, body: RequestBody = .empty, sink: ResponseSink = .memory(limit: 16 << 20),
+        validate: (HTTPResponse) throws(AWSError) -> Void = { _ in }
+    ) throws(AWSError) -> HTTPResponse {
         let target = try address(request)
         let clock = ContinuousClock()
         let start = clock.now
@@ -83,7 +86,7 @@ public final class S3Client: Sendable {
                 try signer.sign(&signable, payloadHash: request.payloadHash, credentials: credentials, date: now())
                 let response = try http.perform(
                     HTTPRequest(method: request.method, origin: target.origin, pathAndQuery: signable.pathAndQuery,
-                        headers: signable.headers, isIdempotent: request.isIdempotent),
+                        headers: signable.headers),
                     body: body, sink: sink)
                 last = response
                 guard response.isSuccess else {
@@ -93,6 +96,7 @@ public final class S3Client: Sendable {
                     }
                     throw error
                 }
+                try validate(response)
                 return response
             }
             complete(request, attempts: attempts, response: response, since: start, clock: clock, error: nil)

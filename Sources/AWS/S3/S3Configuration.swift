@@ -100,6 +100,6 @@ public struct S3Configuration: Sendable {
 
     /// The endpoint requests go to: the custom one, or the region's AWS endpoint.
     var resolvedEndpoint: Endpoint {
-        endpoint ?? Endpoint("https://s3.\(region).amazonaws.com") ?? Endpoint("https://s3.amazonaws.com")!
+        endpoint ?? Endpoint(scheme: "https", host: "s3.\(region).amazonaws.com")
     }
 }

@@ -12,6 +12,14 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// A path prefix every request goes under, without a trailing slash; usually empty.
     public var basePath: String
 
+    /// An endpoint from its parts (`host` without brackets, lowercased here).
+    public init(scheme: String, host: String, port: Int? = nil, basePath: String = "") {
+        self.scheme = scheme
+        self.host = host.lowercased()
+        self.port = port
+        self.basePath = basePath
+    }
+
     /// Parses an `http(s)://` URL; nil when it is not one.
     public init?(_ text: String) {
         guard let schemeEnd = text.range(of: "://") else { return nil }
@@ -42,10 +50,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         }
         guard !host.isEmpty, !host.contains("@") else { return nil }
         while path.hasSuffix("/") { path.removeLast() }
-        self.scheme = scheme
-        self.host = host.lowercased()
-        self.port = port
-        self.basePath = path
+        self.init(scheme: scheme, host: host, port: port, basePath: path)
     }
 
     /// `scheme://host[:port]` (IPv6 in brackets).

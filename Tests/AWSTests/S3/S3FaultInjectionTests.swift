@@ -23,11 +23,13 @@ struct S3FaultInjectionTests {
     func twoHundredObjects() async throws {
         let servers = try TestServers.require()
         let proxy = try FaultProxy(FaultProxy.Configuration(
-            upstream: servers.s3Endpoint, faultRate: 0.2, seed: 42, stall: .seconds(3)))
+            upstream: servers.s3Endpoint, faultRate: 0.2, seed: 42, stall: .seconds(8)))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         var configuration = S3TestSupport.configuration(endpoint: proxy.endpoint, servers: servers, attempts: 10)
-        // A stalled request is abandoned after 1 s without progress.
+        // A stalled request is abandoned after 1 s without progress. libcurl averages the
+        // transfer rate over its last 5 s, so a stall right after a fast upload is noticed after
+        // up to 6 s: the proxy holds stalled requests for 8 s, past that.
         configuration.http = HTTPClientConfiguration(connectTimeout: .seconds(2), requestTimeout: .seconds(60), stallTimeout: .seconds(1))
         configuration.workerThreads = 8
         let client = try S3Client(
