@@ -20,16 +20,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import measure, report  # noqa: E402
+from common import bench_binary, built, measure, report  # noqa: E402
 
-
-def executable(folder, *names):
-    """The first of `names` present in `folder`."""
-    for name in names:
-        path = os.path.join(folder, name)
-        if os.path.exists(path):
-            return path
-    raise SystemExit(f"bench: none of {names} in {folder}; build with `make release`")
 
 
 def main():
@@ -41,8 +33,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
-    millrace = executable(args.bin, "millrace")
-    bench = executable(args.bin, "millrace-bench", "MillraceBench")
+    millrace = built(args.bin, "millrace")
+    bench = bench_binary(args.bin)
     topic = "bench.kafka.consume"
 
     mock = subprocess.Popen(

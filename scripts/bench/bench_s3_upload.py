@@ -27,7 +27,7 @@ import tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
-from common import measure, report  # noqa: E402
+from common import bench_binary, measure, report  # noqa: E402
 
 MIB = 1024 * 1024
 BIG_SIZE = 256 * MIB
@@ -44,13 +44,6 @@ def load_test_servers():
     spec.loader.exec_module(module)
     return module
 
-
-def bench_binary(folder):
-    for name in ("MillraceBench", "millrace-bench"):
-        path = os.path.join(folder, name)
-        if os.path.exists(path):
-            return path
-    raise SystemExit(f"bench: no MillraceBench in {folder}; run `make release`")
 
 
 def make_inputs(work):

@@ -55,9 +55,14 @@ def report(name, rows, verdicts):
     return ok
 
 
+def built(folder, name):
+    """The executable `name` built in `folder`, or a clear failure."""
+    path = os.path.join(folder, name)
+    if not os.path.exists(path):
+        raise SystemExit(f"bench: no {name} in {folder}; run `make release`")
+    return path
+
+
 def bench_binary(folder):
     """The benchmark driver (the MillraceBench target, command name millrace-bench) in folder."""
-    path = os.path.join(folder, "MillraceBench")
-    if not os.path.exists(path):
-        raise SystemExit(f"bench: no MillraceBench in {folder}; run `make release`")
-    return path
+    return built(folder, "MillraceBench")
