@@ -45,7 +45,7 @@ enum ParquetValues {
             guard blobs.width <= maxBytes else { throw ValueDecoding.tooLong(blobs.width, maxBytes) }
             store.pointee.bytes.append(contentsOf: blobs.bytes[row * blobs.width..<(row + 1) * blobs.width])
             store.pointee.finishBytes()
-        case (.uuid, .fixedLenByteArray(let uuids)):
+        case (.uuid, .fixedLenByteArray(let uuids)) where uuids.width == 16:
             // Canonical 8-4-4-4-12 lowercase hex (RFC 9562 section 4).
             for index in 0..<16 {
                 if index == 4 || index == 6 || index == 8 || index == 10 { store.pointee.bytes.append(UInt8(ascii: "-")) }

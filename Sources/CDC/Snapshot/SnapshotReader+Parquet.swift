@@ -42,6 +42,10 @@ extension SnapshotReader {
                 throw CDCError(.invalidSnapshot, "row group \(group) of the Parquet snapshot cannot be read: \(error)", underlying: error as? ParquetError)
             }
             let rows = Int(reader.metadata.rowGroups[group].numRows)
+            // The reader promises these counts; checked so that no index below can trap.
+            guard data.allSatisfy({ $0.values.count == rows && ($0.validity?.count ?? rows) == rows }) else {
+                throw CDCError(.invalidSnapshot, "row group \(group) of the Parquet snapshot holds columns of other lengths than its \(rows) rows")
+            }
             for row in 0..<rows {
                 let start = buffer.rowCount
                 var failing = 0
