@@ -43,6 +43,21 @@ final class TableBuffer {
         columnCount += 1
     }
 
+    /// Ends row `rowCount` for the stores from `first` on that the record did not fill: each
+    /// gets a null. Does not count the row.
+    func fillMissing(from first: Int) {
+        let row = rowCount
+        for index in first..<columnCount where stores[index].count == row {
+            stores[index].appendNull()
+        }
+    }
+
+    /// The first of `columns` whose value in row `rowCount` is null, or nil.
+    func firstNull(among columns: [Int]) -> Int? {
+        let row = rowCount
+        return columns.first { stores[$0].isNull(row) }
+    }
+
     /// Drops everything appended after row `rows` in every store (a failed row's partial values).
     func rollBack(to rows: Int) {
         for index in 0..<columnCount { stores[index].truncate(to: rows) }

@@ -121,14 +121,14 @@ extension ChangeDecoder {
         let row = state.buffer.rowCount
         let stores = state.buffer.stores
         var metadata = RowMetadata()
-        try decodeObject(plan, &cursor, stores: stores, row: row, metadata: &metadata)
+        try ObjectDecoder.decode(plan, &cursor, stores: stores, row: row, metadata: &metadata)
         if plan.isEnvelope && !metadata.sawAfter {
             guard let beforeStart = metadata.beforeStart, let rowPlan = plan.rowPlan else {
                 throw DecodeFailure(.missingRequiredField, "the envelope has neither `after` nor `before`")
             }
             var before = cursor
             before.position = beforeStart
-            try decodeObject(rowPlan, &before, stores: stores, row: row, metadata: &metadata)
+            try ObjectDecoder.decode(rowPlan, &before, stores: stores, row: row, metadata: &metadata)
         }
         if let closesWrapper {
             if closesWrapper { try cursor.expect(UInt8(ascii: "}"), "`}`") }

@@ -40,31 +40,20 @@ enum ValueDecoding {
         case .bytes(let maxBytes):
             try appendBase64(&cursor, maxBytes: maxBytes, into: store)
         case .days:
-            let days = try cursor.readInteger(in: Int64(Int32.min)...Int64(Int32.max))
-            guard days >= CivilTime.minimumDays, days <= CivilTime.maximumDays else {
-                throw DecodeFailure(.badTimestamp, "date \(days) days from 1970-01-01 is outside 4713 BC...294246 AD")
-            }
-            store.pointee.append(Int32(truncatingIfNeeded: days))
-        case .timeOfDay(let multiplier, let divisor):
-            let micros = try scaled(try cursor.readInteger(in: Int64.min...Int64.max), multiplier, divisor)
-            guard micros >= 0, micros <= CivilTime.microsPerDay else {
-                throw DecodeFailure(.badTimestamp, "time of day \(micros) µs is outside 00:00...24:00")
-            }
-            store.pointee.append(micros)
+            try appendInteger(try cursor.readInteger(in: Int64(Int32.min)...Int64(Int32.max)), conversion, into: store)
+        case .timeOfDay, .epochTimestamp:
+            try appendInteger(try cursor.readInteger(in: Int64.min...Int64.max), conversion, into: store)
         case .zonedTime:
-            store.pointee.append(try withStringBytes(&cursor) { text, length throws(DecodeFailure) in
-                try TimeParser.zonedTime(text, length: length)
-            })
-        case .epochTimestamp(let multiplier, let divisor):
-            let micros = try scaled(try cursor.readInteger(in: Int64.min...Int64.max), multiplier, divisor)
-            guard micros >= CivilTime.minimumMicros, micros <= CivilTime.maximumMicros else {
-                throw DecodeFailure(.badTimestamp, "timestamp \(micros) µs is outside 4713 BC...294246 AD")
-            }
-            store.pointee.append(micros)
+            store.pointee.append(try parseString(&cursor, TimeParser.zonedTime))
         case .zonedTimestamp:
-            store.pointee.append(try withStringBytes(&cursor) { text, length throws(DecodeFailure) in
-                try TimeParser.zonedTimestamp(text, length: length)
-            })
+            store.pointee.append(try parseString(&cursor, TimeParser.zonedTimestamp))
+        case .isoDate:
+            // TimeParser.date keeps days within 4713 BC...294246 AD, far inside Int32.
+            store.pointee.append(Int32(truncatingIfNeeded: try parseString(&cursor, TimeParser.date)))
+        case .localTime:
+            store.pointee.append(try parseString(&cursor, TimeParser.localTime))
+        case .localTimestamp:
+            store.pointee.append(try parseString(&cursor, TimeParser.localTimestamp))
         }
     }
 
@@ -82,14 +71,6 @@ enum ValueDecoding {
         case "-Infinity": return -.infinity
         default: throw DecodeFailure(.typeMismatch, "expected a number, found the string `\(text)`")
         }
-    }
-
-    /// `value × multiplier / divisor`, rounding toward negative infinity; `bad_timestamp` on overflow.
-    private static func scaled(_ value: Int64, _ multiplier: Int64, _ divisor: Int64) throws(DecodeFailure) -> Int64 {
-        if divisor > 1 { return value.floorDivided(by: divisor).quotient }
-        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
-        if overflow { throw DecodeFailure(.badTimestamp, "\(value) overflows 64-bit microseconds") }
-        return product
     }
 
     // MARK: Decimals
@@ -146,7 +127,9 @@ enum ValueDecoding {
         return unscaled
     }
 
-    private static func rescaled(_ unscaled: Int128, from scale: Int, to target: DecimalTarget) throws(DecodeFailure) -> Int128 {
+    /// `unscaled` at `scale` moved exactly to the target's scale and checked against its
+    /// precision, else `decimal_overflow`.
+    static func rescaled(_ unscaled: Int128, from scale: Int, to target: DecimalTarget) throws(DecodeFailure) -> Int128 {
         guard let value = DecimalCodec.rescale(unscaled, by: target.scale - scale) else {
             var writer = JSONWriter()
             DecimalCodec.format(unscaled, scale: scale, into: &writer)
@@ -193,6 +176,13 @@ enum ValueDecoding {
     }
 
     // MARK: Text and bytes
+
+    /// The string at the cursor (unescaped) parsed by `parse` (one of `TimeParser`'s forms).
+    private static func parseString(
+        _ cursor: inout JSONCursor, _ parse: (UnsafePointer<UInt8>, Int) throws(DecodeFailure) -> Int64
+    ) throws(DecodeFailure) -> Int64 {
+        try withStringBytes(&cursor) { text, length throws(DecodeFailure) in try parse(text, length) }
+    }
 
     /// Calls `body` with the string at the cursor, unescaped (escapes are rare in these values,
     /// so only then is a temporary array made).
@@ -282,7 +272,7 @@ enum ValueDecoding {
         }
     }
 
-    private static func tooLong(_ length: Int, _ maxBytes: Int) -> DecodeFailure {
+    static func tooLong(_ length: Int, _ maxBytes: Int) -> DecodeFailure {
         DecodeFailure(.valueTooLong, "\(length) bytes exceed the column's \(maxBytes)-byte limit")
     }
 }

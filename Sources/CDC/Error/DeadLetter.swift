@@ -16,6 +16,7 @@ public struct DeadLetterReason: Sendable, Hashable, CustomStringConvertible {
         case unknownTopic = "unknown_topic"
         case incompatibleSchema = "incompatible_schema"
         case unsupportedOperation = "unsupported_operation"
+        case malformedCSV = "malformed_csv"
     }
 
     private let value: Value
@@ -53,6 +54,9 @@ public struct DeadLetterReason: Sendable, Hashable, CustomStringConvertible {
     public static let incompatibleSchema = DeadLetterReason(.incompatibleSchema)
     /// The change kind is not c, u, d or r (a truncate or a logical message).
     public static let unsupportedOperation = DeadLetterReason(.unsupportedOperation)
+    /// A snapshot CSV record breaks RFC 4180: a quote inside an unquoted field, text after a
+    /// closing quote, a quoted field never closed, or another number of fields than the header.
+    public static let malformedCSV = DeadLetterReason(.malformedCSV)
 
     /// Every reason.
     public static let all: [DeadLetterReason] = Value.allCases.map(DeadLetterReason.init)

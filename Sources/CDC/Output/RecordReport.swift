@@ -6,7 +6,8 @@ public enum RecordReport {
     /// Decodes `record` with `decoder` and describes the outcome as one JSON object:
     /// `{"line", "topic", "partition", "offset", "table", "schema_version", "op", "row"}` for a
     /// row (taken from the builders at once), `{…, "heartbeat": {"source_ts"}}`, or
-    /// `{…, "dead_letter": {"reason", "message"}}`.
+    /// `{…, "dead_letter": {…}}` holding the dead letter in the DLQ's format
+    /// (`DeadLetter.writeJSON(to:batch:)`: reason, message, the original bytes in base64).
     public static func decode(_ record: KcatEnvelope, line: Int, with decoder: ChangeDecoder) -> (outcome: DecodeOutcome, json: [UInt8]) {
         let route = decoder.route(forTopic: record.topic)
         let outcome = withOptionalBytes(record.key) { key in
@@ -16,7 +17,7 @@ public enum RecordReport {
                 )
             }
         }
-        var writer = JSONWriter(capacity: (record.payload?.count ?? 0) + 256)
+        var writer = JSONWriter(capacity: ((record.payload?.count ?? 0) + (record.key?.count ?? 0)) * 2 + 256)
         writer.raw("{\"line\":")
         writer.integer(line)
         writer.raw(",\"topic\":")
@@ -42,11 +43,8 @@ public enum RecordReport {
             if let micros { writer.string(CivilTime.isoTimestamp(micros: micros)) } else { writer.null() }
             writer.byte(UInt8(ascii: "}"))
         case .deadLetter(let letter):
-            writer.raw(",\"dead_letter\":{\"reason\":")
-            writer.string(letter.reason.description)
-            writer.raw(",\"message\":")
-            writer.string(letter.message)
-            writer.byte(UInt8(ascii: "}"))
+            writer.raw(",\"dead_letter\":")
+            letter.writeJSON(to: &writer)
         }
         writer.byte(UInt8(ascii: "}"))
         return (outcome, writer.bytes)

@@ -26,6 +26,13 @@ enum Conversion {
     case zonedTime
     case epochTimestamp(multiplier: Int64, divisor: Int64)
     case zonedTimestamp
+    // The text forms of snapshot files (ISO-8601 without an offset), which Connect never sends.
+    /// `[±]YYYY-MM-DD`, stored as days since 1970.
+    case isoDate
+    /// `HH:MM[:SS[.f]]`, stored as microseconds since midnight.
+    case localTime
+    /// `YYYY-MM-DD(T| )HH:MM[:SS[.f]]`, stored as wall-clock microseconds since 1970.
+    case localTimestamp
 }
 
 /// What to do with one member of a payload object.

@@ -1,8 +1,9 @@
 import Catalog
 
 /// Parses Debezium's ISO-8601 strings (`ZonedTimestamp`, `ZonedTime`) to UTC microseconds:
-/// `[±]YYYY-MM-DD(T| )HH:MM[:SS[.fffffffff]](Z|±HH[:MM[:SS]])`. Digits beyond microseconds
-/// are truncated. A second of 60 (a leap second) rolls over into the next minute, as
+/// `[±]YYYY-MM-DD(T| )HH:MM[:SS[.fffffffff]](Z|±HH[:MM[:SS]])`, and the forms without an
+/// offset that snapshot files hold for dates, local timestamps and times of day (what
+/// PostgreSQL's `COPY … CSV` writes). Digits beyond microseconds are truncated. A second of 60 (a leap second) rolls over into the next minute, as
 /// PostgreSQL does. Years outside 4713 BC...294246 AD are refused: no warehouse stores them.
 struct TimeParser {
     private let text: UnsafePointer<UInt8>
@@ -18,7 +19,34 @@ struct TimeParser {
     static func zonedTimestamp(_ text: UnsafePointer<UInt8>, length: Int) throws(DecodeFailure) -> Int64 {
         if let micros = canonicalUTC(text, length: length) { return micros }
         var parser = TimeParser(text, length)
-        guard let micros = parser.timestamp() else { throw parser.failure("timestamp") }
+        guard let micros = parser.timestamp(zoned: true) else { throw parser.failure("timestamp with an offset") }
+        return micros
+    }
+
+    /// Microseconds since 1970-01-01T00:00:00 of the wall clock of an ISO-8601 timestamp
+    /// without an offset (`2026-11-20 17:42:01.5`).
+    static func localTimestamp(_ text: UnsafePointer<UInt8>, length: Int) throws(DecodeFailure) -> Int64 {
+        var parser = TimeParser(text, length)
+        guard let micros = parser.timestamp(zoned: false) else { throw parser.failure("timestamp without an offset") }
+        return micros
+    }
+
+    /// Days since 1970-01-01 of an ISO-8601 calendar date, `[±]YYYY-MM-DD`.
+    static func date(_ text: UnsafePointer<UInt8>, length: Int) throws(DecodeFailure) -> Int64 {
+        var parser = TimeParser(text, length)
+        guard let days = parser.calendarDate(), parser.index == length, days >= CivilTime.minimumDays, days <= CivilTime.maximumDays else {
+            throw parser.failure("date")
+        }
+        return days
+    }
+
+    /// Microseconds since midnight (0 ... 86 400 000 000) of an ISO-8601 time of day without an
+    /// offset, `HH:MM[:SS[.f…]]`.
+    static func localTime(_ text: UnsafePointer<UInt8>, length: Int) throws(DecodeFailure) -> Int64 {
+        var parser = TimeParser(text, length)
+        guard let micros = parser.timeOfDay(), parser.index == length, micros <= CivilTime.microsPerDay else {
+            throw parser.failure("time of day")
+        }
         return micros
     }
 
@@ -26,7 +54,7 @@ struct TimeParser {
     static func zonedTime(_ text: UnsafePointer<UInt8>, length: Int) throws(DecodeFailure) -> Int64 {
         var parser = TimeParser(text, length)
         guard let local = parser.timeOfDay(), let offset = parser.offset(), parser.index == length else {
-            throw parser.failure("time")
+            throw parser.failure("time with an offset")
         }
         return (local - offset).floorDivided(by: CivilTime.microsPerDay).remainder
     }
@@ -64,11 +92,32 @@ struct TimeParser {
 
     private func failure(_ what: String) -> DecodeFailure {
         DecodeFailure(
-            .badTimestamp, "`\(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))` is not a valid ISO-8601 \(what) with an offset, within 4713 BC...294246 AD"
+            .badTimestamp, "`\(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))` is not a valid ISO-8601 \(what) within 4713 BC...294246 AD"
         )
     }
 
-    private mutating func timestamp() -> Int64? {
+    /// A date and a time of day, followed by an offset when `zoned` (then UTC microseconds),
+    /// or by nothing (then wall-clock microseconds).
+    private mutating func timestamp(zoned: Bool) -> Int64? {
+        guard let days = calendarDate() else { return nil }
+        guard index < length, [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(text[index]) else { return nil }
+        index += 1
+        guard let time = timeOfDay() else { return nil }
+        let offset: Int64
+        if zoned {
+            guard let parsed = self.offset() else { return nil }
+            offset = parsed
+        } else {
+            offset = 0
+        }
+        guard index == length, days >= CivilTime.minimumDays - 1, days <= CivilTime.maximumDays + 1 else { return nil }
+        let micros = days * CivilTime.microsPerDay + time - offset
+        guard micros >= CivilTime.minimumMicros, micros <= CivilTime.maximumMicros else { return nil }
+        return micros
+    }
+
+    /// `[±]YYYY-MM-DD` (four digits, or four to six after a sign) as days since 1970-01-01.
+    private mutating func calendarDate() -> Int64? {
         var negativeYear = false
         var yearDigits = 4
         if index < length && (text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-")) {
@@ -83,14 +132,7 @@ struct TimeParser {
         else { return nil }
         let year = negativeYear ? -rawYear : rawYear
         guard (1...12).contains(month), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month) else { return nil }
-        guard index < length, [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(text[index]) else { return nil }
-        index += 1
-        guard let time = timeOfDay(), let offset = offset(), index == length else { return nil }
-        let days = CivilTime.days(year: year, month: month, day: day)
-        guard days >= CivilTime.minimumDays - 1, days <= CivilTime.maximumDays + 1 else { return nil }
-        let micros = days * CivilTime.microsPerDay + time - offset
-        guard micros >= CivilTime.minimumMicros, micros <= CivilTime.maximumMicros else { return nil }
-        return micros
+        return CivilTime.days(year: year, month: month, day: day)
     }
 
     /// `HH:MM[:SS[.f…]]` as microseconds; second 60 counts as the next minute's 0.

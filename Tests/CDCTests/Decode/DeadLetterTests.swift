@@ -167,7 +167,7 @@ struct DeadLetterTests {
         #expect(DeadLetterReason.all.map(\.description) == [
             "malformed_json", "invalid_utf8", "schema_mismatch", "missing_required_field", "type_mismatch", "bad_base64",
             "decimal_overflow", "bad_timestamp", "oversized", "value_too_long", "invalid_value", "unknown_topic", "incompatible_schema",
-            "unsupported_operation",
+            "unsupported_operation", "malformed_csv",
         ])
     }
 }

@@ -1,0 +1,120 @@
+import Catalog
+
+/// Reads one value given as text (a CSV field, a Parquet string) into a column store with the
+/// decoder's own conversions, so that every format is checked by one set of rules (ranges,
+/// exact decimals, UTF-8, NUL, byte limits, ISO-8601, UUIDs, JSON).
+///
+/// The text is first written as the JSON token an NDJSON file would hold for it: a number or
+/// `true`/`false` for numeric and boolean columns when the text has that shape, else a JSON
+/// string. The token is then read by `ValueDecoding` like any payload value.
+struct TextValue {
+    /// The token being read; reused from value to value.
+    private var token = JSONWriter(capacity: 256)
+    /// A quoted CSV field's text with its `""` pairs undone; reused.
+    private var unescaped: [UInt8] = []
+
+    /// Appends `text` (with `""` pairs standing for `"` when `doubledQuotes`) to `store`
+    /// through `conversion`; `column` names the column in failure messages.
+    mutating func append(
+        _ text: UnsafeBufferPointer<UInt8>, doubledQuotes: Bool, conversion: Conversion, column: String,
+        into store: UnsafeMutablePointer<ColumnStore>
+    ) throws(DecodeFailure) {
+        token.bytes.removeAll(keepingCapacity: true)
+        if doubledQuotes {
+            unescaped.removeAll(keepingCapacity: true)
+            CSVField.unescape(text, doubledQuotes: true, into: &unescaped)
+            let source = unescaped  // shares the storage; only `token` is written below
+            source.withUnsafeBufferPointer { writeToken($0, conversion: conversion) }
+        } else {
+            writeToken(text, conversion: conversion)
+        }
+        let result: Result<Void, DecodeFailure> = token.bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(DecodeFailure) in
+                guard let base = buffer.baseAddress else { return }
+                var cursor = JSONCursor(base: base, count: buffer.count, maxDepth: 64)
+                try ValueDecoding.decode(conversion, &cursor, into: store)
+                try cursor.expectEnd()
+            }
+        }
+        guard case .failure(let failure) = result else { return }
+        // The token is ours, so a JSON syntax error means the text has the wrong shape.
+        switch failure.reason {
+        case .typeMismatch, .malformedJSON:
+            let shown = String(decoding: UnsafeBufferPointer(rebasing: text.prefix(64)), as: UTF8.self)
+            throw DecodeFailure(.typeMismatch, "column `\(column)`: `\(shown)` is not \(Self.expected(conversion))")
+        default:
+            throw DecodeFailure(failure.reason, "column `\(column)`: \(failure.message)")
+        }
+    }
+
+    private mutating func writeToken(_ text: UnsafeBufferPointer<UInt8>, conversion: Conversion) {
+        switch conversion {
+        case .boolean:
+            if let value = Self.booleanLiteral(text) {
+                token.boolean(value)
+                return
+            }
+        case .integer, .floating:
+            // A leading `+` is valid in text (PostgreSQL accepts it), not in JSON.
+            let digits = text.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: text.dropFirst()) : text
+            if !digits.isEmpty && digits.allSatisfy(Self.isNumberByte) {
+                token.raw(bytes: digits)
+                return
+            }
+        default:
+            break
+        }
+        token.string(utf8: text)
+    }
+
+    /// Bytes that may make up a number in text form: digits, sign, point, exponent, spaces.
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"),
+            UInt8(ascii: "E"), UInt8(ascii: " "), 0x09:
+            true
+        default: false
+        }
+    }
+
+    /// PostgreSQL's boolean literals (`true`/`false`, `t`/`f`, `yes`/`no`, `y`/`n`, `on`/`off`,
+    /// `1`/`0`), any case, surrounding spaces ignored; nil for anything else.
+    static func booleanLiteral(_ text: UnsafeBufferPointer<UInt8>) -> Bool? {
+        // Up to five letters, lowercased, packed into one integer.
+        var word: UInt64 = 0
+        var length = 0
+        for byte in text where byte != UInt8(ascii: " ") && byte != 0x09 {
+            guard length < 5 else { return nil }
+            word = word << 8 | UInt64(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+            length += 1
+        }
+        if trueWords.contains(word) { return true }
+        if falseWords.contains(word) { return false }
+        return nil
+    }
+
+    private static let trueWords = ["true", "t", "yes", "y", "on", "1"].map(packed)
+    private static let falseWords = ["false", "f", "no", "n", "off", "0"].map(packed)
+
+    private static func packed(_ word: String) -> UInt64 {
+        word.utf8.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// What a value of `conversion` looks like, for messages.
+    private static func expected(_ conversion: Conversion) -> String {
+        switch conversion {
+        case .boolean: "a boolean (true/false, t/f, yes/no, on/off, 1/0)"
+        case .integer: "an integer"
+        case .floating: "a number"
+        case .decimalText: "a decimal number"
+        case .isoDate: "a date (YYYY-MM-DD)"
+        case .localTime: "a time of day (HH:MM:SS[.ffffff])"
+        case .localTimestamp: "a timestamp without offset (YYYY-MM-DD HH:MM:SS[.ffffff])"
+        case .zonedTimestamp: "a timestamp with an offset"
+        case .zonedTime: "a time of day with an offset"
+        case .uuid: "a UUID"
+        case .bytes: "base64"
+        default: "valid for its column"
+        }
+    }
+}
