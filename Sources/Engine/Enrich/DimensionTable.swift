@@ -64,6 +64,8 @@ public struct DimensionTable: Sendable {
 
     /// Left-joins `keys` (one per fact row, INT64 or INT32, null for no key) to the dimension:
     /// one column per field, each with `keys.count` rows, null where the key has no match.
+    /// `misses` counts keys that found no row; a null key (a delete carrying only its primary
+    /// key) is not a lookup and not a miss.
     public func lookup(_ keys: ColumnData) -> (columns: [ColumnData], misses: Int) {
         let rows = keys.values.count
         var slots = [Int32?](repeating: nil, count: rows)
@@ -71,12 +73,12 @@ public struct DimensionTable: Sendable {
         let valid = keys.validity
         switch keys.values {
         case .int64(let values):
-            for row in 0..<rows {
-                if valid?[row] ?? true, let slot = slotOfKey[values[row]] { slots[row] = slot } else { misses += 1 }
+            for row in 0..<rows where valid?[row] ?? true {
+                if let slot = slotOfKey[values[row]] { slots[row] = slot } else { misses += 1 }
             }
         case .int32(let values):
-            for row in 0..<rows {
-                if valid?[row] ?? true, let slot = slotOfKey[Int64(values[row])] { slots[row] = slot } else { misses += 1 }
+            for row in 0..<rows where valid?[row] ?? true {
+                if let slot = slotOfKey[Int64(values[row])] { slots[row] = slot } else { misses += 1 }
             }
         default:
             misses = rows

@@ -11,16 +11,15 @@ public final class BatchFlusher {
     private let store: any StagingStore
     private let committer: StagingCommitter
     private let settings: FlushSettings
-    private let dimensions: DimensionSet?
+    private let dimensions: DimensionSet
     private let crashHook: CrashHook?
 
     /// Rows handed to the Parquet writer per call, between file-size checks.
     private static let chunkRows = 65_536
 
-    /// A flusher staging to `store`, committing through `committer`, enriching from
-    /// `dimensions` (nil: enrichment columns stay null and every row counts as a miss).
+    /// A flusher staging to `store`, committing through `committer`, enriching from `dimensions`.
     public init(
-        store: any StagingStore, committer: StagingCommitter, settings: FlushSettings, dimensions: DimensionSet?,
+        store: any StagingStore, committer: StagingCommitter, settings: FlushSettings, dimensions: DimensionSet,
         crashHook: CrashHook? = nil
     ) {
         self.store = store

@@ -10,14 +10,14 @@ struct StagedTable {
     let batch: ColumnBatch
     let misses: [String: Int]
 
-    /// Assembles `decoded` with enrichment columns from `dimensions` (all null without them).
-    init(_ decoded: DecodedBatch, dimensions: DimensionSet?) throws(EngineError) {
+    /// Assembles `decoded` with enrichment columns from `dimensions` (null where a key has no row).
+    init(_ decoded: DecodedBatch, dimensions: DimensionSet) throws(EngineError) {
         let definition = decoded.definition
         let decodedPosition = Dictionary(uniqueKeysWithValues: decoded.columnPositions.enumerated().map { ($1, $0) })
         let joinColumn = { (name: String) -> ColumnData? in
             definition.columnIndex(name).flatMap { decodedPosition[$0] }.map { decoded.columns.columns[$0] }
         }
-        let enriched = try dimensions?.enrich(definition, joinColumns: joinColumn) ?? (columns: [:], misses: [:])
+        let enriched = try dimensions.enrich(definition, joinColumns: joinColumn)
         var columns: [ColumnData] = []
         for index in definition.stagedColumnIndices {
             if let position = decodedPosition[index] {
@@ -31,11 +31,7 @@ struct StagedTable {
         self.definition = definition
         self.schema = definition.stagingSchema
         self.batch = ColumnBatch(columns: columns)
-        var misses = enriched.misses
-        if dimensions == nil {
-            for dimension in Set(definition.columns.compactMap(\.enrichment?.dimension)) { misses[dimension] = decoded.rowCount }
-        }
-        self.misses = misses
+        self.misses = enriched.misses
     }
 
     /// The position of column `name` in the staged batch.

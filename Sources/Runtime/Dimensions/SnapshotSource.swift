@@ -28,14 +28,4 @@ struct SnapshotSource: Sendable {
             throw RuntimeError(.dimension, "cannot read the snapshot \(location): \(error.localizedDescription)")
         }
     }
-
-    /// `csv`, `ndjson` or `parquet` from `declared`, else from the file extension.
-    func format(declared: String) throws -> String {
-        if !declared.isEmpty { return declared }
-        let name = location.lowercased()
-        if name.hasSuffix(".csv") { return "csv" }
-        if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") || name.hasSuffix(".json") { return "ndjson" }
-        if name.hasSuffix(".parquet") { return "parquet" }
-        throw RuntimeError(.configuration, "cannot tell the format of \(location); set its format to csv, ndjson or parquet")
-    }
 }

@@ -18,6 +18,7 @@ final class Pipeline {
     private let decoder: ChangeDecoder
     private let flusher: BatchFlusher
     private let committer: StagingCommitter
+    private let feeds: DimensionFeeds
     private let telemetry: Telemetry
     private let options: PipelineOptions
     private let clock: PipelineClock
@@ -36,13 +37,14 @@ final class Pipeline {
 
     init(
         consumer: KafkaConsumer, decoder: ChangeDecoder, flusher: BatchFlusher, committer: StagingCommitter,
-        telemetry: Telemetry, options: PipelineOptions, clock: PipelineClock, topics: [String],
+        feeds: DimensionFeeds, telemetry: Telemetry, options: PipelineOptions, clock: PipelineClock, topics: [String],
         onCommit: @escaping (CommitRecord) -> Void = { _ in }
     ) {
         self.consumer = consumer
         self.decoder = decoder
         self.flusher = flusher
         self.committer = committer
+        self.feeds = feeds
         self.telemetry = telemetry
         self.options = options
         self.clock = clock
@@ -53,6 +55,8 @@ final class Pipeline {
     /// Consumes until `shouldStop` returns true (or, with `stopWhenDrained`, until every
     /// assigned partition is read to its end), then commits the open batch and leaves the group.
     func run(shouldStop: () -> Bool) throws {
+        // Dimensions are loaded before the first record is processed.
+        try feeds.loadAll(nowMillis: clock.wallMillis())
         consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
         try consumer.subscribe(topics)
         while !shouldStop() {
@@ -207,6 +211,7 @@ final class Pipeline {
     // MARK: Housekeeping
 
     private func maintain() throws {
+        feeds.refreshIfDue(nowMillis: clock.wallMillis())
         let now = clock.monotonicMillis()
         if lastSweepMillis.map({ now - $0 >= options.sweepIntervalMillis }) ?? true {
             lastSweepMillis = now

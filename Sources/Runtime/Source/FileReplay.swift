@@ -34,6 +34,7 @@ public enum FileReplay {
         let telemetry = Telemetry(logger: logger)
         let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
         let parts = try assembly.makeFlushPath(fence: SingleWriterFence())
+        try parts.feeds.loadAll(nowMillis: PipelineClock.system.wallMillis())
         var records: [CommitRecord] = []
         var batch = OpenBatch()
         var changes: [SchemaChange] = []

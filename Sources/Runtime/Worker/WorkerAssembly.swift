@@ -31,10 +31,18 @@ struct WorkerAssembly: Sendable {
     static func makeStore(_ configuration: WorkerConfiguration, options: WorkerOptions, telemetry: Telemetry) throws
         -> any StagingStore
     {
-        let staging = configuration.staging
         if options.dryRun {
-            return try LocalStagingStore(root: URL(fileURLWithPath: options.outputDirectory ?? staging.localDir))
+            return try LocalStagingStore(root: URL(fileURLWithPath: options.outputDirectory ?? configuration.staging.localDir))
         }
+        return S3StagingStore(
+            client: try makeS3Client(configuration, options: options, telemetry: telemetry), bucket: configuration.staging.bucket,
+            prefix: configuration.staging.prefix)
+    }
+
+    /// An S3 client for the staging settings (region, endpoint, addressing, KMS key), the AWS
+    /// environment and the standard credential chain, cached.
+    static func makeS3Client(_ configuration: WorkerConfiguration, options: WorkerOptions, telemetry: Telemetry) throws -> S3Client {
+        let staging = configuration.staging
         let environment = options.environment.map { AWSEnvironment(variables: $0) } ?? AWSEnvironment()
         var s3 = try S3Configuration(environment: environment)
         if !staging.region.isEmpty { s3.region = staging.region }
@@ -52,8 +60,7 @@ struct WorkerAssembly: Sendable {
             }
         }
         let credentials = CachingCredentialsProvider(CredentialsChain.standard(environment: environment), events: events)
-        return S3StagingStore(
-            client: try S3Client(configuration: s3, credentials: credentials, events: events), bucket: staging.bucket, prefix: staging.prefix)
+        return try S3Client(configuration: s3, credentials: credentials, events: events)
     }
 
     /// `Schemas/`, plus the versions evolution added at run time (kept in the staging store).
@@ -90,14 +97,16 @@ struct WorkerAssembly: Sendable {
         // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
         // `kafka.properties` may still override it.
         kafka.queuedMaxMessagesKbytes = 32_768
-        return try KafkaConsumer(configuration: kafka, logger: Logger(label: "millrace.kafka"))
+        var logger = telemetry.logger
+        logger[metadataKey: "component"] = "kafka"
+        return try KafkaConsumer(configuration: kafka, logger: logger)
     }
 
     /// The parts from decoding to committing, over `fence`; owned by the thread that uses them.
     struct FlushPath {
         let decoder: ChangeDecoder
         let committer: StagingCommitter
-        let dimensions: DimensionSet
+        let feeds: DimensionFeeds
         let flusher: BatchFlusher
     }
 
@@ -113,7 +122,11 @@ struct WorkerAssembly: Sendable {
             template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
         let flusher = BatchFlusher(store: store, committer: committer, settings: settings, dimensions: dimensions, crashHook: options.crashHook)
-        return FlushPath(decoder: decoder, committer: committer, dimensions: dimensions, flusher: flusher)
+        let feeds = try DimensionFeeds(
+            dimensions: dimensions, configuration: configuration,
+            s3: { try (store as? S3StagingStore)?.client ?? Self.makeS3Client(configuration, options: options, telemetry: telemetry) },
+            telemetry: telemetry)
+        return FlushPath(decoder: decoder, committer: committer, feeds: feeds, flusher: flusher)
     }
 
     /// The pipeline; built on the pipeline thread, which owns it.
@@ -131,7 +144,8 @@ struct WorkerAssembly: Sendable {
             DryRunLoader(catalog: catalog, store: store, configuration: configuration, output: $0)
         } : nil
         return Pipeline(
-            consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, telemetry: telemetry,
+            consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
+            telemetry: telemetry,
             options: pipelineOptions, clock: .system, topics: configuration.kafka.topics,
             onCommit: { record in
                 dryRunLoader?.handle(record)
