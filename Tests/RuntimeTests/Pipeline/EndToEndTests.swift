@@ -65,4 +65,32 @@ struct EndToEndTests {
         #expect(changes.map(\.table) == ["fact_entity_values"])
         #expect(changes.first?.ddl["redshift"]?.first?.contains("ADD COLUMN") == true)
     }
+
+    @Test("facts are enriched from the dim_attributes snapshot: every staged attribute name is the snapshot's")
+    func snapshotEnrichment() async throws {
+        let fixture = try PipelineFixture()
+        try await fixture.produce(count: 1500, seed: 61)
+        var configuration = fixture.configuration(group: "enrichment")
+        configuration.dimensions["dim_attributes"] = SnapshotDimensionSettings(snapshot: fixture.attributesSnapshot.path)
+        try await fixture.runUntilDrained(configuration)
+        let records = try fixture.committedRecords()
+        #expect(records.reduce(0) { $0 + ($1.stats.enrichmentMisses["dim_attributes"] ?? 0) } == 0)
+        let files = records.flatMap(\.files).filter { $0.table == "fact_entity_values" }.map { fixture.output.path($0.key).path }
+        let script = """
+            import csv, sys, pyarrow.parquet as pq
+            names = {int(r["attribute_id"]): (r["name"], r["data_type"]) for r in csv.DictReader(open(sys.argv[1]))}
+            checked = wrong = 0
+            for path in sys.argv[2:]:
+                t = pq.read_table(path, columns=["attribute_id", "attribute_name", "attribute_data_type"]).to_pylist()
+                for row in t:
+                    if row["attribute_id"] is None: continue
+                    checked += 1
+                    if (row["attribute_name"], row["attribute_data_type"]) != names[row["attribute_id"]]: wrong += 1
+            print(checked, wrong)
+            """
+        let output = try Subprocess.python(script, arguments: [fixture.attributesSnapshot.path] + files)
+        let counts = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(counts.count == 2 && counts[0] > 500, "rows checked: \(output)")
+        #expect(counts.last == 0, "rows with a wrong enrichment: \(output)")
+    }
 }

@@ -20,6 +20,8 @@ final class PipelineFixture {
     let partitions: Int
     let output: TemporaryDirectory
     private(set) var produced: [LoadRecord] = []
+    /// The `dim_attributes` snapshot matching the generated traffic (CSV, written by `produce`).
+    var attributesSnapshot: URL { output.url.appendingPathComponent("dim_attributes.csv") }
 
     init(partitions: Int = 4, brokers: Int = 1) throws {
         cluster = try MockCluster(brokers: brokers, logger: Logger(label: "test.mock", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -44,6 +46,7 @@ final class PipelineFixture {
         settings.startMs = 1_795_628_520_000
         adjust(&settings)
         let generator = try LoadGenerator(catalog: try Catalog.load(directory: PackagePaths.schemas.path), configuration: settings)
+        try Data(AttributeSnapshot.csv(generator.attributes).utf8).write(to: attributesSnapshot)
         let sink = try KafkaRecordSink(bootstrapServers: cluster.bootstrapServers)
         var records: [LoadRecord] = []
         while let record = generator.next() {
