@@ -72,16 +72,24 @@ struct DimensionColumn {
         valid[slot] = false
     }
 
-    /// Values of `slots` in order; a nil slot (a join miss) or a null slot yields null.
-    func gather(_ slots: [Int32?]) -> ColumnData {
+    /// Values of `slots` in order; a negative slot (a join miss) or a null slot yields null.
+    func gather(_ slots: [Int32]) -> ColumnData {
         var validity = [Bool](repeating: false, count: slots.count)
-        for (index, slot) in slots.enumerated() {
-            if let slot { validity[index] = valid[Int(slot)] }
+        var allValid = true
+        slots.withUnsafeBufferPointer { slots in
+            valid.withUnsafeBufferPointer { valid in
+                for index in slots.indices {
+                    let slot = Int(slots[index])
+                    let isValid = slot >= 0 && valid[slot]
+                    validity[index] = isValid
+                    allValid = allValid && isValid
+                }
+            }
         }
         func pick<T>(_ values: [T], _ zero: T) -> [T] {
             var output = [T](repeating: zero, count: slots.count)
-            for (index, slot) in slots.enumerated() where validity[index] {
-                if let slot { output[index] = values[Int(slot)] }
+            values.withUnsafeBufferPointer { values in
+                for index in slots.indices where validity[index] { output[index] = values[Int(slots[index])] }
             }
             return output
         }
@@ -92,31 +100,41 @@ struct DimensionColumn {
         case .int64, .int96: values = .int64(pick(int64s, 0))
         case .float: values = .float(pick(floats, 0))
         case .double: values = .double(pick(doubles, 0))
-        case .byteArray:
-            var output = ByteArrayValues()
-            output.offsets.reserveCapacity(slots.count + 1)
-            for (index, slot) in slots.enumerated() {
-                if validity[index], let slot {
-                    let start = starts[Int(slot)]
-                    output.append(arena[start..<(start + Int(lengths[Int(slot)]))])
-                } else {
-                    output.appendEmpty()
-                }
-            }
-            values = .byteArray(output)
-        case .fixedLenByteArray:
-            var output = FixedLenByteArrayValues(width: width)
-            output.bytes.reserveCapacity(slots.count * width)
-            for (index, slot) in slots.enumerated() {
-                if validity[index], let slot {
-                    output.bytes.append(contentsOf: arena[(Int(slot) * width)..<(Int(slot) * width + width)])
-                } else {
-                    output.bytes.append(contentsOf: repeatElement(0, count: width))
-                }
-            }
-            values = .fixedLenByteArray(output)
+        case .byteArray: values = .byteArray(gatherBytes(slots, validity))
+        case .fixedLenByteArray: values = .fixedLenByteArray(gatherFixed(slots, validity))
         }
-        return ColumnData(values: values, validity: validity.allSatisfy { $0 } ? nil : validity)
+        return ColumnData(values: values, validity: allValid ? nil : validity)
+    }
+
+    /// Byte-array values of `slots`, sized once and copied in bulk from the arena.
+    private func gatherBytes(_ slots: [Int32], _ validity: [Bool]) -> ByteArrayValues {
+        var offsets = [Int](repeating: 0, count: slots.count + 1)
+        var total = 0
+        for index in slots.indices {
+            if validity[index] { total += Int(lengths[Int(slots[index])]) }
+            offsets[index + 1] = total
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            arena.withUnsafeBufferPointer { arena in
+                guard let source = arena.baseAddress, let target = buffer.baseAddress else { return }
+                for index in slots.indices where validity[index] {
+                    let slot = Int(slots[index])
+                    (target + offsets[index]).update(from: source + starts[slot], count: Int(lengths[slot]))
+                }
+            }
+            initialized = total
+        }
+        return ByteArrayValues(bytes: bytes, offsets: offsets)
+    }
+
+    /// Fixed-width values of `slots` (zeros where null).
+    private func gatherFixed(_ slots: [Int32], _ validity: [Bool]) -> FixedLenByteArrayValues {
+        var bytes = [UInt8](repeating: 0, count: slots.count * width)
+        for index in slots.indices where validity[index] {
+            let slot = Int(slots[index])
+            bytes.replaceSubrange((index * width)..<(index * width + width), with: arena[(slot * width)..<(slot * width + width)])
+        }
+        return FixedLenByteArrayValues(bytes: bytes, width: width)
     }
 
     /// Rewrites the byte arena without garbage once garbage exceeds half the arena (and 1 MiB).

@@ -68,20 +68,23 @@ public struct DimensionTable: Sendable {
     /// key) is not a lookup and not a miss.
     public func lookup(_ keys: ColumnData) -> (columns: [ColumnData], misses: Int) {
         let rows = keys.values.count
-        var slots = [Int32?](repeating: nil, count: rows)
+        var slots = [Int32](repeating: -1, count: rows)
         var misses = 0
-        let valid = keys.validity
+        let index = KeyIndex(slotOfKey)
+        func resolve<T: BinaryInteger>(_ values: [T]) {
+            let valid = keys.validity
+            values.withUnsafeBufferPointer { values in
+                for row in 0..<rows where valid?[row] ?? true {
+                    let slot = index.slot(Int64(values[row]))
+                    slots[row] = slot
+                    if slot < 0 { misses += 1 }
+                }
+            }
+        }
         switch keys.values {
-        case .int64(let values):
-            for row in 0..<rows where valid?[row] ?? true {
-                if let slot = slotOfKey[values[row]] { slots[row] = slot } else { misses += 1 }
-            }
-        case .int32(let values):
-            for row in 0..<rows where valid?[row] ?? true {
-                if let slot = slotOfKey[Int64(values[row])] { slots[row] = slot } else { misses += 1 }
-            }
-        default:
-            misses = rows
+        case .int64(let values): resolve(values)
+        case .int32(let values): resolve(values)
+        default: misses = rows
         }
         return (columns.map { $0.gather(slots) }, misses)
     }
@@ -90,7 +93,7 @@ public struct DimensionTable: Sendable {
     /// column per field, in slot order.
     public func snapshot() -> (keys: [Int64], ranks: [Int64], columns: [ColumnData]) {
         let live = slotOfKey.sorted { $0.value < $1.value }
-        let slots: [Int32?] = live.map { $0.value }
+        let slots = live.map(\.value)
         return (live.map(\.key), live.map { rankOfSlot[Int($0.value)] }, columns.map { $0.gather(slots) })
     }
 }

@@ -45,15 +45,32 @@ public struct HourPartitioner: Sendable {
                 break
             }
         }
-        let order = selection.indices.sorted { times[$0] < times[$1] || (times[$0] == times[$1] && $0 < $1) }
+        // One pass buckets rows by hour (in selection order); a bucket is sorted by time only
+        // when it is not already, which CDC traffic of one batch usually is not far from.
+        var bucketOfHour: [Int64: Int] = [:]
         var slices: [HourSlice] = []
-        for index in order {
+        var positions: [[Int]] = []
+        for index in selection.indices {
             let hour = UTCHour(micros: times[index])
-            if slices.last?.hour != hour {
+            let bucket: Int
+            if let known = bucketOfHour[hour.hoursSinceEpoch] {
+                bucket = known
+            } else {
+                bucket = slices.count
+                bucketOfHour[hour.hoursSinceEpoch] = bucket
                 slices.append(HourSlice(hour: hour, rows: []))
+                positions.append([])
             }
-            slices[slices.count - 1].rows.append(selection[index])
+            positions[bucket].append(index)
         }
+        for bucket in slices.indices {
+            var order = positions[bucket]
+            if zip(order, order.dropFirst()).contains(where: { times[$0] > times[$1] }) {
+                order.sort { times[$0] < times[$1] || (times[$0] == times[$1] && $0 < $1) }
+            }
+            slices[bucket].rows = order.map { selection[$0] }
+        }
+        slices.sort { $0.hour < $1.hour }
         return slices
     }
 }

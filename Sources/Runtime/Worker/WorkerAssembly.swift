@@ -118,6 +118,8 @@ struct WorkerAssembly: Sendable {
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
         writer.createdBy = "millrace"
+        // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
+        writer.validatesUTF8 = false
         let settings = FlushSettings(
             template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
