@@ -7,6 +7,6 @@ struct MillraceBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "millrace-bench",
         abstract: "Benchmark drivers for make bench (not shipped).",
-        subcommands: [ParquetWriteBench.self, DecodeBench.self, KafkaConsumeBench.self, S3UploadBench.self]
+        subcommands: [ParquetWriteBench.self, DecodeBench.self, KafkaConsumeBench.self, S3UploadBench.self, SnapshotBench.self]
     )
 }

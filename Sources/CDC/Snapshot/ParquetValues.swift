@@ -4,9 +4,12 @@ import Parquet
 /// Appends one non-null value of a Parquet column to a declared column's store, by the
 /// column's `ParquetEncoding`, with the decoder's checks.
 enum ParquetValues {
+    /// Appends the value at `row` of `values`; `conversion` is the column's text conversion
+    /// (for `text` encodings) and `column` its name in the file, for messages.
+    @inline(__always)
     static func append(
-        _ values: ColumnValues, row: Int, _ encoding: ParquetEncoding, target: SnapshotColumns.Target, text: inout TextValue,
-        into store: UnsafeMutablePointer<ColumnStore>
+        _ values: ColumnValues, row: Int, _ encoding: ParquetEncoding, conversion: Conversion, column: @autoclosure () -> String,
+        text: inout TextValue, into store: UnsafeMutablePointer<ColumnStore>
     ) throws(DecodeFailure) {
         switch (encoding, values) {
         case (.boolean, .boolean(let booleans)):
@@ -16,7 +19,7 @@ enum ParquetValues {
             try ValueDecoding.appendInteger(value, conversion, into: store)
         case (.integer(let conversion, let unsigned), .int64(let integers)):
             guard !unsigned || integers[row] >= 0 else {
-                throw DecodeFailure(.typeMismatch, "column `\(target.fileName)`: unsigned \(UInt64(bitPattern: integers[row])) exceeds bigint")
+                throw DecodeFailure(.typeMismatch, "column `\(column())`: unsigned \(UInt64(bitPattern: integers[row])) exceeds bigint")
             }
             try ValueDecoding.appendInteger(integers[row], conversion, into: store)
         case (.floating, .double(let doubles)):
@@ -32,7 +35,7 @@ enum ParquetValues {
             let result: Result<Void, DecodeFailure> = strings.bytes.withUnsafeBufferPointer { bytes in
                 let value = UnsafeBufferPointer(rebasing: bytes[strings.offsets[row]..<strings.offsets[row + 1]])
                 return Result { () throws(DecodeFailure) in
-                    try text.append(value, doubledQuotes: false, conversion: target.textConversion, column: target.fileName, into: store)
+                    try text.append(value, doubledQuotes: false, conversion: conversion, column: column(), into: store)
                 }
             }
             try result.get()
@@ -56,7 +59,7 @@ enum ParquetValues {
             store.pointee.finishBytes()
         default:
             // ParquetEncoding pairs each encoding with the physical types above only.
-            throw DecodeFailure(.typeMismatch, "column `\(target.fileName)`: unexpected Parquet values")
+            throw DecodeFailure(.typeMismatch, "column `\(column())`: unexpected Parquet values")
         }
     }
 

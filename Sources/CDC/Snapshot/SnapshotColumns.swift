@@ -25,7 +25,9 @@ final class SnapshotColumns {
     private let indexByFileName: [String: Int]
     private let required: [Int]
 
-    init(_ definition: TableDefinition) {
+    /// The columns of `definition`, with builders reserving room for `rows` rows (an
+    /// estimate; at most `maxReservedRows`).
+    init(_ definition: TableDefinition, reserving rows: Int) {
         self.definition = definition
         let indices = definition.columns.indices.filter { definition.columns[$0].sourceField != nil }
         let targets = indices.map { index in
@@ -39,10 +41,13 @@ final class SnapshotColumns {
         }
         self.targets = targets
         schema = Schema(indices.map(definition.stagingField))
-        buffer = TableBuffer(fields: schema.fields, reserving: 1_024)
+        buffer = TableBuffer(fields: schema.fields, reserving: min(max(rows, 16), Self.maxReservedRows))
         indexByFileName = Dictionary(targets.enumerated().map { ($1.fileName, $0) }) { first, _ in first }
         required = targets.indices.filter { targets[$0].isRequired }
     }
+
+    /// The most rows reserved up front, whatever a file claims; the builders grow beyond.
+    static let maxReservedRows = 1 << 20
 
     /// The target named `name` in the file, or nil.
     func target(named name: String) -> Int? {

@@ -33,11 +33,10 @@ extension SnapshotReader {
                 }
                 for (index, field) in fields.enumerated() {
                     guard let target = targetOfField[index] else { continue }
-                    let declared = columns.targets[target]
-                    guard !field.isEmpty || (field.quoted && declared.keepsEmptyText) else { continue }
+                    guard !field.isEmpty || (field.quoted && columns.targets[target].keepsEmptyText) else { continue }
                     try value.append(
-                        field.text(base), doubledQuotes: field.hasDoubledQuotes, conversion: declared.textConversion,
-                        column: declared.fileName, into: buffer.stores + target
+                        field.text(base), doubledQuotes: field.hasDoubledQuotes, conversion: columns.targets[target].textConversion,
+                        column: columns.targets[target].fileName, into: buffer.stores + target
                     )
                 }
                 try columns.finishRow()

@@ -5,13 +5,14 @@ extension SnapshotReader {
     /// Reads a flat Parquet file with `ParquetReader`, one row group at a time: columns are
     /// matched by name and their types checked against the declaration first (a mismatch
     /// fails the whole file); then each row's values are checked like any other format's.
-    static func readParquet(_ bytes: [UInt8], into columns: SnapshotColumns, limits: SnapshotLimits) throws(CDCError) -> SnapshotRows {
+    static func readParquet(_ bytes: [UInt8], definition: TableDefinition, limits: SnapshotLimits) throws(CDCError) -> SnapshotRows {
         let reader: ParquetReader
         do {
             reader = try ParquetReader(source: MemorySource(bytes))
         } catch {
             throw CDCError(.invalidSnapshot, "the Parquet snapshot cannot be read: \(error)", underlying: error as? ParquetError)
         }
+        let columns = SnapshotColumns(definition, reserving: Int(clamping: reader.metadata.numRows))
         // For each target found in the file: its file column and how to read it.
         var sources: [(target: Int, fileColumn: Int, encoding: ParquetEncoding)] = []
         var ignored: [String] = []
@@ -53,9 +54,9 @@ extension SnapshotReader {
                     for (index, source) in sources.enumerated() {
                         failing = index
                         if let validity = data[index].validity, !validity[row] { continue }
-                        let target = columns.targets[source.target]
                         try ParquetValues.append(
-                            data[index].values, row: row, source.encoding, target: target, text: &value, into: buffer.stores + source.target
+                            data[index].values, row: row, source.encoding, conversion: columns.targets[source.target].textConversion,
+                            column: columns.targets[source.target].fileName, text: &value, into: buffer.stores + source.target
                         )
                     }
                     failing = -1

@@ -1,5 +1,11 @@
 public import Catalog
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a snapshot dimension's file (`source: snapshot` in `Schemas/`, like `dim_attributes`)
 /// into typed columns that the engine loads whole (`DimensionSet.replace`).
 ///
@@ -25,17 +31,29 @@ public enum SnapshotReader {
                 .limitExceeded, "the \(definition.name) snapshot is \(bytes.count) bytes, above the \(limits.maxInputBytes)-byte limit"
             )
         }
-        let columns = SnapshotColumns(definition)
-        guard !columns.targets.isEmpty else {
+        guard definition.columns.contains(where: { $0.sourceField != nil }) else {
             throw CDCError(.invalidSnapshot, "\(definition.name) declares no source columns to read from a snapshot")
         }
-        if format == .parquet { return try readParquet(bytes, into: columns, limits: limits) }
+        if format == .parquet { return try readParquet(bytes, definition: definition, limits: limits) }
         let result: Result<SnapshotRows, CDCError> = bytes.withUnsafeBufferPointer { text in
             Result { () throws(CDCError) -> SnapshotRows in
-                format == .csv ? try readCSV(text, into: columns, limits: limits) : readNDJSON(text, into: columns, limits: limits)
+                let columns = SnapshotColumns(definition, reserving: lineCount(text))
+                return format == .csv ? try readCSV(text, into: columns, limits: limits) : readNDJSON(text, into: columns, limits: limits)
             }
         }
         return try result.get()
+    }
+
+    /// The number of LF bytes in `text`: at most one row per line, so the builders reserve it.
+    private static func lineCount(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        var count = 0
+        var position = 0
+        while position < text.count, let found = memchr(base + position, 0x0A, text.count - position) {
+            count += 1
+            position = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base + 1
+        }
+        return count + 1
     }
 
     /// 3 when the text starts with a UTF-8 byte order mark (as spreadsheet exports do), else 0.

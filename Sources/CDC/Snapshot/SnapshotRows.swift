@@ -66,7 +66,6 @@ struct RejectionLog {
 
     /// `add` with text given as a String (Parquet values).
     mutating func add(line: Int, _ failure: DecodeFailure, text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBufferPointer { add(line: line, failure, text: UnsafeBufferPointer($0)) }
+        Array(text.utf8).withUnsafeBufferPointer { add(line: line, failure, text: $0) }
     }
 }

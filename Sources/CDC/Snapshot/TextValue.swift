@@ -16,7 +16,7 @@ struct TextValue {
     /// Appends `text` (with `""` pairs standing for `"` when `doubledQuotes`) to `store`
     /// through `conversion`; `column` names the column in failure messages.
     mutating func append(
-        _ text: UnsafeBufferPointer<UInt8>, doubledQuotes: Bool, conversion: Conversion, column: String,
+        _ text: UnsafeBufferPointer<UInt8>, doubledQuotes: Bool, conversion: Conversion, column: @autoclosure () -> String,
         into store: UnsafeMutablePointer<ColumnStore>
     ) throws(DecodeFailure) {
         token.bytes.removeAll(keepingCapacity: true)
@@ -41,9 +41,9 @@ struct TextValue {
         switch failure.reason {
         case .typeMismatch, .malformedJSON:
             let shown = String(decoding: UnsafeBufferPointer(rebasing: text.prefix(64)), as: UTF8.self)
-            throw DecodeFailure(.typeMismatch, "column `\(column)`: `\(shown)` is not \(Self.expected(conversion))")
+            throw DecodeFailure(.typeMismatch, "column `\(column())`: `\(shown)` is not \(Self.expected(conversion))")
         default:
-            throw DecodeFailure(failure.reason, "column `\(column)`: \(failure.message)")
+            throw DecodeFailure(failure.reason, "column `\(column())`: \(failure.message)")
         }
     }
 
@@ -58,13 +58,20 @@ struct TextValue {
             // A leading `+` is valid in text (PostgreSQL accepts it), not in JSON.
             let digits = text.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: text.dropFirst()) : text
             if !digits.isEmpty && digits.allSatisfy(Self.isNumberByte) {
-                token.raw(bytes: digits)
+                token.bytes.append(contentsOf: digits)
                 return
             }
         default:
             break
         }
-        token.string(utf8: text)
+        // Most text needs no JSON escape: then it is copied whole, else JSONWriter escapes it.
+        if text.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            token.string(utf8: text)
+        } else {
+            token.bytes.append(UInt8(ascii: "\""))
+            token.bytes.append(contentsOf: text)
+            token.bytes.append(UInt8(ascii: "\""))
+        }
     }
 
     /// Bytes that may make up a number in text form: digits, sign, point, exponent, spaces.

@@ -26,6 +26,34 @@ struct ValueParsingTests {
         #expect(micros("294247-01-01T00:00:00Z") == nil, "beyond 64-bit microseconds")
     }
 
+    @Test("the forms without an offset: dates, local timestamps, times of day")
+    func localForms() {
+        func parse(_ text: String, _ parser: (UnsafePointer<UInt8>, Int) throws(DecodeFailure) -> Int64) -> Int64? {
+            var bytes = Array(text.utf8)
+            let count = bytes.count
+            return bytes.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return nil }
+                return try? parser(base, count)
+            }
+        }
+        #expect(parse("1970-01-01", TimeParser.date) == 0)
+        #expect(parse("1969-12-31", TimeParser.date) == -1)
+        #expect(parse("2024-02-29", TimeParser.date) == 19_782)
+        #expect(parse("+10000-01-01", TimeParser.date) == 2_932_897)
+        #expect(parse("2026-02-29", TimeParser.date) == nil)
+        #expect(parse("2026-11-20T00:00:00", TimeParser.date) == nil)
+        #expect(parse("-4713-12-31", TimeParser.date) == nil, "before 4713 BC")
+        #expect(parse("1970-01-01 00:00:01.5", TimeParser.localTimestamp) == 1_500_000)
+        #expect(parse("1969-12-31T23:59:59.9999999", TimeParser.localTimestamp) == -1, "digits beyond µs are truncated")
+        #expect(parse("1970-01-01T00:00:00Z", TimeParser.localTimestamp) == nil, "an offset is not local")
+        #expect(parse("1970-01-01", TimeParser.localTimestamp) == nil)
+        #expect(parse("00:00", TimeParser.localTime) == 0)
+        #expect(parse("23:59:59.999999", TimeParser.localTime) == 86_399_999_999)
+        #expect(parse("23:59:60", TimeParser.localTime) == 86_400_000_000)
+        #expect(parse("24:00:00", TimeParser.localTime) == nil)
+        #expect(parse("12:00+01:00", TimeParser.localTime) == nil)
+    }
+
     @Test("decimal text: exact at the scale, or refused")
     func decimalText() throws {
         func parse(_ text: String, _ scale: Int) -> Int128? {
