@@ -47,6 +47,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // glibc's mallopt, for bounded memory (header only, nothing to link).
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
@@ -117,7 +119,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "Engine", "Warehouse", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry",
+                "Engine", "Warehouse", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry", "CMalloc",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -181,9 +181,10 @@ struct ColumnStore {
         return data
     }
 
-    /// Bytes held (approximate, for memory accounting).
+    /// Bytes held, for memory accounting: the arrays' capacity, not their count, because the
+    /// batch limit bounds the memory actually allocated (builders grow by doubling).
     var byteCount: Int {
-        booleans.count + int32s.count * 4 + int64s.count * 8 + doubles.count * 8 + bytes.count + offsets.count * 8
-            + validity.count
+        booleans.capacity + int32s.capacity * 4 + int64s.capacity * 8 + doubles.capacity * 8 + bytes.capacity
+            + offsets.capacity * 8 + validity.capacity
     }
 }

@@ -1,6 +1,6 @@
 public import Parquet
 
-/// The rows of one event-time hour, in ascending event time.
+/// The rows of one event-time hour, in the order they were selected.
 public struct HourSlice: Sendable, Hashable {
     /// The UTC hour every row's event time falls in.
     public var hour: UTCHour
@@ -11,9 +11,8 @@ public struct HourSlice: Sendable, Hashable {
 /// Splits selected rows into hourly partitions by event time, in UTC.
 ///
 /// Partitioning by event time (never processing time) puts a late record in its own hour, so
-/// a replay or a backfill of the same records produces the same partitions. Within an hour the
-/// rows are ordered by event time (stable), which matches the warehouse sort key and tightens the
-/// Parquet statistics.
+/// a replay or a backfill of the same records produces the same partitions. Within an hour rows
+/// keep their arrival order (sorting them cost more than it saved: the warehouse sorts on load).
 public struct HourPartitioner: Sendable {
     /// TIMESTAMP (µs) columns tried in order for each row's event time; the first non-null wins.
     public var eventTimeColumns: [Int]
@@ -45,30 +44,17 @@ public struct HourPartitioner: Sendable {
                 break
             }
         }
-        // One pass buckets rows by hour (in selection order); a bucket is sorted by time only
-        // when it is not already, which CDC traffic of one batch usually is not far from.
+        // One pass buckets rows by hour, keeping the selection's (arrival) order in each.
         var bucketOfHour: [Int64: Int] = [:]
         var slices: [HourSlice] = []
-        var positions: [[Int]] = []
         for index in selection.indices {
             let hour = UTCHour(micros: times[index])
-            let bucket: Int
-            if let known = bucketOfHour[hour.hoursSinceEpoch] {
-                bucket = known
+            if let bucket = bucketOfHour[hour.hoursSinceEpoch] {
+                slices[bucket].rows.append(selection[index])
             } else {
-                bucket = slices.count
-                bucketOfHour[hour.hoursSinceEpoch] = bucket
-                slices.append(HourSlice(hour: hour, rows: []))
-                positions.append([])
+                bucketOfHour[hour.hoursSinceEpoch] = slices.count
+                slices.append(HourSlice(hour: hour, rows: [selection[index]]))
             }
-            positions[bucket].append(index)
-        }
-        for bucket in slices.indices {
-            var order = positions[bucket]
-            if zip(order, order.dropFirst()).contains(where: { times[$0] > times[$1] }) {
-                order.sort { times[$0] < times[$1] || (times[$0] == times[$1] && $0 < $1) }
-            }
-            slices[bucket].rows = order.map { selection[$0] }
         }
         slices.sort { $0.hour < $1.hour }
         return slices

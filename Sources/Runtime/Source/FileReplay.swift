@@ -31,6 +31,7 @@ public enum FileReplay {
     public static func run(_ configuration: WorkerConfiguration, inputs: [Input], options: WorkerOptions, logger: Logger) throws
         -> [CommitRecord]
     {
+        MemoryTuning.mapLargeAllocations()
         let telemetry = Telemetry(logger: logger)
         let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
         let parts = try assembly.makeFlushPath(fence: SingleWriterFence())

@@ -9,6 +9,7 @@ public enum Worker {
     /// Runs until a shutdown signal (or, with `stopWhenDrained`, until the input is drained).
     /// Throws `RuntimeError` with `.configuration` or `.authentication` for fatal setup errors.
     public static func run(_ configuration: WorkerConfiguration, options: WorkerOptions = WorkerOptions(), logger: Logger) async throws {
+        MemoryTuning.mapLargeAllocations()
         let telemetry = Telemetry(logger: logger)
         let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
         var services: [any Service] = [PipelineService { try assembly.makePipeline() }]

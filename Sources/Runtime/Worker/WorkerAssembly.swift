@@ -120,6 +120,7 @@ struct WorkerAssembly: Sendable {
         writer.createdBy = "millrace"
         // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
         writer.validatesUTF8 = false
+        writer.rowGroupByteLimit = 16 << 20
         let settings = FlushSettings(
             template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
