@@ -166,18 +166,20 @@ public final class DimensionSet {
         return (schema, batch)
     }
 
-    /// Restores dimension `name` from a checkpoint batch written by `takeCheckpoint`.
-    public func restore(_ name: String, from batch: ColumnBatch) throws(EngineError) {
+    /// Restores dimension `name` from the row groups of a checkpoint written by `takeCheckpoint`.
+    public func restore(_ name: String, from batches: [ColumnBatch]) throws(EngineError) {
         guard let entry = entries[name] else { return }
-        guard batch.columns.count == entry.state.fields.count + 2, let keys = ColumnAccess.int64(batch.columns[0]),
-            let ranks = ColumnAccess.int64(batch.columns[1])
-        else {
-            throw EngineError(.dimension, "the checkpoint of \(name) does not match its declared columns")
-        }
         var state = DimensionTable(name: name, fields: entry.state.fields)
         let positions = Array(2..<(entry.state.fields.count + 2))
-        for row in 0..<batch.rowCount {
-            state.upsert(key: keys[row], rank: ranks[row], row: row, of: batch, columnPositions: positions)
+        for batch in batches {
+            guard batch.columns.count == entry.state.fields.count + 2, let keys = ColumnAccess.int64(batch.columns[0]),
+                let ranks = ColumnAccess.int64(batch.columns[1])
+            else {
+                throw EngineError(.dimension, "the checkpoint of \(name) does not match its declared columns")
+            }
+            for row in 0..<batch.rowCount {
+                state.upsert(key: keys[row], rank: ranks[row], row: row, of: batch, columnPositions: positions)
+            }
         }
         entries[name]?.state = state
     }

@@ -2,14 +2,18 @@ import AWS
 import CDC
 import Catalog
 import Engine
+import Kafka
 import Logging
 
 /// Keeps the worker's dimension state current, on the pipeline thread.
 ///
 /// Snapshot dimensions (`dimensions:` in the configuration, like `dim_attributes`) are loaded
 /// before the first record is processed and reloaded every `refresh`; a failed reload keeps the
-/// previous state and is retried at the next interval. A dimension that enrichment reads but that
-/// has neither a snapshot nor a changelog follower leaves its columns null (and counts misses).
+/// previous state and is retried at the next interval. Changelog dimensions (fed by a CDC topic,
+/// like `dim_entities`) are followed by a `ChangelogFollower`: restored from their newest
+/// checkpoint, bootstrapped to the topic's high watermark before fact processing starts, kept
+/// current on every loop, and checkpointed to the staging store with each commit. A dimension
+/// with neither leaves its enrichment columns null (and counts misses).
 final class DimensionFeeds {
     private struct Snapshot {
         let name: String
@@ -22,12 +26,19 @@ final class DimensionFeeds {
 
     private let dimensions: DimensionSet
     private let telemetry: Telemetry
+    private let checkpoints: DimensionCheckpoints
     private var snapshots: [Snapshot] = []
+    private var followers: [ChangelogFollower] = []
 
-    /// Feeds for `dimensions` from the snapshots in `configuration`; `s3` reads `s3://` snapshots.
-    init(dimensions: DimensionSet, configuration: WorkerConfiguration, s3: () throws -> S3Client?, telemetry: Telemetry) throws {
+    /// Feeds for `dimensions`: the snapshots in `configuration` (`s3` reads `s3://` ones) and,
+    /// when `followerConsumer` is given, a follower per changelog dimension without a snapshot.
+    init(
+        dimensions: DimensionSet, configuration: WorkerConfiguration, s3: () throws -> S3Client?,
+        followerConsumer: ((String) throws -> KafkaConsumer)?, checkpoints: DimensionCheckpoints, telemetry: Telemetry
+    ) throws {
         self.dimensions = dimensions
         self.telemetry = telemetry
+        self.checkpoints = checkpoints
         for (name, settings) in configuration.dimensions.sorted(by: { $0.key < $1.key }) {
             guard let definition = dimensions.definition(name) else {
                 telemetry.logger.warning("dimensions.\(name) is configured but no staged table joins it; it is not loaded")
@@ -45,16 +56,50 @@ final class DimensionFeeds {
                 definition: definition, refreshMillis: settings.refresh.milliseconds))
         }
         let fed = Set(snapshots.map(\.name))
-        for name in dimensions.names where !fed.contains(name) && !dimensions.isChangelog(name) {
-            telemetry.logger.warning("dimension \(name) has no snapshot configured (dimensions.\(name).snapshot); its enrichment columns stay null")
+        for name in dimensions.names where !fed.contains(name) {
+            if dimensions.isChangelog(name), let followerConsumer, let definition = dimensions.definition(name) {
+                followers.append(try ChangelogFollower(
+                    name: name, definition: definition, consumer: try followerConsumer(name), dimensions: dimensions))
+            } else {
+                telemetry.logger.warning("dimension \(name) has no feed (configure dimensions.\(name).snapshot); its enrichment columns stay null")
+            }
         }
     }
 
-    /// Loads every snapshot; a snapshot that cannot be read is a fatal error at start-up.
+    /// Loads every snapshot and bootstraps every follower; failing to is fatal at start-up.
     func loadAll(nowMillis: Int64) throws {
         for index in snapshots.indices {
             try load(index)
             snapshots[index].loadedAtMillis = nowMillis
+        }
+        for follower in followers {
+            let offsets = try checkpoints.restore(follower.name, into: dimensions)
+            try follower.bootstrap(from: offsets)
+            telemetry.emit(.dimensionLoaded(name: follower.name, rows: dimensions.count(follower.name)))
+        }
+    }
+
+    /// Applies what the followed topics received since the last call (never waits).
+    func catchUp() {
+        for follower in followers {
+            do {
+                try follower.catchUp()
+            } catch {
+                telemetry.logger.warning("dimension follower failed; it retries next loop", metadata: [
+                    "dimension": "\(follower.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Checkpoints every followed dimension that changed, with the offsets it has applied.
+    func checkpoint(batch: BatchID) {
+        for follower in followers {
+            do {
+                try checkpoints.save(follower.name, dimensions: dimensions, positions: follower.positions, batch: batch)
+            } catch {
+                telemetry.logger.warning("dimension checkpoint failed; the next commit writes one", metadata: [
+                    "dimension": "\(follower.name)", "error": "\(error)"])
+            }
         }
     }
 

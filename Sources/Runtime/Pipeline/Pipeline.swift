@@ -142,6 +142,7 @@ final class Pipeline {
             consecutiveFailures = 0
             batch = OpenBatch()
             telemetry.emit(.batchCommitted(record, durationMillis: clock.monotonicMillis() - started))
+            feeds.checkpoint(batch: record.batchID)
             onCommit(record)
         } catch let crash as SimulatedCrash {
             throw crash
@@ -212,6 +213,7 @@ final class Pipeline {
 
     private func maintain() throws {
         feeds.refreshIfDue(nowMillis: clock.wallMillis())
+        feeds.catchUp()
         let now = clock.monotonicMillis()
         if lastSweepMillis.map({ now - $0 >= options.sweepIntervalMillis }) ?? true {
             lastSweepMillis = now

@@ -34,7 +34,7 @@ public enum FileReplay {
         MemoryTuning.mapLargeAllocations()
         let telemetry = Telemetry(logger: logger)
         let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
-        let parts = try assembly.makeFlushPath(fence: SingleWriterFence())
+        let parts = try assembly.makeFlushPath(fence: SingleWriterFence(), followsChangelogs: false)
         try parts.feeds.loadAll(nowMillis: PipelineClock.system.wallMillis())
         var records: [CommitRecord] = []
         var batch = OpenBatch()

@@ -89,9 +89,10 @@ struct WorkerAssembly: Sendable {
         }
     }
 
-    /// The consumer, with librdkafka properties passed through.
-    func makeConsumer() throws -> KafkaConsumer {
-        var kafka = KafkaConsumerConfiguration(bootstrapServers: configuration.kafka.bootstrapServers, groupID: configuration.kafka.groupID)
+    /// A consumer (by default in the worker's group), with librdkafka properties passed through.
+    func makeConsumer(group: String? = nil) throws -> KafkaConsumer {
+        var kafka = KafkaConsumerConfiguration(
+            bootstrapServers: configuration.kafka.bootstrapServers, groupID: group ?? configuration.kafka.groupID)
         kafka.connection.properties = configuration.kafka.properties
         kafka.reportsPartitionEOF = options.stopWhenDrained
         // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
@@ -110,8 +111,9 @@ struct WorkerAssembly: Sendable {
         let flusher: BatchFlusher
     }
 
-    /// The decoder, dimensions, committer and flusher, committing through `fence`.
-    func makeFlushPath(fence: any OffsetFence) throws -> FlushPath {
+    /// The decoder, dimensions, committer and flusher, committing through `fence`. Changelog
+    /// dimensions are followed on Kafka when `followsChangelogs` is true (the worker; not a replay).
+    func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool) throws -> FlushPath {
         let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
         let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
         let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
@@ -128,14 +130,15 @@ struct WorkerAssembly: Sendable {
         let feeds = try DimensionFeeds(
             dimensions: dimensions, configuration: configuration,
             s3: { try (store as? S3StagingStore)?.client ?? Self.makeS3Client(configuration, options: options, telemetry: telemetry) },
-            telemetry: telemetry)
+            followerConsumer: followsChangelogs ? { name in try makeConsumer(group: "\(configuration.kafka.groupID).dimension.\(name)") } : nil,
+            checkpoints: DimensionCheckpoints(store: store, layout: layout), telemetry: telemetry)
         return FlushPath(decoder: decoder, committer: committer, feeds: feeds, flusher: flusher)
     }
 
     /// The pipeline; built on the pipeline thread, which owns it.
     func makePipeline() throws -> Pipeline {
         let consumer = try makeConsumer()
-        let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry))
+        let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry), followsChangelogs: true)
         var pipelineOptions = PipelineOptions(
             windowMillis: configuration.pipeline.window.milliseconds, maxBatchRows: configuration.pipeline.maxBatchRows,
             maxBatchBytes: configuration.pipeline.maxBatchBytes.bytes)

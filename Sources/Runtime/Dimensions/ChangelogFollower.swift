@@ -1,0 +1,76 @@
+import CDC
+import Catalog
+import Engine
+import Kafka
+
+/// Follows a changelog dimension's CDC topic (`dim_entities` from `postgres.eav.entities`) for
+/// enrichment, outside the consumer group: every worker needs every entity, not just its
+/// partitions. It assigns all partitions itself and never commits; its progress is the offsets
+/// recorded with each dimension checkpoint.
+final class ChangelogFollower {
+    /// The dimension it feeds.
+    let name: String
+    /// Its topic.
+    let topic: String
+    private let consumer: KafkaConsumer
+    private let decoder: ChangeDecoder
+    private let dimensions: DimensionSet
+    /// The next offset to read per partition (what a checkpoint records).
+    private(set) var positions: [Int32: Int64] = [:]
+
+    init(name: String, definition: TableDefinition, consumer: KafkaConsumer, dimensions: DimensionSet) throws {
+        guard let topic = definition.source.topic else {
+            throw RuntimeError(.configuration, "dimension \(name) has no topic to follow")
+        }
+        self.name = name
+        self.topic = topic
+        self.consumer = consumer
+        self.dimensions = dimensions
+        decoder = try ChangeDecoder(catalog: try Catalog(tables: [TableHistory(definition)]))
+    }
+
+    /// Assigns every partition, from `start` (a checkpoint's offsets) or the beginning, and reads
+    /// until each partition reaches the high watermark it had when the bootstrap began, so fact
+    /// processing starts with the dimension as of now.
+    func bootstrap(from start: [Int32: Int64], timeout: Duration = .seconds(30)) throws {
+        let partitions = try consumer.partitions(of: topic, timeout: timeout)
+        try consumer.assign(partitions.map {
+            KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: start[$0] ?? KafkaOffset.beginning)
+        })
+        positions = Dictionary(uniqueKeysWithValues: partitions.map { ($0, start[$0] ?? 0) })
+        var targets: [Int32: Int64] = [:]
+        for partition in partitions {
+            let marks = try consumer.watermarks(KafkaTopicPartition(topic: topic, partition: partition), timeout: timeout)
+            positions[partition] = max(positions[partition] ?? 0, marks.low)
+            targets[partition] = marks.high
+        }
+        let deadline = ContinuousClock.now + timeout * 10
+        while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
+            guard ContinuousClock.now < deadline else {
+                throw RuntimeError(.dimension, "bootstrapping \(name) from \(topic) did not reach the end of the topic in time")
+            }
+            try poll(timeout: .milliseconds(200))
+        }
+    }
+
+    /// Applies whatever arrived since the last call, without waiting. Records that cannot be
+    /// decoded are skipped here: the worker's own pipeline reads the same topic and dead-letters
+    /// them with their batch.
+    func catchUp() throws {
+        try poll(timeout: .zero)
+    }
+
+    private func poll(timeout: Duration) throws {
+        let route = decoder.route(forTopic: topic)
+        _ = try consumer.poll(maxMessages: 10_000, timeout: timeout) { message in
+            _ = decoder.decode(
+                route: route, partition: message.partition, offset: message.offset, timestampMs: message.timestampMs ?? 0,
+                key: message.key, value: message.value)
+            positions[message.partition] = message.offset + 1
+        }
+        for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
+            try dimensions.apply(try decoder.takeBatch(table))
+        }
+        _ = decoder.takeSchemaChanges()
+    }
+}
