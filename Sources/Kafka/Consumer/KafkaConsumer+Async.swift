@@ -48,6 +48,16 @@ extension KafkaConsumer {
         try await onExecutor { try self.lag(partitions, timeout: timeout) }
     }
 
+    /// `topicMetadata(_:timeout:)` off the cooperative pool.
+    public func topicMetadata(_ topic: String, timeout: Duration) async throws -> KafkaTopicMetadata {
+        try await onExecutor { try self.topicMetadata(topic, timeout: timeout) }
+    }
+
+    /// `partitions(of:timeout:)` off the cooperative pool.
+    public func partitions(of topic: String, timeout: Duration) async throws -> [Int32] {
+        try await onExecutor { try self.partitions(of: topic, timeout: timeout) }
+    }
+
     /// `offsetsForTimes(_:timeout:)` off the cooperative pool.
     public func offsetsForTimes(_ times: [KafkaTopicPartition: Int64], timeout: Duration) async throws -> [KafkaTopicPartitionOffset] {
         try await onExecutor { try self.offsetsForTimes(times, timeout: timeout) }

@@ -10,8 +10,14 @@ extension KafkaConsumer {
         switch event.kind {
         case .assign:
             let member = client.memberID()
-            state.withLock { $0.assigned(event.partitions, cooperative: event.cooperative, member: member) }
-            runHandler(.assigned(event.partitions))
+            let held = heldWhileStraysRemain()
+            let owned = state.withLock { $0.assigned(event.partitions, cooperative: event.cooperative, member: member, held: held) }
+            let adopted = owned.filter { !event.partitions.contains($0) }
+            if !adopted.isEmpty {
+                logger.warning("the group confirmed partitions this member had lost; they are re-read from the committed offsets", metadata: [
+                    "partitions": "\(adopted)", "client": "\(client.name)"])
+            }
+            runHandler(.assigned(owned))
         case .revoke, .lost:
             // Partitions already reported lost (membership change) are not reported again.
             let owned = state.withLock { state in event.partitions.filter { state.owns($0) } }
@@ -36,6 +42,18 @@ extension KafkaConsumer {
         if !lost.isEmpty {
             logger.warning("this member left the group and rejoined as a new member; its partitions are lost", metadata: ["partitions": "\(lost)"])
             runHandler(.lost(lost))
+        }
+    }
+
+    /// librdkafka's current assignment when the consumer has strays (partitions it declared
+    /// lost that librdkafka still holds), else empty: the common case costs no request.
+    private func heldWhileStraysRemain() -> Set<KafkaTopicPartition> {
+        guard state.withLock({ !$0.strays.isEmpty }) else { return [] }
+        do {
+            return Set(try client.assignment())
+        } catch {
+            logger.warning("cannot read librdkafka's assignment; lost partitions it still holds stay unowned", metadata: ["error": "\(error)"])
+            return []
         }
     }
 

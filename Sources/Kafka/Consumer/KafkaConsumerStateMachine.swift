@@ -97,7 +97,7 @@ struct KafkaConsumerStateMachine: Sendable {
     /// Ends a poll call, returning which delivered messages must be filtered.
     mutating func pollFinished() -> PollCleanup {
         isPolling = false
-        guard !revokedDuringPoll.isEmpty || !strays.isEmpty else { return PollCleanup() }
+        guard !revokedDuringPoll.isEmpty || !reassignedDuringPoll.isEmpty || !strays.isEmpty else { return PollCleanup() }
         let cleanup = PollCleanup(
             dropped: revokedDuringPoll.subtracting(assignment).union(strays),
             reassigned: reassignedDuringPoll
@@ -108,15 +108,44 @@ struct KafkaConsumerStateMachine: Sendable {
     }
 
     /// Partitions were assigned under member id `member`: they join the assignment before the
-    /// handler runs. With the eager protocol the list is the whole new assignment.
-    mutating func assigned(_ partitions: [KafkaTopicPartition], cooperative: Bool, member: String?) {
-        if !cooperative { assignment.removeAll() }
+    /// handler runs, and the partitions now owned anew are returned for the handler. With the
+    /// eager protocol the list is the whole new assignment.
+    ///
+    /// `held` is librdkafka's own assignment at this point (read only when there are strays).
+    /// A stray in it was confirmed by the group for the current membership: librdkafka 2.0.2
+    /// keeps partitions it failed to report lost and rejoins claiming them, and the assignor
+    /// honours the claim, handing them over as "already owned" rather than as added. They are
+    /// adopted (owned and reported again) and, since librdkafka kept fetching them from a
+    /// position the lost batch had already passed, re-read from the committed offset: they are
+    /// dropped from this poll's messages and rewound after it, as re-assigned partitions are.
+    ///
+    /// An assignment received with no member id belongs to a membership that already ended
+    /// (librdkafka clears the id when it leaves the group, then serves a pending assign): its
+    /// partitions are strays from the start, owned only once a new membership confirms them.
+    @discardableResult
+    mutating func assigned(
+        _ partitions: [KafkaTopicPartition], cooperative: Bool, member: String?, held: Set<KafkaTopicPartition> = []
+    ) -> [KafkaTopicPartition] {
+        if !cooperative {
+            assignment.removeAll()
+            strays.removeAll()
+        }
+        if mode == .subscribed && member == nil {
+            strays.formUnion(partitions)
+            return []
+        }
         membership = member
+        let adopted = strays.intersection(held).union(strays.intersection(partitions))
         for partition in partitions {
             assignment.insert(partition)
-            strays.remove(partition)
             if revokedDuringPoll.contains(partition) { reassignedDuringPoll.insert(partition) }
         }
+        for partition in adopted {
+            assignment.insert(partition)
+            strays.remove(partition)
+            reassignedDuringPoll.insert(partition)
+        }
+        return Set(partitions).union(adopted).sorted()
     }
 
     /// Partitions were revoked or lost: they leave the assignment after the handler returned.

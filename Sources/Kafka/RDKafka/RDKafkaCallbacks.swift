@@ -133,7 +133,10 @@ private func rdkafkaLogCallback(_ rk: OpaquePointer?, _ level: Int32, _ facility
     }
     guard callbacks.logger.logLevel <= swiftLevel else { return }
     let facilityName = facility.map { String(cString: $0) } ?? "-"
-    callbacks.logger.log(level: swiftLevel, "\(String(cString: line))", metadata: ["librdkafka.facility": "\(facilityName)"])
+    // The instance name tells the clients of one process apart (several consumers in a test).
+    let client = rk.map { String(cString: rd_kafka_name($0)) } ?? "-"
+    callbacks.logger.log(level: swiftLevel, "\(String(cString: line))", metadata: [
+        "librdkafka.facility": "\(facilityName)", "client": "\(client)"])
 }
 
 /// `error_cb`: global errors. For `_FATAL` the underlying fatal error is fetched.

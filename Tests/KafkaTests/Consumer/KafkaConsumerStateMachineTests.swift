@@ -115,6 +115,51 @@ struct KafkaConsumerStateMachineTests {
         #expect(machine.membershipChecked("m2").isEmpty)
     }
 
+    @Test("partitions lost with the old membership that the new one holds are adopted and re-read")
+    func strayAdoption() throws {
+        var machine = KafkaConsumerStateMachine()
+        try machine.subscribe()
+        machine.assigned([p0, p1, p2], cooperative: true, member: "m1")
+        // Poll interval exceeded during a rebalance: librdkafka cleared the member id without
+        // reporting the loss.
+        try machine.pollStarted()
+        #expect(machine.membershipChecked(nil) == [p0, p1, p2])
+        // The pending revoke of p0 is served, then the pending (empty) assign, still without a
+        // member id: nothing is owned.
+        machine.unassigned([p0])
+        #expect(machine.assigned([], cooperative: true, member: nil, held: [p1, p2]).isEmpty)
+        #expect(machine.assignment.isEmpty)
+        #expect(machine.pollFinished().dropped == [p0, p1, p2])
+        // librdkafka rejoined as m2 claiming p1 and p2; the group handed them back as already
+        // owned (librdkafka revokes what it is not given before it assigns), adding p0. p1 and
+        // p2 are adopted: owned, their messages of this poll dropped, and rewound after it.
+        try machine.pollStarted()
+        #expect(machine.assigned([p0], cooperative: true, member: "m2", held: [p1, p2]) == [p0, p1, p2])
+        #expect(machine.assignment == [p0, p1, p2])
+        #expect(machine.strays.isEmpty)
+        let cleanup = machine.pollFinished()
+        #expect(cleanup.reassigned == [p1, p2])
+        #expect(cleanup.dropped.isEmpty)
+        // Adoption is once: the next poll filters nothing.
+        try machine.pollStarted()
+        #expect(machine.pollFinished().isEmpty)
+        #expect(!machine.isStaleMembership("m2"))
+    }
+
+    @Test("an assignment served after the member id was cleared is not owned until a membership confirms it")
+    func assignmentWithoutMembership() throws {
+        var machine = KafkaConsumerStateMachine()
+        try machine.subscribe()
+        machine.assigned([p0], cooperative: true, member: "m1")
+        #expect(machine.membershipChecked(nil) == [p0])
+        #expect(machine.assigned([p1], cooperative: true, member: nil).isEmpty)
+        #expect(!machine.owns(p1))
+        #expect(machine.isStaleMembership(nil))
+        #expect(machine.assigned([p2], cooperative: true, member: "m2", held: [p0, p1, p2]) == [p0, p1, p2])
+        #expect(machine.assignment == [p0, p1, p2])
+        #expect(machine.strays.isEmpty)
+    }
+
     @Test("manual assignment has no membership to lose")
     func manualAssignmentHasNoMembership() throws {
         var machine = KafkaConsumerStateMachine()

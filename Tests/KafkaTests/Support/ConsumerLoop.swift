@@ -21,9 +21,9 @@ final class ConsumerLoop: @unchecked Sendable {
 
     let consumer: KafkaConsumer
     private final class Log: Sendable {
-        let state = Mutex<(received: [Received], rebalances: [Rebalance], errors: [String])>(([], [], []))
+        let state = Mutex<(received: [Received], rebalances: [Rebalance], errors: [String], refusedCommits: [KafkaError])>(([], [], [], []))
 
-        func withLock<T: Sendable>(_ body: (inout (received: [Received], rebalances: [Rebalance], errors: [String])) -> T) -> T {
+        func withLock<T: Sendable>(_ body: (inout (received: [Received], rebalances: [Rebalance], errors: [String], refusedCommits: [KafkaError])) -> T) -> T {
             state.withLock { body(&$0) }
         }
     }
@@ -33,12 +33,17 @@ final class ConsumerLoop: @unchecked Sendable {
     private let running = Atomic<Bool>(false)
     private let stopped = DispatchSemaphore(value: 0)
     private let closesOnStop: Bool
+    private let commitsAfterPoll: Bool
 
     /// A loop over `consumer`. `onRebalance` runs inside the handler, on the polling thread,
-    /// before the event is recorded as finished.
-    init(_ consumer: KafkaConsumer, closesOnStop: Bool = true, onRebalance: @escaping @Sendable (ConsumerLoop, KafkaRebalanceEvent) -> Void = { _, _ in }) {
+    /// before the event is recorded as finished. With `commitsAfterPoll`, each poll's messages
+    /// are committed after it (as a worker commits what it processed); refusals are recorded.
+    init(
+        _ consumer: KafkaConsumer, closesOnStop: Bool = true, commitsAfterPoll: Bool = false,
+        onRebalance: @escaping @Sendable (ConsumerLoop, KafkaRebalanceEvent) -> Void = { _, _ in }) {
         self.consumer = consumer
         self.closesOnStop = closesOnStop
+        self.commitsAfterPoll = commitsAfterPoll
         consumer.setRebalanceHandler { [log, unowned self] event in
             let started = ContinuousClock.now
             onRebalance(self, event)
@@ -70,13 +75,18 @@ final class ConsumerLoop: @unchecked Sendable {
                 for action in actions.withLock({ pending in defer { pending.removeAll() }; return pending }) {
                     action(consumer)
                 }
+                var processed: [KafkaTopicPartition: Int64] = [:]
                 do {
                     _ = try consumer.poll(maxMessages: 500, timeout: .milliseconds(50)) { view in
                         let received = Received(message: view.copy(), at: .now)
                         log.withLock { $0.received.append(received) }
+                        processed[view.topicPartition] = view.offset + 1
                     }
                 } catch {
                     log.withLock { $0.errors.append("\(error)") }
+                }
+                if commitsAfterPoll && !processed.isEmpty {
+                    commit(processed)
                 }
             }
             if closesOnStop {
@@ -85,6 +95,17 @@ final class ConsumerLoop: @unchecked Sendable {
             stopped.signal()
         }
         thread.start()
+    }
+
+    /// Commits `processed` (next offset per partition); a refusal is recorded, not thrown.
+    private func commit(_ processed: [KafkaTopicPartition: Int64]) {
+        do {
+            // A partition revoked during the poll was handed over: its new owner commits it.
+            try consumer.commit(processed.filter { consumer.owns($0.key) }.map { KafkaTopicPartitionOffset($0.key, offset: $0.value) })
+        } catch {
+            let refusal = error as? KafkaError ?? KafkaError(.failure, "\(error)")
+            log.withLock { $0.refusedCommits.append(refusal) }
+        }
     }
 
     /// Stops polling (closing the consumer on its thread, unless told otherwise) and waits.
@@ -109,6 +130,8 @@ final class ConsumerLoop: @unchecked Sendable {
     var received: [Received] { log.withLock { $0.received } }
     /// Rebalances handled so far.
     var rebalances: [Rebalance] { log.withLock { $0.rebalances } }
+    /// Commits the loop made after a poll that were refused (`commitsAfterPoll`).
+    var refusedCommits: [KafkaError] { log.withLock { $0.refusedCommits } }
     /// Errors thrown by poll or close so far.
     var errors: [String] { log.withLock { $0.errors } }
     /// Values received so far, as text.
