@@ -73,4 +73,9 @@ final class ChangelogFollower {
         }
         _ = decoder.takeSchemaChanges()
     }
+
+    /// Stops fetching and releases the consumer.
+    func close() throws {
+        try consumer.close()
+    }
 }

@@ -91,6 +91,11 @@ final class DimensionFeeds {
         }
     }
 
+    /// Closes the followers' consumers (when the worker stops).
+    func close() {
+        for follower in followers { try? follower.close() }
+    }
+
     /// Checkpoints every followed dimension that changed, with the offsets it has applied.
     func checkpoint(batch: BatchID) {
         for follower in followers {

@@ -82,6 +82,7 @@ final class Pipeline {
         }
         try flush()
         try consumer.close()
+        feeds.close()
         telemetry.emit(.readiness(false))
     }
 

@@ -93,4 +93,46 @@ struct EndToEndTests {
         #expect(counts.count == 2 && counts[0] > 500, "rows checked: \(output)")
         #expect(counts.last == 0, "rows with a wrong enrichment: \(output)")
     }
+
+    @Test("facts are enriched from the entities changelog: each entity's newest type and status, null once deleted")
+    func changelogEnrichment() async throws {
+        let fixture = try PipelineFixture()
+        try await fixture.produce(count: 2500, seed: 71) { $0.deleteRate = 0.02 }
+        try await fixture.runUntilDrained(fixture.configuration(group: "changelog"))
+
+        // The follower reads the whole entities topic before facts are processed, so every fact
+        // sees each entity's final state. Compute it from the generated records (newest LSN wins).
+        var newest: [Int64: (lsn: Int64, type: String?, status: String?)] = [:]
+        for record in fixture.produced where record.topic == "postgres.eav.entities" && record.kind != .heartbeat {
+            guard let value = record.value,
+                let message = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                let payload = message["payload"] as? [String: Any], let entity = (payload["entity_id"] as? NSNumber)?.int64Value,
+                let lsn = (payload["__lsn"] as? NSNumber)?.int64Value
+            else { continue }
+            let deleted = payload["__op"] as? String == "d" || payload["__deleted"] as? String == "true"
+            if lsn >= newest[entity]?.lsn ?? .min {
+                newest[entity] = (lsn, deleted ? nil : payload["entity_type"] as? String, deleted ? nil : payload["status"] as? String)
+            }
+        }
+        let files = try fixture.committedRecords().flatMap(\.files).filter { $0.table == "fact_entity_values" }
+        let script = """
+            import json, sys, pyarrow.parquet as pq
+            rows = []
+            for path in sys.argv[1:]:
+                rows += pq.read_table(path, columns=["entity_id", "entity_type", "entity_status"]).to_pylist()
+            print(json.dumps(rows))
+            """
+        let output = try Subprocess.python(script, arguments: files.map { fixture.output.path($0.key).path })
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        var checked = 0
+        for row in rows {
+            guard let entity = (row["entity_id"] as? NSNumber)?.int64Value else { continue }
+            let expected = newest[entity]
+            #expect(row["entity_type"] as? String == expected?.type, "entity \(entity)")
+            #expect(row["entity_status"] as? String == expected?.status, "entity \(entity)")
+            checked += 1
+        }
+        #expect(checked > 500)
+        #expect(newest.values.contains { $0.type == nil }, "the traffic must include deleted entities")
+    }
 }

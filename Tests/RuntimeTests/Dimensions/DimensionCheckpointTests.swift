@@ -1,0 +1,72 @@
+import Catalog
+import Engine
+import Foundation
+import MillraceTesting
+import Parquet
+@testable import Runtime
+import Testing
+
+@Suite("Dimension checkpoints")
+struct DimensionCheckpointTests {
+    private let schema = Schema([.integer("entity_id", nullable: false), .string("entity_type"), .string("status")])
+
+    private func entities(_ rows: [(Int64, String, String)]) -> ColumnBatch {
+        var types = ByteArrayValues()
+        var statuses = ByteArrayValues()
+        for row in rows {
+            types.append(Array(row.1.utf8))
+            statuses.append(Array(row.2.utf8))
+        }
+        return ColumnBatch(columns: [
+            ColumnData(values: .int64(rows.map(\.0))), ColumnData(values: .byteArray(types)), ColumnData(values: .byteArray(statuses)),
+        ])
+    }
+
+    @Test("a checkpoint restores the same lookups and the follower's offsets; older ones are pruned")
+    func roundTrip() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
+        let fact = try #require(catalog.table("fact_entity_values")?.current)
+        let dimensions = try DimensionSet(catalog: catalog, tables: [fact])
+        let store = try LocalStagingStore(root: folder.url)
+        let checkpoints = DimensionCheckpoints(store: store, layout: StagingLayout())
+        let saves: [[Int32: Int64]] = [[0: 10, 1: 4], [0: 12, 1: 5], [0: 15, 1: 9]]
+        for (index, offsets) in saves.enumerated() {
+            try dimensions.replace("dim_entities", with: entities([(7, "device", "active"), (9, "site", "archived")]), schema: schema)
+            try checkpoints.save(
+                "dim_entities", dimensions: dimensions, positions: offsets,
+                batch: BatchID(createdAtMillis: 1_795_628_520_000 + Int64(index), random: 1))
+        }
+        #expect(try store.list(prefix: "_millrace/state/dim_entities/").count == DimensionCheckpoints.kept)
+
+        let restored = try DimensionSet(catalog: catalog, tables: [fact])
+        #expect(try checkpoints.restore("dim_entities", into: restored) == [0: 15, 1: 9])
+        #expect(restored.count("dim_entities") == 2)
+        let keys = ColumnData(values: .int64([9, 8, 7]))
+        let noAttributes = ColumnData(values: .int64([0, 0, 0]), validity: [false, false, false])
+        let join = try restored.enrich(fact) { $0 == "entity_id" ? keys : noAttributes }
+        guard case .byteArray(let statuses)? = join.columns["entity_status"]?.values else {
+            Issue.record("no entity_status column")
+            return
+        }
+        #expect(String(decoding: statuses.bytes[statuses.offsets[0]..<statuses.offsets[1]], as: UTF8.self) == "archived")
+        #expect(join.columns["entity_status"]?.validity == [true, false, true])
+        #expect(join.misses["dim_entities"] == 1)
+    }
+
+    @Test("nothing is written when the dimension did not change since the last checkpoint")
+    func unchangedIsSkipped() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
+        let fact = try #require(catalog.table("fact_entity_values")?.current)
+        let dimensions = try DimensionSet(catalog: catalog, tables: [fact])
+        let store = try LocalStagingStore(root: folder.url)
+        let checkpoints = DimensionCheckpoints(store: store, layout: StagingLayout())
+        try dimensions.replace("dim_entities", with: entities([(1, "device", "active")]), schema: schema)
+        try checkpoints.save("dim_entities", dimensions: dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 1, random: 1))
+        try checkpoints.save("dim_entities", dimensions: dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 2, random: 1))
+        #expect(try store.list(prefix: "_millrace/state/dim_entities/").count == 1)
+    }
+}
