@@ -10,7 +10,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the worker: Kafka CDC topics to staged Parquet, committed exactly once.",
         discussion: """
             Runs until SIGTERM or SIGINT, then commits the open batch, leaves the consumer group and exits 0. \
-            A configuration or authentication error exits non-zero with a message. With --dry-run, batches are \
+            A configuration or authentication error exits with status 2 and a message. With --dry-run, batches are \
             staged to a local folder with the same layout and commit protocol, the warehouse SQL is printed \
             instead of run, and no AWS credentials are needed.
             """
@@ -33,7 +33,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try ConfigurationLoader.load(path: config)
+        let configuration: WorkerConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: config)
+        } catch let error as RuntimeError {
+            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
         let logger = LogSetup.bootstrap(configuration.observability)
         var options = WorkerOptions()
         options.dryRun = dryRun
@@ -46,6 +52,7 @@ struct RunCommand: AsyncParsableCommand {
             try await Worker.run(configuration, options: options, logger: logger)
         } catch let error as RuntimeError {
             logger.critical("worker stopped", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
             throw ExitCode(error.code == .configuration || error.code == .authentication ? 2 : 1)
         }
     }

@@ -151,6 +151,7 @@ final class Pipeline {
             abandon(input.batchID, reason: error.message, fenced: true)
         } catch {
             abandon(input.batchID, reason: "\(error)", fenced: false)
+            if let fatal = FatalErrors.classify(error) { throw fatal }
             consecutiveFailures += 1
             let delay = backoff.delay(forRetry: consecutiveFailures, unitRandom: Double.random(in: 0..<1))
             RetryPolicy.threadSleep(delay)

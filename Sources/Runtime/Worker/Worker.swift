@@ -11,7 +11,12 @@ public enum Worker {
     public static func run(_ configuration: WorkerConfiguration, options: WorkerOptions = WorkerOptions(), logger: Logger) async throws {
         MemoryTuning.mapLargeAllocations()
         let telemetry = Telemetry(logger: logger)
-        let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
+        let assembly: WorkerAssembly
+        do {
+            assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
+        } catch {
+            throw FatalErrors.classify(error) ?? error
+        }
         var services: [any Service] = [PipelineService { try assembly.makePipeline() }]
         if options.servesHealth, !configuration.observability.listen.isEmpty {
             let (host, port) = try listenAddress(configuration.observability.listen)
