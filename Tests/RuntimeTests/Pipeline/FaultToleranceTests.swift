@@ -1,0 +1,81 @@
+import AWS
+import Engine
+import Foundation
+import Kafka
+import LoadGen
+import Logging
+import MillraceTesting
+import Runtime
+import Synchronization
+import Testing
+
+/// Faults injected under a running worker: S3 through `FaultProxy` (500, 503 SlowDown,
+/// connection resets, stalls past the timeout, truncated responses) and Kafka through the mock
+/// cluster (a broker down and up, request errors on fetch and offset commit). The worker must
+/// retry, and the committed output must still hold every record exactly once.
+@Suite("Fault tolerance", .serialized)
+struct FaultToleranceTests {
+    @Test("20 % of S3 requests faulted: every record still committed exactly once, no upload left behind")
+    func s3Faults() async throws {
+        let servers = try TestServers.require()
+        let fixture = try PipelineFixture()
+        try await fixture.produce(count: 1500, seed: 81)
+        let proxy = try FaultProxy(.init(upstream: servers.s3Endpoint, faultRate: 0.2, seed: 5, stall: .seconds(2)))
+        defer { proxy.stop() }
+        let environment = [
+            "AWS_ACCESS_KEY_ID": servers.accessKeyID, "AWS_SECRET_ACCESS_KEY": servers.secretAccessKey, "AWS_REGION": servers.region,
+        ]
+        let bucket = "millrace-faults-\(UInt32.random(in: 0...UInt32.max))"
+        let direct = try S3Client(
+            configuration: S3Configuration(region: servers.region, endpoint: Endpoint(servers.s3Endpoint), addressing: .pathStyle),
+            credentials: CredentialsChain.standard(environment: AWSEnvironment(variables: environment)))
+        try await direct.createBucket(bucket)
+
+        var configuration = fixture.configuration(group: "s3-faults")
+        configuration.pipeline.maxBatchRows = 400
+        configuration.staging.bucket = bucket
+        configuration.staging.endpoint = proxy.endpoint
+        configuration.staging.region = servers.region
+        configuration.staging.pathStyle = true
+        var options = WorkerOptions()
+        options.stopWhenDrained = true
+        options.servesHealth = false
+        options.environment = environment
+        try await Worker.run(configuration, options: options, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+
+        #expect(proxy.faults.values.reduce(0, +) > 5, "faults injected: \(proxy.faults)")
+        for object in try await direct.listAllObjects(bucket: bucket) {
+            let local = fixture.output.path(object.key)
+            try FileManager.default.createDirectory(at: local.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(try await direct.getObject(bucket: bucket, key: object.key).bytes).write(to: local)
+        }
+        #expect(try fixture.exactlyOnceViolations() == [])
+        #expect(try fixture.orphans() == [])
+        #expect(try await direct.listMultipartUploads(bucket: bucket).isEmpty)
+    }
+
+    @Test("a broker down and failing fetches and commits: the worker recovers and commits every record once")
+    func kafkaFaults() async throws {
+        let fixture = try PipelineFixture(partitions: 4, brokers: 3)
+        try await fixture.produce(count: 3000, seed: 91)
+        var configuration = fixture.configuration(group: "kafka-faults")
+        configuration.pipeline.maxBatchRows = 300
+        let commits = Atomic<Int>(0)
+        let worker = fixture.start(configuration, untilDrained: false, onCommit: { _ in commits.add(1, ordering: .relaxed) })
+
+        let deadline = Date().addingTimeInterval(60)
+        while commits.load(ordering: .relaxed) < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        fixture.cluster.pushRequestErrors(.fetch, [.notLeaderForPartition, .requestTimedOut, .leaderNotAvailable])
+        fixture.cluster.pushRequestErrors(.offsetCommit, [.requestTimedOut, .coordinatorNotAvailable, .notCoordinator])
+        try fixture.cluster.setBrokerDown(2)
+        try await Task.sleep(for: .seconds(3))
+        try fixture.cluster.setBrokerUp(2)
+
+        while !fixture.isFullyCommitted() && Date() < deadline.addingTimeInterval(60) { try await Task.sleep(for: .milliseconds(200)) }
+        worker.cancel()
+        try await worker.value
+        #expect(commits.load(ordering: .relaxed) > 2)
+        #expect(try fixture.exactlyOnceViolations() == [])
+        #expect(try fixture.orphans() == [])
+    }
+}
