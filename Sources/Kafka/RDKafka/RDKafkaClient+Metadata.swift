@@ -27,7 +27,8 @@ extension RDKafkaClient {
             throw KafkaError(.failure, "reading the metadata of topic \(topic): librdkafka returned no metadata")
         }
         defer { rd_kafka_metadata_destroy(answer) }
-        let topics = UnsafeBufferPointer(start: answer.pointee.topics, count: Int(max(0, answer.pointee.topic_cnt)))
+        let listed = answer.pointee.topics == nil ? 0 : Int(max(0, answer.pointee.topic_cnt))
+        let topics = UnsafeBufferPointer(start: answer.pointee.topics, count: listed)
         guard let entry = topics.first(where: { $0.topic.map { String(cString: $0) } == topic }) else {
             throw KafkaError(.unknownTopicOrPartition, "topic \(topic) is missing from the metadata answer")
         }
@@ -36,7 +37,7 @@ extension RDKafkaClient {
             let reason = code == .unknownTopicOrPartition ? "does not exist" : "cannot be described"
             throw KafkaError(code, "topic \(topic) \(reason): \(RDKafkaErrorNames.text(of: code.rawValue))")
         }
-        guard entry.partition_cnt >= 0, entry.partition_cnt <= Self.maxMetadataEntries else {
+        guard entry.partition_cnt >= 0, entry.partition_cnt <= Self.maxMetadataEntries, entry.partitions != nil || entry.partition_cnt == 0 else {
             throw KafkaError(.badMessage, "topic \(topic): metadata lists \(entry.partition_cnt) partitions")
         }
         let partitions = try UnsafeBufferPointer(start: entry.partitions, count: Int(entry.partition_cnt)).map { partition throws(KafkaError) in
@@ -53,9 +54,9 @@ extension RDKafkaClient {
 
     /// Copies a broker id array of the metadata, checking its count first.
     private static func brokerIDs(_ ids: UnsafeMutablePointer<Int32>?, count: Int32, of topic: String) throws(KafkaError) -> [Int32] {
-        guard count >= 0, count <= maxMetadataEntries else {
+        guard count >= 0, count <= maxMetadataEntries, ids != nil || count == 0 else {
             throw KafkaError(.badMessage, "topic \(topic): metadata lists \(count) replicas for a partition")
         }
-        return Array(UnsafeBufferPointer(start: ids, count: ids == nil ? 0 : Int(count)))
+        return Array(UnsafeBufferPointer(start: ids, count: Int(count)))
     }
 }
