@@ -6,20 +6,23 @@ import LoadGen
 import Logging
 import MillraceTesting
 import Runtime
+import Synchronization
 
 /// A mock Kafka cluster loaded with generated CDC traffic, and the worker run against it.
 ///
 /// The generated records are kept, so tests compute the expected outcome independently of the
 /// engine; staged files are read back with pyarrow (and opened with DuckDB) from the dry-run
 /// folder, never with Millrace's own reader.
-final class PipelineFixture {
+final class PipelineFixture: Sendable {
     static let topics = ["postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb"]
     static let heartbeatTopics = ["__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat"]
 
     let cluster: MockCluster
     let partitions: Int
     let output: TemporaryDirectory
-    private(set) var produced: [LoadRecord] = []
+    private let producedRecords = Mutex<[LoadRecord]>([])
+    /// Every record produced so far, in order.
+    var produced: [LoadRecord] { producedRecords.withLock { $0 } }
     /// The `dim_attributes` snapshot matching the generated traffic (CSV, written by `produce`).
     var attributesSnapshot: URL { output.url.appendingPathComponent("dim_attributes.csv") }
 
@@ -35,8 +38,11 @@ final class PipelineFixture {
         output.remove()
     }
 
-    /// Generates `count` records with `adjust` applied to the generator settings and produces them.
-    func produce(count: Int, seed: UInt64 = 7, adjust: (inout LoadGenConfiguration) -> Void = { _ in }) async throws {
+    /// Generates `count` records with `adjust` applied to the generator settings and produces
+    /// them, at `perSecond` records per second when given (otherwise as fast as possible).
+    func produce(
+        count: Int, seed: UInt64 = 7, perSecond: Int? = nil, adjust: (inout LoadGenConfiguration) -> Void = { _ in }
+    ) async throws {
         var settings = LoadGenConfiguration()
         settings.seed = seed
         settings.count = count
@@ -52,9 +58,15 @@ final class PipelineFixture {
         while let record = generator.next() {
             records.append(record)
             try await sink.write(record)
+            if let perSecond, records.count % 100 == 0 {
+                try await sink.finish()
+                producedRecords.withLock { $0 += records }
+                records.removeAll()
+                try await Task.sleep(for: .milliseconds(100_000 / perSecond))
+            }
         }
         try await sink.finish()
-        produced += records
+        producedRecords.withLock { $0 += records }
     }
 
     /// A worker configuration for this cluster, staging into `output` (dry-run).
