@@ -1,3 +1,5 @@
+import Catalog
+
 /// A batch's identity: unique across workers and restarts, and sortable by creation time.
 ///
 /// Shape: `20261125T174200123Z-3fa9c2d1e0b47a65` (UTC creation time to the millisecond, then 64
@@ -44,7 +46,7 @@ public struct BatchID: Sendable, Hashable, Comparable, Codable, CustomStringConv
             let milli = number(15..<18), (1...12).contains(month), (1...31).contains(day), hour < 24,
             minute < 60, second < 60, UInt64(String(decoding: bytes[20...], as: UTF8.self), radix: 16) != nil
         else { return nil }
-        let days = UTCHour.daysFromCivil(year: year, month: Int(month), day: Int(day))
+        let days = CivilTime.days(year: year, month: month, day: day)
         createdAtMillis = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli
         rawValue = text
     }

@@ -19,28 +19,16 @@ struct RowRank {
             }
             return batch.columns[position]
         }
-        if let position = spec.versionColumn {
-            let data = try column(position, "version")
-            guard let values = ColumnAccess.integer(data) else {
-                throw EngineError(.invalidBatch, "version column \(position) must be INT32 or INT64")
-            }
-            version = values
-            versionValid = data.validity
-        } else {
-            version = nil
-            versionValid = nil
+        func ordering(_ position: Int?, _ role: String, _ values: (ColumnData) -> [Int64]?) throws(EngineError) -> ([Int64], [Bool]?)? {
+            guard let position else { return nil }
+            let data = try column(position, role)
+            guard let read = values(data) else { throw EngineError(.invalidBatch, "\(role) column \(position) has the wrong type") }
+            return (read, data.validity)
         }
-        if let position = spec.lsnColumn {
-            let data = try column(position, "LSN")
-            guard let values = ColumnAccess.int64(data) else {
-                throw EngineError(.invalidBatch, "LSN column \(position) must be INT64")
-            }
-            lsn = values
-            lsnValid = data.validity
-        } else {
-            lsn = nil
-            lsnValid = nil
-        }
+        let versions = try ordering(spec.versionColumn, "version", ColumnAccess.integer)
+        let lsns = try ordering(spec.lsnColumn, "LSN", ColumnAccess.int64)
+        (version, versionValid) = (versions?.0, versions?.1)
+        (lsn, lsnValid) = (lsns?.0, lsns?.1)
         guard case .int32(let partitions) = try column(spec.partitionColumn, "partition").values else {
             throw EngineError(.invalidBatch, "partition column \(spec.partitionColumn) must be INT32")
         }

@@ -1,3 +1,5 @@
+import Catalog
+
 /// An hour of UTC time, counted from 1970-01-01T00:00Z (negative before).
 public struct UTCHour: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Hours since the Unix epoch.
@@ -25,8 +27,8 @@ public struct UTCHour: Sendable, Hashable, Comparable, CustomStringConvertible {
             hour += 24
             days -= 1
         }
-        let date = Self.civilFromDays(days)
-        return (date.year, date.month, date.day, Int(hour))
+        let date = CivilTime.civil(days: days)
+        return (date.year, Int(date.month), Int(date.day), Int(hour))
     }
 
     /// `yyyy-MM-ddTHH:00Z`.
@@ -46,28 +48,5 @@ public struct UTCHour: Sendable, Hashable, Comparable, CustomStringConvertible {
         return value < 0 ? "-" + padded : padded
     }
 
-    /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
-    /// Low-Level Date Algorithms", civil_from_days).
-    static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), Int(month), Int(day))
-    }
 
-    /// A proleptic Gregorian date to days since 1970-01-01 (H. Hinnant, days_from_civil).
-    static func daysFromCivil(year: Int64, month: Int, day: Int) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let monthIndex = Int64(month > 2 ? month - 3 : month + 9)
-        let dayOfYear = (153 * monthIndex + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }

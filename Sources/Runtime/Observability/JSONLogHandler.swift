@@ -1,5 +1,6 @@
-public import Logging
+import Catalog
 import Foundation
+public import Logging
 import Synchronization
 
 /// A swift-log handler writing one JSON object per line to standard error, for container log
@@ -31,38 +32,27 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"logger\":"
-        Self.appendQuoted(label, to: &line)
-        line += ",\"msg\":"
-        Self.appendQuoted(event.message.description, to: &line)
+        var line = JSONWriter(capacity: 256)
+        line.raw("{")
+        line.key("ts")
+        line.string(Self.timestamp())
+        line.raw(",")
+        line.key("level")
+        line.string(event.level.rawValue)
+        line.raw(",")
+        line.key("logger")
+        line.string(label)
+        line.raw(",")
+        line.key("msg")
+        line.string(event.message.description)
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) where !["ts", "level", "logger", "msg"].contains(key) {
-            line += ","
-            Self.appendQuoted(key, to: &line)
-            line += ":"
-            Self.appendQuoted(value.description, to: &line)
+            line.raw(",")
+            line.key(key)
+            line.string(value.description)
         }
-        line += "}\n"
-        output(line)
-    }
-
-    /// Appends `text` as a JSON string literal (RFC 8259 section 7 escaping).
-    static func appendQuoted(_ text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
+        line.raw("}\n")
+        output(line.text)
     }
 
     private static func timestamp() -> String {

@@ -1,26 +1,15 @@
 import CDC
 import Catalog
+import MillraceTesting
 import LoadGen
 import Parquet
 import Testing
 
 @Suite("Snapshots: hostile input never crashes the reader")
 struct SnapshotHostileInputTests {
-    /// SplitMix64, so that a failing case can be replayed from its seed.
-    private struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D1_049B_B133_111E
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
 
     /// `valid` with a few bytes replaced, inserted or removed, or cut short.
-    private static func mutated(_ valid: [UInt8], _ random: inout Random) -> [UInt8] {
+    private static func mutated(_ valid: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
         var bytes = valid
         let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x5C, 0x7B, 0x7D, 0x00, 0xFF, 0xC3, 0x30, 0x2D, 0x65]
         for _ in 0..<(1 + random.below(4)) where !bytes.isEmpty {
@@ -45,7 +34,7 @@ struct SnapshotHostileInputTests {
             (.ndjson, Array(AttributeSnapshot.ndjson(attributes).utf8)),
             (.parquet, try SnapshotParquetTests.written(csvRows, rowGroupRows: 16)),
         ]
-        var random = Random(state: 20_261_120)
+        var random = SeededRandom(seed: 20_261_120)
         for (format, valid) in inputs {
             var loaded = 0
             var refused = 0

@@ -1,4 +1,5 @@
 import Engine
+import MillraceTesting
 import Parquet
 import Testing
 
@@ -51,7 +52,7 @@ struct DeduplicatorTests {
 
     @Test("agrees with a brute-force reference on random batches", arguments: [1, 2, 3, 4, 5])
     func matchesReference(seed: UInt64) throws {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let rows: [(Int64, Int64?, Int64?, Int32, Int64)] = (0..<2000).map { index in
             let version: Int64? = generator.next() % 10 == 0 ? nil : Int64(generator.next() % 5)
             return (Int64(generator.next() % 300), version, Int64(generator.next() % 4), Int32(generator.next() % 3), Int64(index))
@@ -94,15 +95,3 @@ struct DeduplicatorTests {
     }
 }
 
-/// A small deterministic generator so random tests reproduce from their seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import MillraceTesting
 import Parquet
 
 /// A random flat table for the property tests: a schema drawn from every type the writer

@@ -1,3 +1,4 @@
+import MillraceTesting
 import Parquet
 
 /// Writes a `RandomTable` the way the engine would: batches of random sizes, about half of them

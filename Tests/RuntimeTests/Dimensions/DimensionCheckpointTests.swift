@@ -22,15 +22,30 @@ struct DimensionCheckpointTests {
         ])
     }
 
+    /// The shipped catalog's fact table, its dimensions and checkpoints in a fresh folder.
+    private struct Setup {
+        let folder: TemporaryDirectory
+        let catalog: Catalog
+        let fact: TableDefinition
+        let dimensions: DimensionSet
+        let store: LocalStagingStore
+        let checkpoints: DimensionCheckpoints
+
+        init() throws {
+            folder = try TemporaryDirectory()
+            catalog = try Catalog.load(directory: PackagePaths.schemas.path)
+            fact = try #require(catalog.table("fact_entity_values")?.current)
+            dimensions = try DimensionSet(catalog: catalog, tables: [fact])
+            store = try LocalStagingStore(root: folder.url)
+            checkpoints = DimensionCheckpoints(store: store, layout: StagingLayout())
+        }
+    }
+
     @Test("a checkpoint restores the same lookups and the follower's offsets; older ones are pruned")
     func roundTrip() throws {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
-        let fact = try #require(catalog.table("fact_entity_values")?.current)
-        let dimensions = try DimensionSet(catalog: catalog, tables: [fact])
-        let store = try LocalStagingStore(root: folder.url)
-        let checkpoints = DimensionCheckpoints(store: store, layout: StagingLayout())
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        let (catalog, fact, dimensions, store, checkpoints) = (setup.catalog, setup.fact, setup.dimensions, setup.store, setup.checkpoints)
         let saves: [[Int32: Int64]] = [[0: 10, 1: 4], [0: 12, 1: 5], [0: 15, 1: 9]]
         for (index, offsets) in saves.enumerated() {
             try dimensions.replace("dim_entities", with: entities([(7, "device", "active"), (9, "site", "archived")]), schema: schema)
@@ -57,13 +72,9 @@ struct DimensionCheckpointTests {
 
     @Test("nothing is written when the dimension did not change since the last checkpoint")
     func unchangedIsSkipped() throws {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
-        let fact = try #require(catalog.table("fact_entity_values")?.current)
-        let dimensions = try DimensionSet(catalog: catalog, tables: [fact])
-        let store = try LocalStagingStore(root: folder.url)
-        let checkpoints = DimensionCheckpoints(store: store, layout: StagingLayout())
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        let (dimensions, store, checkpoints) = (setup.dimensions, setup.store, setup.checkpoints)
         try dimensions.replace("dim_entities", with: entities([(1, "device", "active")]), schema: schema)
         try checkpoints.save("dim_entities", dimensions: dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 1, random: 1))
         try checkpoints.save("dim_entities", dimensions: dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 2, random: 1))

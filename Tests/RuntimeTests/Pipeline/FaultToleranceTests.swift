@@ -22,36 +22,17 @@ struct FaultToleranceTests {
         try await fixture.produce(count: 1500, seed: 81)
         let proxy = try FaultProxy(.init(upstream: servers.s3Endpoint, faultRate: 0.2, seed: 5, stall: .seconds(2)))
         defer { proxy.stop() }
-        let environment = [
-            "AWS_ACCESS_KEY_ID": servers.accessKeyID, "AWS_SECRET_ACCESS_KEY": servers.secretAccessKey, "AWS_REGION": servers.region,
-        ]
-        let bucket = "millrace-faults-\(UInt32.random(in: 0...UInt32.max))"
-        let direct = try S3Client(
-            configuration: S3Configuration(region: servers.region, endpoint: Endpoint(servers.s3Endpoint), addressing: .pathStyle),
-            credentials: CredentialsChain.standard(environment: AWSEnvironment(variables: environment)))
-        try await direct.createBucket(bucket)
-
-        var configuration = fixture.configuration(group: "s3-faults")
+        let run = try await fixture.s3Run(servers, group: "s3-faults", endpoint: proxy.endpoint)
+        let (client, bucket) = (run.client, run.bucket)
+        var configuration = run.configuration
         configuration.pipeline.maxBatchRows = 400
-        configuration.staging.bucket = bucket
-        configuration.staging.endpoint = proxy.endpoint
-        configuration.staging.region = servers.region
-        configuration.staging.pathStyle = true
-        var options = WorkerOptions()
-        options.stopWhenDrained = true
-        options.servesHealth = false
-        options.environment = environment
-        try await Worker.run(configuration, options: options, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await Worker.run(configuration, options: run.options, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 
         #expect(proxy.faults.values.reduce(0, +) > 5, "faults injected: \(proxy.faults)")
-        for object in try await direct.listAllObjects(bucket: bucket) {
-            let local = fixture.output.path(object.key)
-            try FileManager.default.createDirectory(at: local.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(try await direct.getObject(bucket: bucket, key: object.key).bytes).write(to: local)
-        }
+        try await fixture.mirror(client, bucket: bucket)
         #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
-        #expect(try await direct.listMultipartUploads(bucket: bucket).isEmpty)
+        #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
     }
 
     @Test("a broker down and failing fetches and commits: the worker recovers and commits every record once")

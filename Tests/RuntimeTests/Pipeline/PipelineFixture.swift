@@ -1,3 +1,4 @@
+import AWS
 import Catalog
 import Engine
 import Foundation
@@ -112,6 +113,41 @@ final class PipelineFixture: Sendable {
         options.servesHealth = false
         options.crashHook = crashHook
         return options
+    }
+
+    /// A fresh bucket in moto (signatures enforced), the client to inspect it, and a worker
+    /// configuration and options staging to it through `endpoint` (moto itself, or a proxy).
+    func s3Run(_ servers: TestServers, group: String, endpoint: String? = nil) async throws
+        -> (client: S3Client, bucket: String, configuration: WorkerConfiguration, options: WorkerOptions)
+    {
+        let environment = [
+            "AWS_ACCESS_KEY_ID": servers.accessKeyID, "AWS_SECRET_ACCESS_KEY": servers.secretAccessKey, "AWS_REGION": servers.region,
+        ]
+        let client = try S3Client(
+            configuration: S3Configuration(region: servers.region, endpoint: Endpoint(servers.s3Endpoint), addressing: .pathStyle),
+            credentials: CredentialsChain.standard(environment: AWSEnvironment(variables: environment)))
+        let bucket = "millrace-\(group)-\(UInt32.random(in: 0...UInt32.max))"
+        try await client.createBucket(bucket)
+        var configuration = self.configuration(group: group)
+        configuration.staging.bucket = bucket
+        configuration.staging.endpoint = endpoint ?? servers.s3Endpoint
+        configuration.staging.region = servers.region
+        configuration.staging.pathStyle = true
+        var options = WorkerOptions()
+        options.stopWhenDrained = true
+        options.servesHealth = false
+        options.environment = environment
+        return (client, bucket, configuration, options)
+    }
+
+    /// Copies every object under `prefix` of `bucket` into the fixture's folder (prefix removed),
+    /// so the folder checks (`exactlyOnceViolations`, `orphans`) apply to what S3 holds.
+    func mirror(_ client: S3Client, bucket: String, prefix: String = "") async throws {
+        for object in try await client.listAllObjects(bucket: bucket, prefix: prefix) {
+            let local = output.path(String(object.key.dropFirst(prefix.count)))
+            try FileManager.default.createDirectory(at: local.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(try await client.getObject(bucket: bucket, key: object.key).bytes).write(to: local)
+        }
     }
 
     /// Checks the exactly-once invariants over everything committed: per partition the ranges

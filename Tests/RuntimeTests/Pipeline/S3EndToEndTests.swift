@@ -18,36 +18,16 @@ struct S3EndToEndTests {
             settings.duplicateRate = 0.05
             settings.malformedRate = 0.01
         }
-        let environment = [
-            "AWS_ACCESS_KEY_ID": servers.accessKeyID, "AWS_SECRET_ACCESS_KEY": servers.secretAccessKey,
-            "AWS_REGION": servers.region,
-        ]
-        let bucket = "millrace-e2e-\(UInt32.random(in: 0...UInt32.max))"
-        let s3 = S3Configuration(region: servers.region, endpoint: Endpoint(servers.s3Endpoint), addressing: .pathStyle)
-        let client = try S3Client(configuration: s3, credentials: CredentialsChain.standard(environment: AWSEnvironment(variables: environment)))
-        try await client.createBucket(bucket)
-
-        var configuration = fixture.configuration(group: "s3-e2e")
+        let run = try await fixture.s3Run(servers, group: "s3-e2e")
+        let (client, bucket) = (run.client, run.bucket)
+        var configuration = run.configuration
         configuration.pipeline.maxBatchRows = 500
-        configuration.staging.bucket = bucket
         configuration.staging.prefix = "e2e/"
-        configuration.staging.endpoint = servers.s3Endpoint
-        configuration.staging.region = servers.region
-        configuration.staging.pathStyle = true
-        var options = WorkerOptions()
-        options.stopWhenDrained = true
-        options.servesHealth = false
-        options.environment = environment
-        try await Worker.run(configuration, options: options, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await Worker.run(configuration, options: run.options, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 
-        // Mirror the bucket into the fixture's folder and check it with the same invariants.
         let objects = try await client.listAllObjects(bucket: bucket, prefix: "e2e/")
         #expect(objects.contains { $0.key.hasPrefix("e2e/_millrace/commits/") })
-        for object in objects {
-            let local = fixture.output.path(String(object.key.dropFirst("e2e/".count)))
-            try FileManager.default.createDirectory(at: local.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(try await client.getObject(bucket: bucket, key: object.key).bytes).write(to: local)
-        }
+        try await fixture.mirror(client, bucket: bucket, prefix: "e2e/")
         #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
         #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
