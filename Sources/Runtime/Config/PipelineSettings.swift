@@ -51,14 +51,19 @@ public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         "__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat",
     ]
     /// Any librdkafka property (`security.protocol`, `sasl.mechanisms`, `ssl.ca.location`, …),
-    /// passed through unchanged; they override Millrace's consumer defaults. Default: none.
+    /// passed through unchanged; they override Millrace's consumer defaults. With
+    /// `sasl.mechanisms: OAUTHBEARER` Millrace signs MSK IAM tokens with the AWS credential chain.
+    /// Default: none.
     public var properties: [String: String] = [:]
+    /// Region of the MSK cluster, for IAM authentication; empty means `staging.region`, then
+    /// `AWS_REGION` / `AWS_DEFAULT_REGION`. Default: empty.
+    public var iamRegion: String = ""
 
     /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case bootstrapServers = "bootstrap_servers", groupID = "group_id", topics, properties
+        case bootstrapServers = "bootstrap_servers", groupID = "group_id", topics, properties, iamRegion = "iam_region"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -71,5 +76,6 @@ public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         groupID = try c.value(.groupID, default: d.groupID)
         topics = try c.value(.topics, default: d.topics)
         properties = try c.value(.properties, default: d.properties)
+        iamRegion = try c.value(.iamRegion, default: d.iamRegion)
     }
 }

@@ -91,6 +91,14 @@ struct WorkerAssembly: Sendable {
 
     /// A consumer (by default in the worker's group), with librdkafka properties passed through.
     func makeConsumer(group: String? = nil) throws -> KafkaConsumer {
+        var logger = telemetry.logger
+        logger[metadataKey: "component"] = "kafka"
+        return try KafkaConsumer(configuration: try consumerConfiguration(group: group), logger: logger)
+    }
+
+    /// The consumer's configuration: Millrace's defaults, the configured properties, and the MSK
+    /// IAM token provider when OAUTHBEARER is asked for.
+    func consumerConfiguration(group: String? = nil) throws -> KafkaConsumerConfiguration {
         var kafka = KafkaConsumerConfiguration(
             bootstrapServers: configuration.kafka.bootstrapServers, groupID: group ?? configuration.kafka.groupID)
         kafka.connection.properties = configuration.kafka.properties
@@ -98,9 +106,16 @@ struct WorkerAssembly: Sendable {
         // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
         // `kafka.properties` may still override it.
         kafka.queuedMaxMessagesKbytes = 32_768
-        var logger = telemetry.logger
-        logger[metadataKey: "component"] = "kafka"
-        return try KafkaConsumer(configuration: kafka, logger: logger)
+        if MSKIAMAuthentication.isRequested(by: configuration.kafka.properties) {
+            let environment = options.environment.map { AWSEnvironment(variables: $0) } ?? AWSEnvironment()
+            let candidates = [configuration.kafka.iamRegion, configuration.staging.region, environment.region ?? ""]
+            guard let region = candidates.first(where: { !$0.isEmpty }) else {
+                throw RuntimeError(.configuration, "MSK IAM authentication needs a region: set kafka.iam_region or AWS_REGION")
+            }
+            kafka.connection.oauthBearerTokenProvider = MSKIAMAuthentication.tokenProvider(
+                region: region, credentials: CachingCredentialsProvider(CredentialsChain.standard(environment: environment)))
+        }
+        return kafka
     }
 
     /// The parts from decoding to committing, over `fence`; owned by the thread that uses them.
