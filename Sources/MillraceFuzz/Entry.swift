@@ -7,6 +7,7 @@ import CDC
 nonisolated(unsafe) private var fuzzDecoder: ChangeDecoder? = FuzzTarget.makeDecoder()
 nonisolated(unsafe) private var fuzzTally = FuzzTarget.Tally()
 
+/// libFuzzer's entry point: decodes one input as every kind of record and checks the outcome.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let decoder = fuzzDecoder else { fatalError("the fuzz catalogs did not load: run from the checkout") }

@@ -25,12 +25,14 @@ public final class KafkaRecordSink: RecordSink {
         self.init(producer: try KafkaProducer(configuration: configuration))
     }
 
+    /// Queues `record`; every `batchSize` records the queue is sent and its deliveries awaited.
     public func write(_ record: LoadRecord) async throws {
         pending.append(KafkaProducerRecord(
             topic: record.topic, partition: record.partition, key: record.key, value: record.value, timestampMs: record.timestampMs))
         if pending.count >= batchSize { try await drain() }
     }
 
+    /// Sends what is queued, awaits every delivery, and flushes the producer.
     public func finish() async throws {
         try await drain()
         try await producer.flush(timeout: .seconds(30))
