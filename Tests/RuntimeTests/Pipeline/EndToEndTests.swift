@@ -60,6 +60,35 @@ struct EndToEndTests {
             return [entity, version]
         })
         #expect(stagedChanges == expectedChanges)
+        // Values: every staged change carries its generated payload's attribute and value.
+        var payloads: [[Int64]: (attribute: Int64?, value: String?)] = [:]
+        for record in fixture.produced where record.topic == "postgres.eav.entity_values_ts" && record.kind == .change {
+            guard let bytes = record.value, let message = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+                let payload = message["payload"] as? [String: Any], let entity = (payload["entity_id"] as? NSNumber)?.int64Value,
+                let version = (payload["version"] as? NSNumber)?.int64Value, payload["__op"] as? String != "d"
+            else { continue }
+            payloads[[entity, version]] = ((payload["attribute_id"] as? NSNumber)?.int64Value, payload["value"] as? String)
+        }
+        let files = records.flatMap(\.files).filter { $0.table == "fact_entity_values" }.map { fixture.output.path($0.key).path }
+        let script = """
+            import json, sys, pyarrow.parquet as pq
+            rows = []
+            for path in sys.argv[1:]:
+                rows += pq.read_table(path, columns=["entity_id", "version", "attribute_id", "value", "_op"]).to_pylist()
+            print(json.dumps(rows))
+            """
+        let staged = try JSONSerialization.jsonObject(with: Data(try Subprocess.python(script, arguments: files).utf8)) as? [[String: Any]] ?? []
+        var compared = 0
+        for row in staged where row["_op"] as? String != "d" {
+            guard let entity = (row["entity_id"] as? NSNumber)?.int64Value, let version = (row["version"] as? NSNumber)?.int64Value,
+                let expected = payloads[[entity, version]]
+            else { continue }
+            #expect((row["attribute_id"] as? NSNumber)?.int64Value == expected.attribute, "\(entity)/\(version)")
+            #expect(row["value"] as? String == expected.value, "\(entity)/\(version)")
+            compared += 1
+        }
+        #expect(compared > 1000)
+
         // The mid-stream column addition is committed once, with its DDL.
         let changes = records.flatMap(\.schemaChanges)
         #expect(changes.map(\.table) == ["fact_entity_values"])
