@@ -229,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "Engine", "Catalog", "LoadGen", "Parquet", "Kafka", "AWS", "MillraceTesting",
+                "Runtime", "Engine", "Warehouse", "Catalog", "LoadGen", "Parquet", "Kafka", "AWS", "MillraceTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

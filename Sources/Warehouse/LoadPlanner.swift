@@ -6,8 +6,9 @@ public import Engine
 /// For each table (dimensions first) and each schema version in the load: a COPY manifest of
 /// the exact files, a temp staging table whose columns are exactly the files' (COPY matches by
 /// position), `COPY … FORMAT AS PARQUET MANIFEST`; older versions folded into the newest; the
-/// newest change per merge key (never older than the target's row); deletes; a MERGE from a
-/// table. Then the daily aggregate for the touched days, the ledger and the freshness row.
+/// newest change per merge key (never older than the target's row or a remembered delete);
+/// deletes, remembered in `millrace_deleted_<table>`; a MERGE from a table. Then the daily
+/// aggregate for the touched days, the ledger and the freshness row.
 ///
 /// PostgreSQL has no COPY from Parquet: for that dialect the plan says where its loader inserts
 /// the files' rows (read with Millrace's Parquet reader) and the rest of the SQL is the same.
@@ -26,9 +27,11 @@ public struct LoadPlanner: Sendable {
         self.settings = settings
     }
 
-    /// The ledger and freshness tables, created once before the first load.
+    /// The ledger, the freshness table and the deleted keys of each topic-fed table, created
+    /// once before the first load (`IF NOT EXISTS`, so running them again is harmless).
     public var bootstrapStatements: [String] {
         LoadLedger(dialect: dialect, schema: settings.schema, pipeline: settings.pipeline).createTables()
+            + catalog.tables.filter { $0.current.source.topic != nil }.map { merge($0.current).deletedKeys.createTable() }
     }
 
     /// The plan loading `records` (committed batches not yet in the ledger) as load `loadID`.
@@ -59,7 +62,7 @@ public struct LoadPlanner: Sendable {
                 statements.append(definition.stagingTableSQL(named: stageName, dialect: dialect))
                 statements.append(copy(into: stageName, manifest: manifest))
             }
-            let merge = TableMerge(definition: newest, dialect: dialect, schema: settings.schema)
+            let merge = merge(newest)
             statements += merge.foldOlderVersions(Array(versions.dropLast()))
             statements += merge.selectLatest()
             if refreshesDays && name == DailyMetricsRefresh.factTable {
@@ -71,6 +74,10 @@ public struct LoadPlanner: Sendable {
         statements += ledger.record(records, loadID: loadID)
         statements.append("COMMIT;")
         return LoadPlan(loadID: loadID, batches: records.map(\.batchID.rawValue), manifests: manifests, statements: statements)
+    }
+
+    private func merge(_ definition: TableDefinition) -> TableMerge {
+        TableMerge(definition: definition, dialect: dialect, schema: settings.schema, deleteRetention: settings.deleteRetention)
     }
 
     /// Dimensions (DISTSTYLE ALL) before facts, so facts merged in the same load see them.

@@ -5,10 +5,13 @@ struct TableMerge {
     let definition: TableDefinition
     let dialect: SQLDialect
     let schema: String
+    /// How long deleted keys are remembered (see `DeletedKeys`).
+    let deleteRetention: Duration
 
     var target: String { "\(dialect.quoted(schema)).\(dialect.quoted(definition.name))" }
     var latest: String { dialect.quoted("latest_\(definition.name)") }
     var upserts: String { dialect.quoted("upsert_\(definition.name)") }
+    var deletedKeys: DeletedKeys { DeletedKeys(definition: definition, dialect: dialect, schema: schema, retention: deleteRetention) }
 
     static func stagingName(_ table: String, version: Int) -> String { "stage_\(table)_v\(version)" }
 
@@ -23,7 +26,8 @@ struct TableMerge {
         }
     }
 
-    /// The newest change per merge key, never older than what the target already holds.
+    /// The newest change per merge key, never older than what the target already holds or than
+    /// a delete of the key recorded by an earlier load.
     func selectLatest() -> [String] {
         let stage = dialect.quoted(Self.stagingName(definition.name, version: definition.version))
         var order: [String] = []
@@ -36,6 +40,7 @@ struct TableMerge {
         ]
         // A replayed or backfilled older change must not overwrite a newer row already loaded
         // (moot when the version is part of the merge key: each version is its own row).
+        statements.append(deletedKeys.dropSuperseded(from: latest))
         let ordering = definition.keys.version ?? "_lsn"
         guard !definition.keys.merge.contains(ordering) else { return statements }
         statements.append(
@@ -44,14 +49,16 @@ struct TableMerge {
         return statements
     }
 
-    /// Applies deletes, then upserts the remaining changes with MERGE from a table.
+    /// Applies deletes and remembers them, then upserts the remaining changes with MERGE from a
+    /// table.
     func apply() -> [String] {
         let isDelete = "(\(latest).\(dialect.quoted("_op")) = 'd' OR \(latest).\(dialect.quoted("_deleted")))"
         let columns = definition.targetColumns.map(\.name)
         let keys = definition.keys.merge
         let updates = columns.filter { !keys.contains($0) }.map { "\(dialect.quoted($0)) = s.\(dialect.quoted($0))" }
         return [
-            "DELETE FROM \(target) USING \(latest) WHERE \(SQLText.keysMatch(keys, target, latest, dialect)) AND \(isDelete);",
+            "DELETE FROM \(target) USING \(latest) WHERE \(SQLText.keysMatch(keys, target, latest, dialect)) AND \(isDelete);"
+        ] + deletedKeys.record(from: latest, isDelete: isDelete) + [
             "CREATE TEMP TABLE \(upserts) AS SELECT \(SQLText.names(columns, dialect)) FROM \(latest) WHERE NOT \(isDelete);",
             "MERGE INTO \(target) USING \(upserts) s ON \(SQLText.keysMatch(keys, target, "s", dialect)) "
                 + "WHEN MATCHED THEN UPDATE SET \(updates.joined(separator: ", ")) "

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A duration written as text in configuration: `250ms`, `30s`, `5m`, `1h` (or a bare number of
-/// seconds).
+/// A duration written as text in configuration: `250ms`, `30s`, `5m`, `1h`, `7d` (or a bare
+/// number of seconds).
 public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The duration in milliseconds.
     public var milliseconds: Int64
@@ -17,9 +17,12 @@ public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertib
     /// A duration of `minutes` min.
     public static func minutes(_ minutes: Int64) -> ConfigDuration { ConfigDuration(milliseconds: minutes * 60_000) }
 
+    /// A duration of `days` days.
+    public static func days(_ days: Int64) -> ConfigDuration { ConfigDuration(milliseconds: days * 86_400_000) }
+
     /// Parses `text`; nil when it is not a non-negative number with an optional unit.
     public init?(parsing text: String) {
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
@@ -35,6 +38,7 @@ public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertib
     public var duration: Duration { .milliseconds(milliseconds) }
 
     public var description: String {
+        if milliseconds % 86_400_000 == 0 && milliseconds > 0 { return "\(milliseconds / 86_400_000)d" }
         if milliseconds % 3_600_000 == 0 && milliseconds > 0 { return "\(milliseconds / 3_600_000)h" }
         if milliseconds % 60_000 == 0 && milliseconds > 0 { return "\(milliseconds / 60_000)m" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
@@ -46,7 +50,7 @@ public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertib
         let text = (try? container.decode(String.self)) ?? (try? container.decode(Double.self)).map { "\($0)" }
         guard let text, let value = ConfigDuration(parsing: text) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "expected a duration such as 250ms, 30s, 5m or 1h")
+                in: container, debugDescription: "expected a duration such as 250ms, 30s, 5m, 1h or 7d")
         }
         self = value
     }

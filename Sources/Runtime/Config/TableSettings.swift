@@ -63,12 +63,15 @@ public struct WarehouseSettings: Sendable, Hashable, Codable, StrictlyDecodable 
     public var schema: String = "public"
     /// How often staged batches are loaded. Default: `5m`.
     public var loadInterval: ConfigDuration = .minutes(5)
+    /// How long deleted keys are remembered so that an older change of a deleted key loaded
+    /// later (redelivered, replayed, backfilled) does not bring it back. Default: `7d`.
+    public var deleteRetention: ConfigDuration = .days(7)
 
     /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dialect, iamRole = "iam_role", schema, loadInterval = "load_interval"
+        case dialect, iamRole = "iam_role", schema, loadInterval = "load_interval", deleteRetention = "delete_retention"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -81,5 +84,6 @@ public struct WarehouseSettings: Sendable, Hashable, Codable, StrictlyDecodable 
         iamRole = try c.value(.iamRole, default: d.iamRole)
         schema = try c.value(.schema, default: d.schema)
         loadInterval = try c.value(.loadInterval, default: d.loadInterval)
+        deleteRetention = try c.value(.deleteRetention, default: d.deleteRetention)
     }
 }

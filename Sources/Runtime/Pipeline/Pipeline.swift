@@ -32,6 +32,8 @@ final class Pipeline {
     private var failure: (any Error)?
     private var atEnd: Set<SourcePartition> = []
     private var consecutiveFailures = 0
+    /// True while a rebalance handler runs: a failed flush must not hold the rebalance up.
+    private var inRebalance = false
     private var lastSweepMillis: Int64?
     private var lastLagMillis: Int64?
 
@@ -153,6 +155,7 @@ final class Pipeline {
             abandon(input.batchID, reason: "\(error)", fenced: false)
             if let fatal = FatalErrors.classify(error) { throw fatal }
             consecutiveFailures += 1
+            guard !inRebalance else { return }
             let delay = backoff.delay(forRetry: consecutiveFailures, unitRandom: Double.random(in: 0..<1))
             RetryPolicy.threadSleep(delay)
         }
@@ -181,6 +184,8 @@ final class Pipeline {
     // MARK: Rebalances (on this thread, inside poll)
 
     private func rebalanced(_ event: KafkaRebalanceEvent) {
+        inRebalance = true
+        defer { inRebalance = false }
         let partitions = event.partitions.map { SourcePartition(topic: $0.topic, partition: $0.partition) }
         switch event {
         case .assigned:

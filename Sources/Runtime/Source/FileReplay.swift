@@ -74,15 +74,16 @@ public enum FileReplay {
                 } else {
                     throw RuntimeError(.configuration, "\(input.path):\(line.number) is not a kcat -J envelope")
                 }
-                if batch.stats.recordsIn % 4_096 == 0 {
-                    var rows = batch.deadLetters.count
+                // Rows are cheap to count on every record; bytes walk every column, so less often.
+                var rows = batch.deadLetters.count
+                for table in decoder.tableIDs { rows += decoder.bufferedRowCount(table) }
+                var full = rows >= limits.maxBatchRows
+                if !full && batch.stats.recordsIn % 1_024 == 0 {
                     var bytes = batch.deadLetterBytes
-                    for table in decoder.tableIDs {
-                        rows += decoder.bufferedRowCount(table)
-                        bytes += decoder.bufferedByteCount(table)
-                    }
-                    if rows >= limits.maxBatchRows || bytes >= limits.maxBatchBytes.bytes { try flush() }
+                    for table in decoder.tableIDs { bytes += decoder.bufferedByteCount(table) }
+                    full = bytes >= limits.maxBatchBytes.bytes
                 }
+                if full { try flush() }
                 return true
             }
         }

@@ -32,7 +32,7 @@ final class DryRunLoader: @unchecked Sendable {
                 settings: LoadSettings(
                     bucket: configuration.staging.bucket, prefix: configuration.staging.prefix,
                     iamRole: configuration.warehouse.iamRole, schema: configuration.warehouse.schema,
-                    pipeline: configuration.kafka.groupID))
+                    pipeline: configuration.kafka.groupID, deleteRetention: configuration.warehouse.deleteRetention.duration))
             if !printedBootstrap {
                 output("-- once, before the first load:\n" + planner.bootstrapStatements.joined(separator: "\n") + "\n")
                 printedBootstrap = true
