@@ -89,8 +89,7 @@ public final class FaultProxy: Sendable {
             defer { stopped = true }
             return !stopped
         }) else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        HTTPStubWire.stopListening(listener)
     }
 }
 

@@ -71,8 +71,7 @@ public final class HTTPStub: Sendable {
             defer { stopped = true }
             return !stopped
         }) else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        HTTPStubWire.stopListening(listener)
     }
 }
 

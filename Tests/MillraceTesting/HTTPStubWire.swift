@@ -59,13 +59,17 @@ enum HTTPStubWire {
         return descriptor
     }
 
-    /// Accepts connections until the socket is closed, serving each on a new thread.
+    /// Accepts connections until `stopListening(_:)`, serving each on a new thread; closes the
+    /// listener when it ends. Only this thread closes it: were `stop()` to close it, the number
+    /// could be reused by the next stub's listener before this thread's next `accept`, and this
+    /// loop would then serve the other stub's connections.
     static func acceptLoop(_ listener: Int32, serve: @escaping @Sendable (Int32) -> Void) {
         let thread = Thread {
             while true {
                 let connection = accept(listener, nil, nil)
                 if connection < 0 {
                     if errno == EINTR { continue }
+                    close(listener)
                     return
                 }
                 var yes: Int32 = 1
@@ -74,6 +78,12 @@ enum HTTPStubWire {
             }
         }
         thread.start()
+    }
+
+    /// Stops a listener served by `acceptLoop`: new connections are refused at once and the loop
+    /// ends (and closes it).
+    static func stopListening(_ listener: Int32) {
+        shutdown(listener, Int32(SHUT_RDWR))
     }
 
     /// Writes all of `bytes`; false when the peer is gone.
