@@ -94,6 +94,20 @@ public final class ChangeDecoder {
         tables.indices.contains(table.index) ? tables[table.index].buffer.byteCount : 0
     }
 
+    /// Rows buffered across every table (cheap enough to check per record).
+    public var totalBufferedRows: Int {
+        var rows = 0
+        for table in tables { rows += table.buffer.rowCount }
+        return rows
+    }
+
+    /// Bytes buffered across every table (approximate; walks every column).
+    public var totalBufferedBytes: Int {
+        var bytes = 0
+        for table in tables { bytes += table.buffer.byteCount }
+        return bytes
+    }
+
     /// Moves `table`'s rows out (system and source columns, staging order) and starts empty.
     public func takeBatch(_ table: TableID) throws(CDCError) -> DecodedBatch {
         let state = try state(table)

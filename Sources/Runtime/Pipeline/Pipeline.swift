@@ -109,13 +109,8 @@ final class Pipeline {
     private func shouldClose(nowMillis: Int64) -> Bool {
         guard let opened = batch.openedAtMillis else { return false }
         if nowMillis - opened >= options.windowMillis { return true }
-        var rows = batch.deadLetters.count
-        var bytes = batch.deadLetterBytes
-        for table in decoder.tableIDs {
-            rows += decoder.bufferedRowCount(table)
-            bytes += decoder.bufferedByteCount(table)
-        }
-        return rows >= options.maxBatchRows || bytes >= options.maxBatchBytes
+        return batch.deadLetters.count + decoder.totalBufferedRows >= options.maxBatchRows
+            || batch.deadLetterBytes + decoder.totalBufferedBytes >= options.maxBatchBytes
     }
 
     /// True when every owned partition was read to its end (needs `enable.partition.eof`).

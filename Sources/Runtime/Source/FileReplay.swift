@@ -75,13 +75,9 @@ public enum FileReplay {
                     throw RuntimeError(.configuration, "\(input.path):\(line.number) is not a kcat -J envelope")
                 }
                 // Rows are cheap to count on every record; bytes walk every column, so less often.
-                var rows = batch.deadLetters.count
-                for table in decoder.tableIDs { rows += decoder.bufferedRowCount(table) }
-                var full = rows >= limits.maxBatchRows
+                var full = batch.deadLetters.count + decoder.totalBufferedRows >= limits.maxBatchRows
                 if !full && batch.stats.recordsIn % 1_024 == 0 {
-                    var bytes = batch.deadLetterBytes
-                    for table in decoder.tableIDs { bytes += decoder.bufferedByteCount(table) }
-                    full = bytes >= limits.maxBatchBytes.bytes
+                    full = batch.deadLetterBytes + decoder.totalBufferedBytes >= limits.maxBatchBytes.bytes
                 }
                 if full { try flush() }
                 return true
