@@ -163,7 +163,7 @@ let package = Package(
         ),
 
         // The decoder's fuzz target (scripts/fuzz.sh builds it with -sanitize=fuzzer,address and
-        // -DMILLRACE_LIBFUZZER; a plain build replays Tests/Fixtures/fuzz-corpus).
+        // -DMILLRACE_LIBFUZZER; a plain build only compiles it: `swift run MillraceFuzz` replays Tests/Fixtures/fuzz-corpus).
         .executableTarget(
             name: "MillraceFuzz",
             dependencies: ["CDC", "Catalog"],

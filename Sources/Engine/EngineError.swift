@@ -3,8 +3,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable identifier.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
-            case invalidBatch, invalidTemplate, invalidConfiguration
-            case staging, fenced, commitConflict, corruptRecord, dimension
+            case invalidBatch, invalidTemplate
+            case staging, fenced, commitOutcomeUnknown, finalizeDeferred, corruptRecord, dimension
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -13,14 +13,17 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         public static let invalidBatch = Code(.invalidBatch)
         /// A staging key template is malformed.
         public static let invalidTemplate = Code(.invalidTemplate)
-        /// A setting is out of range or inconsistent.
-        public static let invalidConfiguration = Code(.invalidConfiguration)
         /// The staging store failed (see the underlying error for whether it is retriable).
         public static let staging = Code(.staging)
         /// This worker no longer owns the partitions it tried to commit; its batch was abandoned.
         public static let fenced = Code(.fenced)
-        /// A commit record already exists with different content.
-        public static let commitConflict = Code(.commitConflict)
+        /// The fence commit failed and its outcome could not be read back: Kafka may or may not
+        /// hold the batch. Its files and ready record are kept for `recover` and `sweep`, which
+        /// decide from Kafka's answer; the worker must not stage those offsets again itself.
+        public static let commitOutcomeUnknown = Code(.commitOutcomeUnknown)
+        /// The fence committed the batch but writing its committed record failed. The batch is
+        /// committed (its offsets are in Kafka); `recover` or `sweep` writes the record later.
+        public static let finalizeDeferred = Code(.finalizeDeferred)
         /// A commit record or checkpoint in the staging store could not be read.
         public static let corruptRecord = Code(.corruptRecord)
         /// A dimension snapshot or checkpoint could not be loaded.
@@ -44,6 +47,12 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.underlying = underlying
         self.isRetriable = isRetriable
+    }
+
+    /// Whether the batch that raised this error may have been committed by the fence, so that
+    /// nothing it wrote may be deleted and its offsets must not be staged again by this worker.
+    public var batchMayBeCommitted: Bool {
+        code == .commitOutcomeUnknown || code == .finalizeDeferred
     }
 
     public var description: String {

@@ -25,10 +25,16 @@ struct DemoCommand: AsyncParsableCommand {
         options.records = records
         let sqlFile = output + "/load.sql"
         let collected = SQLCollector()
-        let report = try await Demo.run(options, logger: logger, sqlOutput: { text in
-            collected.append(text)
-            if sql { print(text) }
-        })
+        let report: DemoReport
+        do {
+            report = try await Demo.run(options, logger: logger, sqlOutput: { text in
+                collected.append(text)
+                if sql { print(text) }
+            })
+        } catch let error as RuntimeError where error.code == .configuration {
+            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
         try collected.text.write(toFile: sqlFile, atomically: true, encoding: .utf8)
         print(report.text)
         print("  loader SQL:        \(sqlFile)")

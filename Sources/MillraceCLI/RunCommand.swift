@@ -54,6 +54,12 @@ struct RunCommand: AsyncParsableCommand {
             logger.critical("worker stopped", metadata: ["error": "\(error)"])
             FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
             throw ExitCode(error.code == .configuration || error.code == .authentication ? 2 : 1)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            logger.critical("worker stopped", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("millrace: the worker stopped: \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

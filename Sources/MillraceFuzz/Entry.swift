@@ -36,7 +36,9 @@ import CDC
 import Foundation
 
 /// Without libFuzzer: replays a corpus (files, or folders of files; by default the committed
-/// seed corpus) through the same entry point, so `swift build` and the tests exercise it.
+/// seed corpus) through the same entry point. `swift build` only compiles it and no test runs
+/// it: `swift run MillraceFuzz [PATH…]` replays by hand, and `make fuzz` (the libFuzzer build)
+/// replays the committed corpus, then fuzzes for a bounded time.
 @main
 struct FuzzReplay {
     static func main() throws {

@@ -26,6 +26,9 @@ import urllib.request
 TOPICS = ["postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb",
           "__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat"]
 PARTITIONS = 4
+# The sweep grace of the test workers, in seconds: the smallest the worker accepts is
+# max.poll.interval.ms, which librdkafka wants at least session.timeout.ms (6 s here).
+SWEEP_GRACE = 6
 
 
 def free_port():
@@ -71,9 +74,9 @@ def loadgen(millrace, schemas, bootstrap, count, rate, seed=1):
 def write_config(work, bootstrap, schemas, listen="", window="2s", rows=2000, extra=""):
     path = os.path.join(work, "millrace.yaml")
     with open(path, "w") as f:
-        f.write(f"pipeline: {{window: {window}, max_batch_rows: {rows}, sweep_grace: 0s}}\n"
+        f.write(f"pipeline: {{window: {window}, max_batch_rows: {rows}, sweep_grace: {SWEEP_GRACE}s}}\n"
                 f"kafka:\n  bootstrap_servers: '{bootstrap}'\n  group_id: process-test\n  topics: {json.dumps(TOPICS)}\n"
-                f"  properties: {{session.timeout.ms: '6000', heartbeat.interval.ms: '500'}}\n"
+                f"  properties: {{session.timeout.ms: '6000', heartbeat.interval.ms: '500', max.poll.interval.ms: '{SWEEP_GRACE * 1000}'}}\n"
                 f"schemas: {{dir: '{schemas}'}}\nobservability: {{listen: '{listen}', log_level: warning, log_format: text}}\n"
                 + extra)
     return path
@@ -172,6 +175,7 @@ def kill9(args, work):
             worker.wait()
             kills += 1
         producer.wait(timeout=120)
+        time.sleep(SWEEP_GRACE + 0.5)  # what the last kill left behind is now old enough to be swept
         final = start_worker(args.bin, config, out, until_drained=True)
         status = final.wait(timeout=300)
         problems, committed = check_exactly_once(out, cluster.end_offsets())

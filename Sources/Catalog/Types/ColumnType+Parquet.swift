@@ -1,7 +1,7 @@
 public import Parquet
 
 extension ColumnType {
-    /// The Parquet field this type is staged as, following MISSION.md's Redshift rules:
+    /// The Parquet field this type is staged as, following ../shared/MISSION.md's Redshift rules:
     /// timestamps are INT64 MICROS adjusted to UTC, times are plain INT64 microseconds (Redshift
     /// cannot load the TIME type), decimals keep the table's precision and scale, and JSON and
     /// UUIDs are UTF-8 STRING so that COPY loads them into VARCHAR/CHAR.

@@ -26,7 +26,7 @@ public enum ColumnType: Sendable, Hashable, CustomStringConvertible {
     /// An instant: microseconds since 1970-01-01T00:00:00Z (UTC).
     case timestamptz
     /// A time of day: microseconds since midnight. Stored as BIGINT because Redshift cannot
-    /// COPY the Parquet TIME type (MISSION.md, Redshift rules).
+    /// COPY the Parquet TIME type (../shared/MISSION.md, Redshift rules).
     case time
     /// A time of day normalised to UTC: microseconds since midnight UTC, stored as BIGINT.
     case timetz

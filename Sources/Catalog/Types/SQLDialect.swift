@@ -28,7 +28,7 @@ public struct SQLDialect: Sendable, Hashable, CustomStringConvertible {
 
 extension ColumnType {
     /// The column's SQL type in `dialect`. Redshift gets only types `COPY … FORMAT AS PARQUET`
-    /// loads from the Parquet type `parquetField` writes (MISSION.md, Redshift rules).
+    /// loads from the Parquet type `parquetField` writes (../shared/MISSION.md, Redshift rules).
     public func sqlType(_ dialect: SQLDialect) -> String {
         let redshift = dialect == .redshift
         switch self {

@@ -19,8 +19,10 @@ public struct LocalStagingStore: StagingStore {
         }
     }
 
+    /// The root folder's path.
     public var location: String { root.path }
 
+    /// Writes `data` to `key` atomically: a hidden temp file, fsynced, then renamed into place.
     public func put(_ key: String, data: [UInt8]) throws {
         let writer = try openWriter(key)
         do {
@@ -32,6 +34,8 @@ public struct LocalStagingStore: StagingStore {
         }
     }
 
+    /// Creates the key's parent folders and opens a hidden temp file beside it, renamed onto `key`
+    /// on `finish`.
     public func openWriter(_ key: String) throws -> any StagedObjectWriter {
         let target = try path(key)
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -40,6 +44,7 @@ public struct LocalStagingStore: StagingStore {
         return try LocalObjectWriter(temporary: temporary, target: target)
     }
 
+    /// Reads the file at `key` whole, or returns nil if no such file exists.
     public func get(_ key: String) throws -> [UInt8]? {
         let file = try path(key)
         guard FileManager.default.fileExists(atPath: file.path) else { return nil }
@@ -50,6 +55,8 @@ public struct LocalStagingStore: StagingStore {
         }
     }
 
+    /// Walks the root folder for regular files whose keys start with `prefix`, skipping dot-files
+    /// (in-flight temp files), sorted by key.
     public func list(prefix: String) throws -> [StagedObject] {
         var objects: [StagedObject] = []
         let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
@@ -66,6 +73,7 @@ public struct LocalStagingStore: StagingStore {
         return objects.sorted { $0.key < $1.key }
     }
 
+    /// Unlinks each key's file; a file that is already gone is not an error.
     public func delete(_ keys: [String]) throws {
         for key in keys {
             let file = try path(key)

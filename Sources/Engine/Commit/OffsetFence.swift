@@ -3,7 +3,9 @@
 /// `commit` stores the next offset to read for every partition, each with the batch id as its
 /// metadata, in one request. The group coordinator refuses it when this member is no longer
 /// part of the current generation (it was fenced by a rebalance); the implementation must then
-/// throw an `EngineError` with code `.fenced`. Transient faults throw a retriable error.
+/// throw an `EngineError` with code `.fenced`. When the commit may have landed but its outcome
+/// cannot be learned (the answer was lost and reading the offsets back failed too), it must throw
+/// `.commitOutcomeUnknown`. Any other error means the offsets were not committed.
 public protocol OffsetFence: AnyObject {
     /// Commits `offsets` with `metadata` attached to every partition, or throws `.fenced`.
     func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws

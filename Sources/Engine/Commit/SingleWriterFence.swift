@@ -7,15 +7,18 @@ public final class SingleWriterFence: OffsetFence {
     /// A fence with nothing committed.
     public init() {}
 
+    /// Records each partition's offset and `metadata` in memory; never fails.
     public func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
         for (partition, offset) in offsets {
             self.offsets[partition] = CommittedOffset(offset: offset, metadata: metadata)
         }
     }
 
+    /// The offsets committed in this run for `partitions`; partitions never committed are absent.
     public func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] {
         offsets.filter { partitions.contains($0.key) }
     }
 
+    /// Always true: the one process is the only writer.
     public func owns(_ partition: SourcePartition) -> Bool { true }
 }

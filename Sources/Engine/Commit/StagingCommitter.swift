@@ -16,6 +16,11 @@ import Foundation
 /// (`recover`, on assignment, finishes step 4 for a batch whose worker died after step 3);
 /// everything before it is garbage if the worker dies (`sweep` deletes it after a grace period).
 /// Every committed Kafka offset is therefore covered by exactly one committed record.
+///
+/// Once the fence may have committed a batch, nothing the batch wrote is deleted by its own
+/// worker: a failure to write the committed record is `.finalizeDeferred` (the batch is
+/// committed, `recover` or `sweep` finishes it) and a commit whose outcome is unknown is
+/// `.commitOutcomeUnknown` (`recover` or `sweep` decides from what Kafka holds).
 public final class StagingCommitter {
     private let store: any StagingStore
     private let fence: any OffsetFence
@@ -62,8 +67,18 @@ public final class StagingCommitter {
             abandon(ready)
             throw error
         }
+        // From here on the batch is committed: nothing it wrote may be deleted.
         try crashHook?(.afterOffsetCommit)
-        return try finalize(ready)
+        do {
+            return try finalize(ready)
+        } catch let crash as SimulatedCrash {
+            throw crash
+        } catch {
+            throw EngineError(
+                .finalizeDeferred,
+                "batch \(ready.batchID) is committed, but its committed record could not be written yet; recover or sweep writes it",
+                underlying: error)
+        }
     }
 
     /// Deletes everything an uncommitted batch wrote (best effort: the sweep retries later).
@@ -79,27 +94,42 @@ public final class StagingCommitter {
 
     /// Finishes the commit of any batch named by the committed offsets of `partitions` whose
     /// committed record is missing (its worker died after the fence). Call it for newly assigned
-    /// partitions before processing them. Returns the batches it finished.
-    @discardableResult
-    public func recover(_ partitions: [SourcePartition]) throws -> [BatchID] {
+    /// partitions before processing them.
+    ///
+    /// A batch named by Kafka with neither a committed nor a ready record is reported in
+    /// `unrecorded` rather than thrown: its records expired (see the staging lifecycle rule) or
+    /// were deleted by hand, and the offsets are committed whatever happens here.
+    public func recover(_ partitions: [SourcePartition]) throws -> Recovery {
         let committed = try fence.committed(partitions)
         let batches = Set(committed.values.compactMap { $0.metadata.flatMap(BatchID.init) })
-        var finished: [BatchID] = []
+        var recovery = Recovery()
         for batch in batches.sorted() {
             if try store.get(layout.commitKey(batch)) != nil {
                 try store.delete([layout.pendingKey(batch)])
                 continue
             }
             guard let pending = try loadRecord(layout.pendingKey(batch)), pending.state == .ready else {
-                throw EngineError(
-                    .corruptRecord,
-                    "Kafka holds offsets committed by batch \(batch), but its ready record is missing from \(store.location)"
-                )
+                recovery.unrecorded.append(batch)
+                continue
             }
             _ = try finalize(pending)
-            finished.append(batch)
+            recovery.finished.append(batch)
         }
-        return finished
+        return recovery
+    }
+
+    /// What `recover` found for newly assigned partitions.
+    public struct Recovery: Sendable, Equatable {
+        /// Batches committed in Kafka whose committed record `recover` wrote.
+        public var finished: [BatchID] = []
+        /// Batches committed in Kafka with no record left in the staging store.
+        public var unrecorded: [BatchID] = []
+
+        /// A report of `finished` and `unrecorded` batches.
+        public init(finished: [BatchID] = [], unrecorded: [BatchID] = []) {
+            self.finished = finished
+            self.unrecorded = unrecorded
+        }
     }
 
     /// Resolves pending records older than `graceMillis` at `nowMillis`: those whose batch won
@@ -128,11 +158,6 @@ public final class StagingCommitter {
             }
         }
         return (committed, abandoned)
-    }
-
-    /// Every committed record filed under `hour`, in batch order (the loader's view).
-    public func committedRecords(in hour: UTCHour) throws -> [CommitRecord] {
-        try store.list(prefix: layout.commitsPrefix(for: hour)).compactMap { try loadRecord($0.key) }
     }
 
     private func finalize(_ ready: CommitRecord) throws -> CommitRecord {

@@ -155,15 +155,27 @@ public final class DimensionSet {
     /// The state of dimension `name` as a batch (key, rank, then its value columns) and its
     /// schema, for a checkpoint; nil when unchanged since the last call.
     public func takeCheckpoint(_ name: String) -> (schema: Schema, batch: ColumnBatch)? {
-        guard let entry = entries[name], entry.changed else { return nil }
+        guard let entry = entries[name], entry.changed, let schema = checkpointSchema(name) else { return nil }
         entries[name]?.changed = false
         let snapshot = entry.state.snapshot()
-        let schema = Schema(
-            [.integer(entry.keyColumn, bitWidth: 64, nullable: false), .integer("_rank", bitWidth: 64, nullable: false)]
-                + entry.state.fields)
         let batch = ColumnBatch(
             columns: [ColumnData(values: .int64(snapshot.keys)), ColumnData(values: .int64(snapshot.ranks))] + snapshot.columns)
         return (schema, batch)
+    }
+
+    /// Marks dimension `name` changed again, so the next `takeCheckpoint` returns it (after a
+    /// checkpoint that could not be saved).
+    public func checkpointFailed(_ name: String) {
+        if entries[name] != nil { entries[name]?.changed = true }
+    }
+
+    /// The schema of dimension `name`'s checkpoints: key, rank, then the columns the configured
+    /// tables read. A checkpoint written under another schema cannot be restored.
+    public func checkpointSchema(_ name: String) -> Schema? {
+        guard let entry = entries[name] else { return nil }
+        return Schema(
+            [.integer(entry.keyColumn, bitWidth: 64, nullable: false), .integer("_rank", bitWidth: 64, nullable: false)]
+                + entry.state.fields)
     }
 
     /// Restores dimension `name` from the row groups of a checkpoint written by `takeCheckpoint`.

@@ -8,7 +8,8 @@ struct KeyIndex {
     /// An index over `slotOfKey`; dense when the key range is at most 4× the key count.
     init(_ slotOfKey: [Int64: Int32]) {
         if let low = slotOfKey.keys.min(), let high = slotOfKey.keys.max(),
-            high - low < Int64(max(1_024, slotOfKey.count * 4))
+            case let (span, overflow) = high.subtractingReportingOverflow(low), !overflow,
+            span < Int64(max(1_024, slotOfKey.count * 4))
         {
             var dense = [Int32](repeating: -1, count: Int(high - low) + 1)
             for (key, slot) in slotOfKey { dense[Int(key - low)] = slot }

@@ -30,7 +30,8 @@ public final class BatchFlusher {
     }
 
     /// Stages and commits `input`; returns the committed record. Throws `.fenced` when the
-    /// worker lost a partition of the batch (everything it wrote is removed).
+    /// worker lost a partition of the batch (everything it wrote is removed), and an error with
+    /// `batchMayBeCommitted` when the fence may have committed it (everything is kept).
     public func flush(_ input: BatchInput) throws -> CommitRecord {
         let batchID = input.batchID
         var plans: [(table: StagedTable, slices: [HourSlice])] = []
@@ -54,8 +55,11 @@ public final class BatchFlusher {
             return try stage(input, plans: plans, record: record, stats: stats)
         } catch let crash as SimulatedCrash {
             throw crash
+        } catch let error as EngineError where error.batchMayBeCommitted {
+            // The fence may have committed the batch: keep everything for recover and sweep.
+            throw error
         } catch {
-            // Nothing of the batch is committed unless the fence said so; remove what it wrote.
+            // The fence did not commit the batch; remove what it wrote.
             committer.abandon(record)
             throw error
         }

@@ -78,10 +78,14 @@ extension KafkaConsumer {
 
     /// Moves the fetch position of owned partitions to the given offsets (real offsets or
     /// `KafkaOffset.beginning` / `.end`). Messages already fetched from the old position are
-    /// discarded by librdkafka.
+    /// discarded by librdkafka, and, when called from a rebalance handler, those the current
+    /// `poll` call already fetched are not handed over.
     public func seek(_ offsets: [KafkaTopicPartitionOffset], timeout: Duration) throws {
         guard !offsets.isEmpty else { return }
-        try state.withLock { state throws(KafkaError) in try state.checkUsable() }
+        try state.withLock { state throws(KafkaError) in
+            try state.checkUsable()
+            state.sought(offsets.map(\.topicPartition))
+        }
         try client.seek(offsets, timeoutMs: timeout.clampedMilliseconds)
     }
 

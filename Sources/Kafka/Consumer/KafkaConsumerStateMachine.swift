@@ -29,7 +29,8 @@ struct KafkaConsumerStateMachine: Sendable {
     /// during the poll call are dropped, and partitions revoked and given back within the
     /// same call are re-read from their committed offset.
     struct PollCleanup: Sendable, Equatable {
-        /// Partitions revoked or lost during the call that are not assigned any more.
+        /// Partitions revoked or lost during the call that are not assigned any more, and
+        /// partitions sought from a handler during the call (what was fetched predates the seek).
         var dropped: Set<KafkaTopicPartition> = []
         /// Partitions revoked and assigned again during the call.
         var reassigned: Set<KafkaTopicPartition> = []
@@ -51,6 +52,7 @@ struct KafkaConsumerStateMachine: Sendable {
     private(set) var strays: Set<KafkaTopicPartition> = []
     private var revokedDuringPoll: Set<KafkaTopicPartition> = []
     private var reassignedDuringPoll: Set<KafkaTopicPartition> = []
+    private var soughtDuringPoll: Set<KafkaTopicPartition> = []
 
     /// Throws unless the consumer is open or closing (commits are allowed while closing, from
     /// the final revoke handler).
@@ -92,18 +94,28 @@ struct KafkaConsumerStateMachine: Sendable {
         isPolling = true
         revokedDuringPoll.removeAll()
         reassignedDuringPoll.removeAll()
+        soughtDuringPoll.removeAll()
+    }
+
+    /// Partitions were sought. From a handler inside a poll call, the messages that call
+    /// already fetched for them come from the old position and must not be handed over.
+    mutating func sought(_ partitions: [KafkaTopicPartition]) {
+        if isPolling { soughtDuringPoll.formUnion(partitions) }
     }
 
     /// Ends a poll call, returning which delivered messages must be filtered.
     mutating func pollFinished() -> PollCleanup {
         isPolling = false
-        guard !revokedDuringPoll.isEmpty || !reassignedDuringPoll.isEmpty || !strays.isEmpty else { return PollCleanup() }
+        guard !revokedDuringPoll.isEmpty || !reassignedDuringPoll.isEmpty || !strays.isEmpty || !soughtDuringPoll.isEmpty else {
+            return PollCleanup()
+        }
         let cleanup = PollCleanup(
-            dropped: revokedDuringPoll.subtracting(assignment).union(strays),
+            dropped: revokedDuringPoll.subtracting(assignment).union(strays).union(soughtDuringPoll),
             reassigned: reassignedDuringPoll
         )
         revokedDuringPoll.removeAll()
         reassignedDuringPoll.removeAll()
+        soughtDuringPoll.removeAll()
         return cleanup
     }
 

@@ -3,7 +3,7 @@
 /// (bounded by `WriterProperties.rowGroupRowLimit` and `rowGroupByteLimit`), whatever the file
 /// size.
 ///
-/// The file follows the Redshift COPY rules of MISSION.md: a flat schema checked by
+/// The file follows the Redshift COPY rules of ../shared/MISSION.md: a flat schema checked by
 /// `Schema.validateForWriting()`, v1 data pages, PLAIN and RLE_DICTIONARY encodings, SNAPPY,
 /// LogicalType and ConvertedType on every annotated column, `file_offset`,
 /// `data_page_offset` and `dictionary_page_offset` set, statistics with `null_count`,

@@ -1,5 +1,5 @@
 // The writer's schema rules: what parquet-format LogicalTypes.md allows on each physical type,
-// plus the Redshift COPY rules of MISSION.md ("Redshift COPY from Parquet"). The writer checks
+// plus the Redshift COPY rules of ../shared/MISSION.md ("Redshift COPY from Parquet"). The writer checks
 // them once, at creation, so a schema Redshift cannot load never produces a file.
 
 extension Schema {

@@ -12,7 +12,7 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// A staged Parquet file is split when it reaches this size. Default: `256MiB`.
     public var maxFileBytes: ByteSize = .mebibytes(256)
     /// Pending batches older than this are resolved by the sweep (committed if they won their
-    /// fence, else deleted). Must exceed `max.poll.interval.ms`. Default: `15m`.
+    /// fence, else deleted). Must be at least `max.poll.interval.ms` (with a margin for clock skew between workers). Default: `15m`.
     public var sweepGrace: ConfigDuration = .minutes(15)
 
     /// The defaults.

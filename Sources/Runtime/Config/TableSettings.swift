@@ -61,7 +61,8 @@ public struct WarehouseSettings: Sendable, Hashable, Codable, StrictlyDecodable 
     public var iamRole: String = ""
     /// Schema holding the target tables. Default: `public`.
     public var schema: String = "public"
-    /// How often staged batches are loaded. Default: `5m`.
+    /// How often the scheduled loader (planned) will load staged batches; the worker does not
+    /// read it yet. Default: `5m`.
     public var loadInterval: ConfigDuration = .minutes(5)
     /// How long deleted keys are remembered so that an older change of a deleted key loaded
     /// later (redelivered, replayed, backfilled) does not bring it back. Default: `7d`.

@@ -51,6 +51,13 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard pipeline.maxBatchBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_batch_bytes must be at least 1MiB") }
         guard pipeline.maxMessageBytes.bytes > 0 else { throw fail("pipeline.max_message_bytes must be positive") }
         guard pipeline.maxFileBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_file_bytes must be at least 1MiB") }
+        // A batch is named when its flush starts, on the polling thread: a worker still holding it
+        // after max.poll.interval.ms has left the group and its fence is refused. A sweep must not
+        // resolve a younger batch, or it could delete files about to be committed.
+        let maxPollInterval = kafka.properties["max.poll.interval.ms"].flatMap(Int64.init) ?? 300_000
+        guard pipeline.sweepGrace.milliseconds >= maxPollInterval else {
+            throw fail("pipeline.sweep_grace must be at least max.poll.interval.ms (\(maxPollInterval)ms)")
+        }
         guard !kafka.groupID.isEmpty else { throw fail("kafka.group_id must not be empty") }
         guard !kafka.topics.isEmpty else { throw fail("kafka.topics must list at least one topic") }
         guard ["redshift", "postgres"].contains(warehouse.dialect) else {

@@ -33,10 +33,30 @@ public enum Demo {
         public init() {}
     }
 
+    /// The file that marks a folder as the demo's own, so a later run may clear it.
+    static let marker = ".millrace-demo"
+    /// What a demo writes at the top of its folder.
+    static let ownEntries: Set<String> = [marker, "_millrace", "dimensions", "staging", "dlq", "load.sql"]
+
+    /// Empties `folder` for a new run: only a folder that is absent, empty, marked by an earlier
+    /// demo or holding nothing but what a demo writes is cleared, so a mistyped `--output`
+    /// never deletes someone's files.
+    static func clearOutput(_ folder: String) throws {
+        let files = FileManager.default
+        if let contents = try? files.contentsOfDirectory(atPath: folder), !contents.isEmpty {
+            guard contents.contains(marker) || ownEntries.isSuperset(of: contents) else {
+                throw RuntimeError(
+                    .configuration, "\(folder) is not empty and was not written by millrace demo; choose another --output")
+            }
+            try files.removeItem(atPath: folder)
+        }
+        try files.createDirectory(atPath: folder + "/dimensions", withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: folder + "/" + marker))
+    }
+
     /// Runs the demo; `sqlOutput` receives the SQL the loader would run for each batch.
     public static func run(_ options: Options, logger: Logger, sqlOutput: (@Sendable (String) -> Void)? = nil) async throws -> DemoReport {
-        try? FileManager.default.removeItem(atPath: options.output)
-        try FileManager.default.createDirectory(atPath: options.output + "/dimensions", withIntermediateDirectories: true)
+        try clearOutput(options.output)
         let cluster = try MockCluster(brokers: 3, logger: logger)
         var configuration = WorkerConfiguration()
         for topic in configuration.kafka.topics {

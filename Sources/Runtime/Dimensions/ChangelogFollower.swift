@@ -31,7 +31,9 @@ final class ChangelogFollower {
 
     /// Assigns every partition, from `start` (a checkpoint's offsets) or the beginning, and reads
     /// until each partition reaches the high watermark it had when the bootstrap began, so fact
-    /// processing starts with the dimension as of now.
+    /// processing starts with the dimension as of now. A partition also counts as read when
+    /// librdkafka reports its end (the consumer needs `enable.partition.eof`): a topic whose
+    /// last offsets are transaction markers has no message at the high watermark minus one.
     func bootstrap(from start: [Int32: Int64], timeout: Duration = .seconds(30)) throws {
         let partitions = try consumer.partitions(of: topic, timeout: timeout)
         try consumer.assign(partitions.map {
@@ -49,7 +51,9 @@ final class ChangelogFollower {
             guard ContinuousClock.now < deadline else {
                 throw RuntimeError(.dimension, "bootstrapping \(name) from \(topic) did not reach the end of the topic in time")
             }
-            try poll(timeout: .milliseconds(200))
+            for end in try poll(timeout: .milliseconds(200)) where end.topic == topic {
+                targets[end.partition] = nil
+            }
         }
     }
 
@@ -60,9 +64,11 @@ final class ChangelogFollower {
         try poll(timeout: .zero)
     }
 
-    private func poll(timeout: Duration) throws {
+    /// Applies what one poll returns; returns the partitions whose end it reached.
+    @discardableResult
+    private func poll(timeout: Duration) throws -> [KafkaTopicPartitionOffset] {
         let route = decoder.route(forTopic: topic)
-        _ = try consumer.poll(maxMessages: 10_000, timeout: timeout) { message in
+        let summary = try consumer.poll(maxMessages: 10_000, timeout: timeout) { message in
             _ = decoder.decode(
                 route: route, partition: message.partition, offset: message.offset, timestampMs: message.timestampMs ?? 0,
                 key: message.key, value: message.value)
@@ -72,6 +78,7 @@ final class ChangelogFollower {
             try dimensions.apply(try decoder.takeBatch(table))
         }
         _ = decoder.takeSchemaChanges()
+        return summary.partitionsAtEnd
     }
 
     /// Stops fetching and releases the consumer.

@@ -73,7 +73,17 @@ final class DimensionFeeds {
             snapshots[index].loadedAtMillis = nowMillis
         }
         for follower in followers {
-            let offsets = try checkpoints.restore(follower.name, into: dimensions)
+            var offsets: [Int32: Int64] = [:]
+            switch try checkpoints.restore(follower.name, into: dimensions) {
+            case .none:
+                break
+            case .incompatible(let key):
+                telemetry.logger.warning(
+                    "the dimension checkpoint was written for other columns; following the topic from its beginning",
+                    metadata: ["dimension": "\(follower.name)", "checkpoint": "\(key)"])
+            case .offsets(let restored):
+                offsets = restored
+            }
             try follower.bootstrap(from: offsets)
             telemetry.emit(.dimensionLoaded(name: follower.name, rows: dimensions.count(follower.name)))
         }

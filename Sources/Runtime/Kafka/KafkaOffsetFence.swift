@@ -8,7 +8,8 @@ import Retry
 /// Transient faults are retried with the shared full-jitter policy. A fencing answer (stale
 /// generation, unknown member, lost assignment) becomes `EngineError.fenced`. When retries run
 /// out on an ambiguous failure (a timeout after the request may have landed) the committed
-/// offsets are read back: if they already carry this batch's id, the commit happened.
+/// offsets are read back: if they already carry this batch's id, the commit happened; if they
+/// cannot be read, the outcome is unknown (`.commitOutcomeUnknown`).
 final class KafkaOffsetFence: OffsetFence {
     private let consumer: KafkaConsumer
     private let retry: RetryPolicy
@@ -33,8 +34,16 @@ final class KafkaOffsetFence: OffsetFence {
         } catch let error as KafkaError where error.isFencing {
             throw EngineError(.fenced, "the group refused the offset commit: \(error)", underlying: error)
         } catch {
-            let readBack = try? committed(Array(offsets.keys))
-            if let readBack, offsets.keys.allSatisfy({ readBack[$0]?.metadata == metadata && readBack[$0]?.offset == offsets[$0] }) {
+            let readBack: [SourcePartition: CommittedOffset]
+            do {
+                readBack = try committed(Array(offsets.keys))
+            } catch let readError {
+                throw EngineError(
+                    .commitOutcomeUnknown,
+                    "the offset commit failed (\(error)) and reading the offsets back failed too (\(readError))",
+                    underlying: error)
+            }
+            if offsets.keys.allSatisfy({ readBack[$0]?.metadata == metadata && readBack[$0]?.offset == offsets[$0] }) {
                 return
             }
             throw EngineError(.staging, "the offset commit failed after retries: \(error)", underlying: error, isRetriable: true)

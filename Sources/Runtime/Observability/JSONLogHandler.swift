@@ -26,11 +26,14 @@ public struct JSONLogHandler: LogHandler {
 
     private static let standardError = Mutex<Void>(())
 
+    /// Reads or sets one entry of the handler's `metadata`.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes `event` as one JSON line: ts, level, logger, msg, then the handler's and the event's
+    /// metadata (the event's wins) sorted by key, skipping keys that clash with the four fixed fields.
     public func log(event: LogEvent) {
         var line = JSONWriter(capacity: 256)
         line.raw("{")

@@ -19,6 +19,7 @@ struct OpenBatch {
         if openedAtMillis == nil { openedAtMillis = nowMillis }
         stats.recordsIn += 1
         if var range = ranges[partition] {
+            range.startOffset = min(range.startOffset, offset)
             range.endOffset = max(range.endOffset, offset + 1)
             range.records += 1
             ranges[partition] = range

@@ -136,16 +136,22 @@ final class Pipeline {
         let started = clock.monotonicMillis()
         do {
             let record = try flusher.flush(input)
-            carriedSchemaChanges = []
-            consecutiveFailures = 0
-            batch = OpenBatch()
+            movePast(record.batchID)
             telemetry.emit(.batchCommitted(record, durationMillis: clock.monotonicMillis() - started))
-            feeds.checkpoint(batch: record.batchID)
             onCommit(record)
         } catch let crash as SimulatedCrash {
             throw crash
         } catch let error as EngineError where error.code == .fenced {
             abandon(input.batchID, reason: error.message, fenced: true)
+        } catch let error as EngineError where error.code == .finalizeDeferred {
+            // Kafka holds the batch: go on past it; recover or sweep writes its committed record.
+            movePast(input.batchID)
+            telemetry.logger.warning("batch committed; its committed record is deferred", metadata: ["error": "\(error)"])
+        } catch let error as EngineError where error.code == .commitOutcomeUnknown {
+            // Staging these offsets again could duplicate them; stop so the group hands the
+            // partitions to a member whose recover decides from what Kafka holds.
+            throw RuntimeError(.kafka, "cannot tell whether batch \(input.batchID) was committed; restarting is safe: \(error)",
+                underlying: error)
         } catch {
             abandon(input.batchID, reason: "\(error)", fenced: false)
             if let fatal = FatalErrors.classify(error) { throw fatal }
@@ -154,6 +160,14 @@ final class Pipeline {
             let delay = backoff.delay(forRetry: consecutiveFailures, unitRandom: Double.random(in: 0..<1))
             RetryPolicy.threadSleep(delay)
         }
+    }
+
+    /// Starts a new batch after `committed`, whose offsets Kafka holds.
+    private func movePast(_ committed: BatchID) {
+        carriedSchemaChanges = []
+        consecutiveFailures = 0
+        batch = OpenBatch()
+        feeds.checkpoint(batch: committed)
     }
 
     /// Drops the open batch and rewinds its partitions that this worker still owns.
@@ -185,8 +199,13 @@ final class Pipeline {
         switch event {
         case .assigned:
             do {
-                let finished = try committer.recover(partitions)
-                if !finished.isEmpty { telemetry.emit(.recovered(finished)) }
+                let recovery = try committer.recover(partitions)
+                if !recovery.finished.isEmpty { telemetry.emit(.recovered(recovery.finished)) }
+                for batch in recovery.unrecorded {
+                    telemetry.logger.warning(
+                        "Kafka names a committed batch with no record in the staging store (expired or deleted); its offsets stay committed",
+                        metadata: ["batch": "\(batch)"])
+                }
             } catch {
                 failure = error
             }

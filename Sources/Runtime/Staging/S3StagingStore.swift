@@ -24,16 +24,20 @@ public struct S3StagingStore: StagingStore {
         self.options = options
     }
 
+    /// `s3://bucket/prefix`.
     public var location: String { "s3://\(bucket)/\(prefix)" }
 
+    /// Uploads `data` to `prefix + key` with one PutObject, using `options`.
     public func put(_ key: String, data: [UInt8]) throws {
         _ = try client.putObject(bucket: bucket, key: prefix + key, bytes: data, options: options)
     }
 
+    /// Starts a streamed upload to `prefix + key` (one PutObject when small, multipart otherwise).
     public func openWriter(_ key: String) throws -> any StagedObjectWriter {
         S3StagedObjectWriter(client.makeWriter(bucket: bucket, key: prefix + key, options: options))
     }
 
+    /// Downloads `prefix + key`, or returns nil when S3 answers not-found.
     public func get(_ key: String) throws -> [UInt8]? {
         do {
             return try client.getObject(bucket: bucket, key: prefix + key).bytes
@@ -42,12 +46,16 @@ public struct S3StagingStore: StagingStore {
         }
     }
 
+    /// Lists every page of objects under `prefix + listPrefix`, returning keys with the store's
+    /// `prefix` stripped.
     public func list(prefix listPrefix: String) throws -> [StagedObject] {
         try client.listAllObjects(bucket: bucket, prefix: prefix + listPrefix).map {
             StagedObject(key: String($0.key.dropFirst(prefix.count)), size: $0.size)
         }
     }
 
+    /// Deletes the prefixed keys with DeleteObjects (1000 per request); absent keys are fine, and
+    /// the first key S3 refused is thrown.
     public func delete(_ keys: [String]) throws {
         guard !keys.isEmpty else { return }
         let result = try client.deleteObjects(bucket: bucket, keys: keys.map { prefix + $0 })

@@ -1,3 +1,4 @@
+import AWS
 import Engine
 public import Logging
 import ServiceLifecycle
@@ -14,8 +15,15 @@ public enum Worker {
         let assembly: WorkerAssembly
         do {
             assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
+        } catch let error as RuntimeError {
+            throw error
+        } catch let error as AWSError {
+            // Reading the evolved schemas from the staging store: fatal only when retrying cannot help.
+            throw FatalErrors.classify(error)
+                ?? RuntimeError(.staging, "cannot read the staging store at startup: \(error)", underlying: error)
         } catch {
-            throw FatalErrors.classify(error) ?? error
+            // The key template, Schemas/ and the client settings: they need a fix, not a restart.
+            throw RuntimeError(.configuration, "cannot set up the worker: \(error)", underlying: error)
         }
         var services: [any Service] = [PipelineService { try assembly.makePipeline() }]
         if options.servesHealth, !configuration.observability.listen.isEmpty {

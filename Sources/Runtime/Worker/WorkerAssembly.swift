@@ -25,6 +25,28 @@ struct WorkerAssembly: Sendable {
         template = try KeyTemplate(configuration.staging.keyTemplate)
         store = try Self.makeStore(configuration, options: options, telemetry: telemetry)
         catalog = try Self.loadCatalog(configuration, store: store)
+        try Self.checkNames(configuration, catalog: catalog)
+    }
+
+    /// Refuses table and dimension names that `Schemas/` does not declare, and topics whose
+    /// table `schemas.tables` leaves out (their records would have nowhere to go).
+    static func checkNames(_ configuration: WorkerConfiguration, catalog: Catalog) throws {
+        let declared = catalog.tables.map(\.name)
+        let known = "Schemas/ declares \(declared.sorted().joined(separator: ", "))"
+        for name in configuration.schemas.tables where catalog.table(name) == nil {
+            throw RuntimeError(.configuration, "schemas.tables names \(name), which is not a table; \(known)")
+        }
+        for name in configuration.dimensions.keys.sorted() where catalog.table(name) == nil {
+            throw RuntimeError(.configuration, "dimensions.\(name) is not a table; \(known)")
+        }
+        guard !configuration.schemas.tables.isEmpty else { return }
+        let selected = Set(configuration.schemas.tables)
+        for table in catalog.tables.map(\.current) where !selected.contains(table.name) {
+            if let topic = table.source.topic, configuration.kafka.topics.contains(topic) {
+                throw RuntimeError(
+                    .configuration, "kafka.topics includes \(topic), whose table \(table.name) is not in schemas.tables; add one or remove the other")
+            }
+        }
     }
 
     /// The store: a local folder in dry-run, else S3 with the standard credential chain.
@@ -89,11 +111,14 @@ struct WorkerAssembly: Sendable {
         }
     }
 
-    /// A consumer (by default in the worker's group), with librdkafka properties passed through.
-    func makeConsumer(group: String? = nil) throws -> KafkaConsumer {
+    /// A consumer (by default in the worker's group), with librdkafka properties passed through;
+    /// `reportsEnds` asks for partition-end events whatever the run mode.
+    func makeConsumer(group: String? = nil, reportsEnds: Bool = false) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
-        return try KafkaConsumer(configuration: try consumerConfiguration(group: group), logger: logger)
+        var consumer = try consumerConfiguration(group: group)
+        consumer.reportsPartitionEOF = consumer.reportsPartitionEOF || reportsEnds
+        return try KafkaConsumer(configuration: consumer, logger: logger)
     }
 
     /// The consumer's configuration: Millrace's defaults, the configured properties, and the MSK
@@ -145,7 +170,7 @@ struct WorkerAssembly: Sendable {
         let feeds = try DimensionFeeds(
             dimensions: dimensions, configuration: configuration,
             s3: { try (store as? S3StagingStore)?.client ?? Self.makeS3Client(configuration, options: options, telemetry: telemetry) },
-            followerConsumer: followsChangelogs ? { name in try makeConsumer(group: "\(configuration.kafka.groupID).dimension.\(name)") } : nil,
+            followerConsumer: followsChangelogs ? { name in try makeConsumer(group: "\(configuration.kafka.groupID).dimension.\(name)", reportsEnds: true) } : nil,
             checkpoints: DimensionCheckpoints(store: store, layout: layout), telemetry: telemetry)
         return FlushPath(decoder: decoder, committer: committer, feeds: feeds, flusher: flusher)
     }

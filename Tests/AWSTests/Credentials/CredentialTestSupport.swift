@@ -51,6 +51,9 @@ final class TestClock: Sendable {
 }
 
 /// A provider that counts loads and returns (or throws) whatever the test scripts.
+///
+/// A test double by necessity: the caching tests must drive refresh and expiry timing (and slow,
+/// failing or empty loads) on demand, which no credentials server lets a test control.
 final class ScriptedProvider: CredentialsProvider {
     var name: String { "scripted" }
     private let state = Mutex<(loads: Int, next: Result<AWSCredentials?, AWSError>)>((0, .success(nil)))

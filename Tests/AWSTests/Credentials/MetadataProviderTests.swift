@@ -5,6 +5,10 @@ import Testing
 
 /// Each HTTP provider against an `HTTPStub` playing its service on loopback: STS for web
 /// identity, the ECS agent, EC2's IMDSv2.
+///
+/// Stubs, not real servers: no local server provides the ECS container-credentials or IMDSv2
+/// endpoints. STS is a stub so the test can check the exact request form the provider sends (an
+/// unsigned POST with Action, Version, RoleArn, RoleSessionName and the token re-read per load).
 @Suite("Credentials: web identity (STS), ECS container and IMDSv2 against loopback stubs")
 struct MetadataProviderTests {
     static let stsResponse = """

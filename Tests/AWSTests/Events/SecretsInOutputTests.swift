@@ -28,6 +28,8 @@ final class CapturedLines: Sendable {
     var all: [String] { storage.withLock { $0 } }
 }
 
+/// Real S3 (moto) and a `FaultProxy` carry the S3 traffic; only the ECS container-credentials
+/// endpoint is an `HTTPStub`, because no local server provides that endpoint.
 @Suite("Secrets never reach logs, errors or descriptions")
 struct SecretsInOutputTests {
     @Test("a session with successes, auth failures, injected faults, refreshes and aborts leaks no secret")

@@ -52,4 +52,17 @@ struct DimensionTableTests {
         #expect(snapshot.keys == [2])
         #expect(snapshot.ranks == [1])
     }
+
+    @Test("keys spanning the whole Int64 range are looked up without overflow")
+    func extremeKeys() {
+        var dimension = DimensionTable(name: "d", fields: [.string("name")])
+        let batch = rows([(Int64.min, "min", 0), (-1, "minus one", 0), (Int64.max, "max", 0)])
+        for row in 0..<3 {
+            guard case .int64(let keys) = batch.columns[0].values else { return }
+            dimension.upsert(key: keys[row], rank: 1, row: row, of: batch, columnPositions: [1])
+        }
+        let lookup = dimension.lookup(ColumnData(values: .int64([Int64.max, Int64.min, -1, 0, Int64.max - 1])))
+        #expect(strings(lookup.columns[0]) == ["max", "min", "minus one", nil, nil])
+        #expect(lookup.misses == 2)
+    }
 }

@@ -93,6 +93,18 @@ struct KafkaConsumerStateMachineTests {
         #expect(machine.pollFinished().isEmpty)
     }
 
+    @Test("a seek from a handler inside a poll drops what that poll fetched for the partition; outside a poll it drops nothing")
+    func seekDuringPoll() throws {
+        var machine = KafkaConsumerStateMachine()
+        machine.assigned([p0, p1], cooperative: true, member: "m1")
+        try machine.pollStarted()
+        machine.sought([p1])
+        #expect(machine.pollFinished() == KafkaConsumerStateMachine.PollCleanup(dropped: [p1], reassigned: []))
+        machine.sought([p0])
+        try machine.pollStarted()
+        #expect(machine.pollFinished().isEmpty)
+    }
+
     @Test("a new member id loses everything owned under the old one, until librdkafka revokes it")
     func membershipChange() throws {
         var machine = KafkaConsumerStateMachine()

@@ -1,6 +1,9 @@
 @testable import Kafka
 import Testing
 
+/// The search over an in-memory `Log` standing in for a partition: the mock cluster cannot
+/// produce compaction gaps or arbitrary timestamp orders. The real path (broker lookup, then this
+/// search with librdkafka probes) is covered by `ConsumerOffsetTests.offsetsForTimesFallback`.
 @Suite("OffsetTimestampSearch")
 struct OffsetTimestampSearchTests {
     /// A log of (offset, timestamp) with gaps (compaction, transaction markers) and equal

@@ -61,6 +61,8 @@ struct ConfigurationTests {
         ("kafka:\n  properties:\n    enable.auto.commit: \"true\"\n", "enable.auto.commit"),
         ("dimensions:\n  d:\n    format: csv\n", "dimensions.d.snapshot"),
         ("- a list\n", "expected"),
+        ("pipeline:\n  sweep_grace: 1m\n", "sweep_grace must be at least max.poll.interval.ms (300000ms)"),
+        ("pipeline:\n  sweep_grace: 20s\nkafka:\n  properties:\n    max.poll.interval.ms: \"30000\"\n", "(30000ms)"),
     ])
     func invalidValues(text: String, mention: String) {
         let error = #expect(throws: RuntimeError.self) { try ConfigurationLoader.parse(text, source: "c.yaml") }

@@ -56,7 +56,7 @@ struct DimensionCheckpointTests {
         #expect(try store.list(prefix: "_millrace/state/dim_entities/").count == DimensionCheckpoints.kept)
 
         let restored = try DimensionSet(catalog: catalog, tables: [fact])
-        #expect(try checkpoints.restore("dim_entities", into: restored) == [0: 15, 1: 9])
+        #expect(try checkpoints.restore("dim_entities", into: restored) == .offsets([0: 15, 1: 9]))
         #expect(restored.count("dim_entities") == 2)
         let keys = ColumnData(values: .int64([9, 8, 7]))
         let noAttributes = ColumnData(values: .int64([0, 0, 0]), validity: [false, false, false])
@@ -79,5 +79,37 @@ struct DimensionCheckpointTests {
         try checkpoints.save("dim_entities", dimensions: dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 1, random: 1))
         try checkpoints.save("dim_entities", dimensions: dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 2, random: 1))
         #expect(try store.list(prefix: "_millrace/state/dim_entities/").count == 1)
+    }
+
+    @Test("a checkpoint written for other enrichment columns is not restored, so the topic is followed from its beginning")
+    func incompatibleCheckpoint() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.dimensions.replace("dim_entities", with: entities([(1, "device", "active")]), schema: schema)
+        let batch = BatchID(createdAtMillis: 1, random: 1)
+        try setup.checkpoints.save("dim_entities", dimensions: setup.dimensions, positions: [0: 1], batch: batch)
+
+        var narrowed = setup.fact
+        narrowed.columns.removeAll { $0.enrichment?.dimensionColumn == "status" }
+        let restored = try DimensionSet(catalog: setup.catalog, tables: [narrowed])
+        #expect(
+            try setup.checkpoints.restore("dim_entities", into: restored)
+                == .incompatible(key: StagingLayout().checkpointKey(dimension: "dim_entities", batch: batch)))
+        #expect(restored.count("dim_entities") == 0)
+    }
+
+    @Test("a checkpoint that could not be saved is written by the next save, even with no change in between")
+    func failedSaveIsRetried() throws {
+        let setup = try Setup()
+        defer { setup.folder.remove() }
+        try setup.dimensions.replace("dim_entities", with: entities([(1, "device", "active")]), schema: schema)
+        // A file where the checkpoint folder should be makes the local store refuse the put.
+        try setup.store.put("_millrace/state/dim_entities", data: [1])
+        #expect(throws: (any Error).self) {
+            try setup.checkpoints.save("dim_entities", dimensions: setup.dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 1, random: 1))
+        }
+        try setup.store.delete(["_millrace/state/dim_entities"])
+        try setup.checkpoints.save("dim_entities", dimensions: setup.dimensions, positions: [0: 1], batch: BatchID(createdAtMillis: 2, random: 1))
+        #expect(try setup.store.list(prefix: "_millrace/state/dim_entities/").count == 1)
     }
 }

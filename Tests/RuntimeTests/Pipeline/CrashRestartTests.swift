@@ -36,4 +36,25 @@ struct CrashRestartTests {
         #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
     }
+
+    /// With a sweep grace far in the future only `recover` can finish a batch that won its fence
+    /// before the crash: the restarted worker must do it on assignment.
+    @Test("recover alone rolls a fenced batch forward", arguments: [CrashPoint.afterOffsetCommit, .afterCommitRecord])
+    func recoverWithoutSweep(at point: CrashPoint) async throws {
+        let fixture = try PipelineFixture()
+        try await fixture.produce(count: 1200, seed: 12)
+        var configuration = fixture.configuration(group: "recover-\(point.rawValue)")
+        configuration.pipeline.maxBatchRows = 400
+        configuration.pipeline.sweepGrace = .minutes(60)
+
+        let reached = Atomic<Int>(0)
+        await #expect(throws: SimulatedCrash.self) {
+            try await fixture.runUntilDrained(configuration) { current in
+                if current == point, reached.add(1, ordering: .relaxed).newValue == 1 { throw SimulatedCrash(at: current) }
+            }
+        }
+        try await fixture.runUntilDrained(configuration)
+        #expect(try fixture.exactlyOnceViolations() == [])
+        #expect(try fixture.orphans() == [])
+    }
 }

@@ -8,6 +8,7 @@ import Logging
 import MillraceTesting
 import Runtime
 import Synchronization
+import Testing
 
 /// A mock Kafka cluster loaded with generated CDC traffic, and the worker run against it.
 ///
@@ -225,7 +226,9 @@ final class PipelineFixture: Sendable {
             """
         let keysJSON = String(decoding: try JSONSerialization.data(withJSONObject: keys), as: UTF8.self)
         let answer = try Subprocess.python(script, arguments: [keysJSON], input: try JSONSerialization.data(withJSONObject: request))
-        let decoded = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: [[NSNumber]]] ?? [:]
+        let decoded = try #require(
+            try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: [[NSNumber]]],
+            "pyarrow's answer is not a map of table to rows: \(answer.prefix(500))")
         return decoded.mapValues { rows in rows.map { row in row.map { $0.int64Value } } }
     }
 }

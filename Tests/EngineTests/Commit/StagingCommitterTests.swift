@@ -1,0 +1,223 @@
+import CDC
+import Catalog
+import Engine
+import Foundation
+import MillraceTesting
+import Synchronization
+import Testing
+
+/// The commit protocol's failure paths, one step at a time, on a real local staging folder.
+///
+/// Faults are injected at two seams no server here can fail on demand: `FaultyStore` wraps the
+/// real `LocalStagingStore` and refuses chosen writes, and the fences wrap `SingleWriterFence`
+/// to refuse a commit or to lose its answer after committing. The group fence itself is tested
+/// against librdkafka's mock cluster in the crash, rebalance and fault-tolerance suites.
+@Suite("Staging committer failure paths")
+struct StagingCommitterTests {
+    private static let partition = SourcePartition(topic: "t", partition: 0)
+    private let layout = StagingLayout()
+
+    /// Begins a batch and writes one data file, as `BatchFlusher` does; returns the record to commit.
+    private func stageOneFile(_ committer: StagingCommitter, _ store: any StagingStore, createdAt: Int64 = 1_795_132_800_000) throws
+        -> CommitRecord
+    {
+        let batch = BatchID(createdAtMillis: createdAt, random: UInt64.random(in: 0...UInt64.max))
+        var record = CommitRecord(
+            batchID: batch, state: .writing, worker: "test",
+            sources: [SourceRange(source: Self.partition, startOffset: 0, endOffset: 10, records: 10)],
+            plannedPrefixes: ["staging/t/\(batch.rawValue)-"])
+        try committer.begin(record)
+        let key = "staging/t/\(batch.rawValue)-0.parquet"
+        try store.put(key, data: Array("rows".utf8))
+        record.files = [StagedFile(key: key, table: "t", schemaVersion: 1, hour: "2026-11-21T00", rows: 10, bytes: 4)]
+        return record
+    }
+
+    private func code(of body: () throws -> Void) -> EngineError.Code? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return (error as? EngineError)?.code
+        }
+    }
+
+    @Test("a refused fence removes everything the batch wrote")
+    func refusedFence() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let committer = StagingCommitter(store: store, fence: RefusingFence(), layout: layout)
+        let record = try stageOneFile(committer, store)
+        #expect(code { _ = try committer.commit(record) } == .fenced)
+        #expect(try store.list(prefix: "").isEmpty)
+    }
+
+    @Test("a commit whose answer was lost keeps the batch, and recover commits it from Kafka's answer")
+    func lostAnswer() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let fence = LostAnswerFence()
+        let committer = StagingCommitter(store: store, fence: fence, layout: layout)
+        let record = try stageOneFile(committer, store)
+        #expect(code { _ = try committer.commit(record) } == .commitOutcomeUnknown)
+        #expect(try store.get(record.files[0].key) != nil, "the data file of a possibly committed batch was deleted")
+        #expect(try committer.loadRecord(layout.pendingKey(record.batchID))?.state == .ready)
+        #expect(try store.get(layout.commitKey(record.batchID)) == nil)
+
+        let recovery = try committer.recover([Self.partition])
+        #expect(recovery == StagingCommitter.Recovery(finished: [record.batchID], unrecorded: []))
+        let committed = try #require(try committer.loadRecord(layout.commitKey(record.batchID)))
+        #expect(committed.state == .committed && committed.files == record.files)
+        #expect(try store.get(layout.pendingKey(record.batchID)) == nil)
+    }
+
+    @Test("a commit record that cannot be written after the fence is deferred, never deleted")
+    func commitRecordWriteFails() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = FaultyStore(try LocalStagingStore(root: folder.url), failingPutsUnder: StagingLayout.commitsPrefix)
+        let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let record = try stageOneFile(committer, store)
+        #expect(code { _ = try committer.commit(record) } == .finalizeDeferred)
+        #expect(try store.get(record.files[0].key) != nil, "the data file of a committed batch was deleted")
+        #expect(try committer.loadRecord(layout.pendingKey(record.batchID))?.state == .ready)
+
+        store.heal()
+        #expect(try committer.recover([Self.partition]).finished == [record.batchID])
+        #expect(try committer.loadRecord(layout.commitKey(record.batchID))?.files == record.files)
+    }
+
+    @Test("a pending record that cannot be deleted after the commit record is left for the sweep")
+    func pendingDeleteFails() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = FaultyStore(try LocalStagingStore(root: folder.url), failingDeletesUnder: StagingLayout.pendingPrefix)
+        let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let record = try stageOneFile(committer, store)
+        #expect(code { _ = try committer.commit(record) } == .finalizeDeferred)
+        #expect(try committer.loadRecord(layout.commitKey(record.batchID))?.state == .committed)
+        #expect(try store.get(record.files[0].key) != nil)
+
+        store.heal()
+        let swept = try committer.sweep(nowMillis: record.batchID.createdAtMillis + 1, graceMillis: 0)
+        #expect(swept.committed.isEmpty && swept.abandoned.isEmpty)
+        #expect(try store.list(prefix: StagingLayout.pendingPrefix).isEmpty)
+        #expect(try store.get(record.files[0].key) != nil)
+    }
+
+    @Test("recover reports a committed batch whose records are gone instead of failing")
+    func unrecordedBatch() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let fence = SingleWriterFence()
+        let expired = BatchID(createdAtMillis: 1_700_000_000_000, random: 7)
+        try fence.commit([Self.partition: 10], metadata: expired.rawValue)
+        let committer = StagingCommitter(store: store, fence: fence, layout: layout)
+        #expect(try committer.recover([Self.partition]) == StagingCommitter.Recovery(finished: [], unrecorded: [expired]))
+    }
+
+    @Test("the sweep deletes a batch that never won its fence, only once its grace has passed")
+    func sweepAbandoned() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let record = try stageOneFile(committer, store)
+        let created = record.batchID.createdAtMillis
+        #expect(try committer.sweep(nowMillis: created + 500, graceMillis: 1_000) == ([], []))
+        #expect(try store.get(record.files[0].key) != nil)
+        let swept = try committer.sweep(nowMillis: created + 1_001, graceMillis: 1_000)
+        #expect(swept.committed.isEmpty && swept.abandoned == [record.batchID])
+        #expect(try store.list(prefix: "").isEmpty)
+    }
+
+    @Test("the flusher keeps what a committed batch wrote when its commit record fails")
+    func flusherKeepsDeferredBatch() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = FaultyStore(try LocalStagingStore(root: folder.url), failingPutsUnder: StagingLayout.commitsPrefix)
+        let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let flusher = BatchFlusher(
+            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), worker: "test"),
+            dimensions: try DimensionSet(catalog: try Catalog(tables: []), tables: []))
+        let letter = DeadLetter(
+            reason: .malformedJSON, message: "not JSON", topic: "t", partition: 0, offset: 3, timestampMs: 0, key: nil,
+            value: Array("{oops".utf8))
+        let batch = BatchID(createdAtMillis: 1_795_132_800_000, random: 1)
+        let input = BatchInput(
+            batchID: batch, sources: [SourceRange(source: Self.partition, startOffset: 3, endOffset: 4, records: 1)], tables: [],
+            deadLetters: [letter], schemaChanges: [], stats: BatchStats())
+        #expect(code { _ = try flusher.flush(input) } == .finalizeDeferred)
+        #expect(try store.get(layout.deadLetterKey(batch)) != nil, "the dead letters of a committed batch were deleted")
+        #expect(try committer.loadRecord(layout.pendingKey(batch))?.deadLetters?.records == 1)
+    }
+}
+
+/// A fence whose group has moved on: every commit is refused.
+private final class RefusingFence: OffsetFence {
+    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+        throw EngineError(.fenced, "refused")
+    }
+
+    func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] { [:] }
+
+    func owns(_ partition: SourcePartition) -> Bool { true }
+}
+
+/// A fence that commits, then loses the answer and cannot read the offsets back.
+private final class LostAnswerFence: OffsetFence {
+    private let inner = SingleWriterFence()
+
+    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+        try inner.commit(offsets, metadata: metadata)
+        throw EngineError(.commitOutcomeUnknown, "the answer was lost")
+    }
+
+    func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] {
+        try inner.committed(partitions)
+    }
+
+    func owns(_ partition: SourcePartition) -> Bool { true }
+}
+
+/// The real local store, refusing puts or deletes of keys under a prefix until healed.
+private final class FaultyStore: StagingStore {
+    private let inner: LocalStagingStore
+    private let failingPuts: String?
+    private let failingDeletes: String?
+    private let healed = Atomic<Bool>(false)
+
+    init(_ inner: LocalStagingStore, failingPutsUnder puts: String? = nil, failingDeletesUnder deletes: String? = nil) {
+        self.inner = inner
+        failingPuts = puts
+        failingDeletes = deletes
+    }
+
+    func heal() { healed.store(true, ordering: .relaxed) }
+
+    private func refuse(_ key: String, under prefix: String?) throws {
+        guard let prefix, key.hasPrefix(prefix), !healed.load(ordering: .relaxed) else { return }
+        throw EngineError(.staging, "injected failure for \(key)")
+    }
+
+    var location: String { inner.location }
+
+    func put(_ key: String, data: [UInt8]) throws {
+        try refuse(key, under: failingPuts)
+        try inner.put(key, data: data)
+    }
+
+    func openWriter(_ key: String) throws -> any StagedObjectWriter { try inner.openWriter(key) }
+
+    func get(_ key: String) throws -> [UInt8]? { try inner.get(key) }
+
+    func list(prefix: String) throws -> [StagedObject] { try inner.list(prefix: prefix) }
+
+    func delete(_ keys: [String]) throws {
+        for key in keys { try refuse(key, under: failingDeletes) }
+        try inner.delete(keys)
+    }
+}
