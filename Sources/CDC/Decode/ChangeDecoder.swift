@@ -89,11 +89,6 @@ public final class ChangeDecoder {
         tables.indices.contains(table.index) ? tables[table.index].buffer.rowCount : 0
     }
 
-    /// Bytes buffered for `table` (approximate), for bounding memory.
-    public func bufferedByteCount(_ table: TableID) -> Int {
-        tables.indices.contains(table.index) ? tables[table.index].buffer.byteCount : 0
-    }
-
     /// Rows buffered across every table (cheap enough to check per record).
     public var totalBufferedRows: Int {
         var rows = 0

@@ -32,11 +32,6 @@ public struct StagingLayout: Sendable, Hashable {
         Self.commitsPrefix + Self.hourPath(batch.hour) + batch.rawValue + ".json"
     }
 
-    /// The prefix of committed records created in `hour` (the loader lists hour by hour).
-    public func commitsPrefix(for hour: UTCHour) -> String {
-        Self.commitsPrefix + Self.hourPath(hour)
-    }
-
     /// The dead-letter file of `batch`.
     public func deadLetterKey(_ batch: BatchID) -> String {
         deadLetterPrefix + Self.hourPath(batch.hour) + batch.rawValue + ".ndjson"

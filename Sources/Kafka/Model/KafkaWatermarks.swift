@@ -10,9 +10,6 @@ public struct KafkaWatermarks: Hashable, Sendable {
         self.low = low
         self.high = high
     }
-
-    /// Messages currently retained (`high - low`, never negative).
-    public var retainedCount: Int64 { max(0, high - low) }
 }
 
 /// How far a consumer group is behind on one partition.

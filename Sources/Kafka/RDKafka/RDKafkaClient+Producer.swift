@@ -19,9 +19,6 @@ extension RDKafkaClient {
     func purge() {
         _ = rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
     }
-
-    /// Messages and requests not yet delivered (`rd_kafka_outq_len`).
-    var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
 }
 
 /// Produces through cached `rd_kafka_topic_t` handles, one per topic name, so producing does

@@ -28,6 +28,6 @@ struct SchemasCommandTests {
         #expect(postgres.hasPrefix("-- dim_entities"))
         #expect(!postgres.contains("DISTSTYLE"))
         let wrong = try Subprocess.run([millrace, "schemas", "ddl", "--dialect", "oracle"], check: false)
-        #expect(wrong.status != 0)
+        #expect(wrong.status == 64 && wrong.stderr.contains("--dialect must be redshift or postgres"), "\(wrong.stderr)")
     }
 }

@@ -46,6 +46,8 @@ struct RoundTripPropertyTests {
             let types = table.columns.map { reader == "pyarrow" ? $0.kind.pyarrowType($0.field) : $0.kind.duckdbType($0.field) }
             #expect(view.types == types, "seed \(seed): \(reader) types")
             #expect(view.rowGroups == file.rowGroups, "seed \(seed): \(reader) row groups")
+            #expect(view.columns.count == table.columns.count, "seed \(seed): \(reader) columns")
+            #expect(view.statistics.count == file.rowGroups.count, "seed \(seed): \(reader) row-group statistics")
             for (index, column) in table.columns.enumerated() where index < view.columns.count {
                 let difference = zip(view.columns[index], expected[index]).enumerated().first { $0.element.0 != $0.element.1 }
                 #expect(
@@ -56,7 +58,11 @@ struct RoundTripPropertyTests {
         }
         var start = 0
         for (group, rows) in file.rowGroups.enumerated() where group < report.pyarrow.statistics.count && group < report.duckdb.statistics.count {
-            for (index, column) in table.columns.enumerated() {
+            #expect(
+                report.pyarrow.statistics[group].count == table.columns.count && report.duckdb.statistics[group].count == table.columns.count,
+                "seed \(seed): row group \(group) column statistics")
+            for (index, column) in table.columns.enumerated()
+            where index < report.pyarrow.statistics[group].count && index < report.duckdb.statistics[group].count {
                 let expected = ExpectedStatistics(column, rows: start..<start + rows)
                 let arrow = report.pyarrow.statistics[group][index]
                 let duck = report.duckdb.statistics[group][index]
