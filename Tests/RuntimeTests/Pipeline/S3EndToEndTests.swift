@@ -10,7 +10,7 @@ import Testing
 /// The worker staging to S3 for real: moto_server with every SigV4 signature verified.
 @Suite("End to end: mock Kafka → worker → S3 (moto, SigV4 enforced)", .serialized)
 struct S3EndToEndTests {
-    @Test("batches are committed exactly once in S3; every object is signed and readable by pyarrow and DuckDB")
+    @Test("batches are committed exactly once in S3; the attribute snapshot is read from S3; every object is signed and readable")
     func stagesToS3() async throws {
         let servers = try TestServers.require()
         let fixture = try PipelineFixture()
@@ -23,6 +23,10 @@ struct S3EndToEndTests {
         var configuration = run.configuration
         configuration.pipeline.maxBatchRows = 500
         configuration.staging.prefix = "e2e/"
+        // The snapshot dimension is read from S3 too, through the same signed client.
+        let snapshotKey = "dimensions/dim_attributes.csv"
+        _ = try await client.putObject(bucket: bucket, key: snapshotKey, bytes: Array(try Data(contentsOf: fixture.attributesSnapshot)))
+        configuration.dimensions["dim_attributes"] = SnapshotDimensionSettings(snapshot: "s3://\(bucket)/\(snapshotKey)")
         try await Worker.run(configuration, options: run.options, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 
         let objects = try await client.listAllObjects(bucket: bucket, prefix: "e2e/")
@@ -31,5 +35,9 @@ struct S3EndToEndTests {
         #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
         #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
+        // Every generated attribute is in the snapshot: a miss means it was not loaded from S3.
+        let records = try fixture.committedRecords()
+        #expect(records.reduce(0) { $0 + $1.stats.rowsOut } > 0)
+        #expect(records.reduce(0) { $0 + ($1.stats.enrichmentMisses["dim_attributes"] ?? 0) } == 0)
     }
 }
