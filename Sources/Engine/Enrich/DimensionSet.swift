@@ -126,13 +126,14 @@ public final class DimensionSet {
 
     /// The enrichment columns of `definition` for every row of `stagedBatch` (whose columns
     /// follow `definition.stagingSchema`'s order but may hold placeholders for the enrichment
-    /// columns), keyed by staged column position, and the misses per dimension.
+    /// columns), keyed by column name, and per dimension the rows whose key found no match (a
+    /// dimension is joined on one column only, so each has one lookup).
     public func enrich(
         _ definition: TableDefinition, joinColumns: (String) -> ColumnData?
-    ) throws(EngineError) -> (columns: [String: ColumnData], misses: [String: Int]) {
+    ) throws(EngineError) -> (columns: [String: ColumnData], missedRows: [String: [Int32]]) {
         var columns: [String: ColumnData] = [:]
-        var misses: [String: Int] = [:]
-        var lookups: [String: (columns: [ColumnData], misses: Int)] = [:]
+        var missedRows: [String: [Int32]] = [:]
+        var lookups: [String: (columns: [ColumnData], missedRows: [Int32])] = [:]
         for column in definition.columns {
             guard let enrichment = column.enrichment, let entry = entries[enrichment.dimension] else { continue }
             let cacheKey = "\(enrichment.dimension)\u{0}\(enrichment.joinColumn)"
@@ -142,14 +143,14 @@ public final class DimensionSet {
                 }
                 let result = entry.state.lookup(keys)
                 lookups[cacheKey] = result
-                misses[enrichment.dimension, default: 0] += result.misses
+                missedRows[enrichment.dimension] = result.missedRows
             }
             guard let index = entry.valueColumns.firstIndex(of: enrichment.dimensionColumn), let lookup = lookups[cacheKey] else {
                 continue
             }
             columns[column.name] = lookup.columns[index]
         }
-        return (columns, misses)
+        return (columns, missedRows)
     }
 
     /// The state of dimension `name` as a batch (key, rank, then its value columns) and its

@@ -64,12 +64,12 @@ public struct DimensionTable: Sendable {
 
     /// Left-joins `keys` (one per fact row, INT64 or INT32, null for no key) to the dimension:
     /// one column per field, each with `keys.count` rows, null where the key has no match.
-    /// `misses` counts keys that found no row; a null key (a delete carrying only its primary
-    /// key) is not a lookup and not a miss.
-    public func lookup(_ keys: ColumnData) -> (columns: [ColumnData], misses: Int) {
+    /// `missedRows` lists, in order, the rows whose key found no row; a null key (a delete
+    /// carrying only its primary key) is not a lookup and not a miss.
+    public func lookup(_ keys: ColumnData) -> (columns: [ColumnData], missedRows: [Int32]) {
         let rows = keys.values.count
         var slots = [Int32](repeating: -1, count: rows)
-        var misses = 0
+        var missed: [Int32] = []
         let index = KeyIndex(slotOfKey)
         func resolve<T: BinaryInteger>(_ values: [T]) {
             let valid = keys.validity
@@ -77,16 +77,16 @@ public struct DimensionTable: Sendable {
                 for row in 0..<rows where valid?[row] ?? true {
                     let slot = index.slot(Int64(values[row]))
                     slots[row] = slot
-                    if slot < 0 { misses += 1 }
+                    if slot < 0 { missed.append(Int32(row)) }
                 }
             }
         }
         switch keys.values {
         case .int64(let values): resolve(values)
         case .int32(let values): resolve(values)
-        default: misses = rows
+        default: missed = (0..<rows).map { Int32($0) }
         }
-        return (columns.map { $0.gather(slots) }, misses)
+        return (columns.map { $0.gather(slots) }, missed)
     }
 
     /// Every live key and its row, for checkpoints: the keys column, the rank column and one

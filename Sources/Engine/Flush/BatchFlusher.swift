@@ -42,7 +42,7 @@ public final class BatchFlusher {
             let partitioner = HourPartitioner(eventTimeColumns: table.eventTimeColumns(), fallbackMicros: batchID.createdAtMillis * 1000)
             plans.append((table, try partitioner.partition(table.batch, selection: dedup.selection)))
             stats.duplicatesRemoved += dedup.duplicatesRemoved
-            stats.enrichmentMisses.merge(table.misses, uniquingKeysWith: +)
+            stats.enrichmentMisses.merge(table.misses(in: dedup.selection), uniquingKeysWith: +)
         }
         let filePrefix = batchID.rawValue + "-"
         let record = CommitRecord(

@@ -8,7 +8,8 @@ struct StagedTable {
     let definition: TableDefinition
     let schema: Schema
     let batch: ColumnBatch
-    let misses: [String: Int]
+    /// Per dimension, the rows whose join key found no match.
+    let missedRows: [String: [Int32]]
 
     /// Assembles `decoded` with enrichment columns from `dimensions` (null where a key has no row).
     init(_ decoded: DecodedBatch, dimensions: DimensionSet) throws(EngineError) {
@@ -31,7 +32,15 @@ struct StagedTable {
         self.definition = definition
         self.schema = definition.stagingSchema
         self.batch = ColumnBatch(columns: columns)
-        self.misses = enriched.misses
+        self.missedRows = enriched.missedRows
+    }
+
+    /// Enrichment misses per dimension among `selection` (the rows deduplication kept).
+    func misses(in selection: [Int32]) -> [String: Int] {
+        guard !missedRows.isEmpty else { return [:] }
+        var kept = [Bool](repeating: false, count: batch.rowCount)
+        for row in selection { kept[Int(row)] = true }
+        return missedRows.mapValues { rows in rows.reduce(0) { $0 + (kept[Int($1)] ? 1 : 0) } }
     }
 
     /// The position of column `name` in the staged batch.

@@ -37,7 +37,7 @@ struct DimensionTableTests {
         guard case .int32(let kinds) = lookup.columns[1].values else { Issue.record("kind is not INT32"); return }
         #expect(kinds[0] == 10 && kinds[2] == 30)
         #expect(lookup.columns[1].validity == [true, false, true, false, false])
-        #expect(lookup.misses == 2)  // keys 2 (deleted) and 9; the null key is not a lookup
+        #expect(lookup.missedRows == [1, 3])  // keys 2 (deleted) and 9; the null key is not a lookup
     }
 
     @Test("a freed slot is reused without leaking the old value")
@@ -63,6 +63,6 @@ struct DimensionTableTests {
         }
         let lookup = dimension.lookup(ColumnData(values: .int64([Int64.max, Int64.min, -1, 0, Int64.max - 1])))
         #expect(strings(lookup.columns[0]) == ["max", "min", "minus one", nil, nil])
-        #expect(lookup.misses == 2)
+        #expect(lookup.missedRows == [3, 4])
     }
 }

@@ -67,7 +67,7 @@ struct DimensionCheckpointTests {
         }
         #expect(String(decoding: statuses.bytes[statuses.offsets[0]..<statuses.offsets[1]], as: UTF8.self) == "archived")
         #expect(join.columns["entity_status"]?.validity == [true, false, true])
-        #expect(join.misses["dim_entities"] == 1)
+        #expect(join.missedRows["dim_entities"] == [1])
     }
 
     @Test("nothing is written when the dimension did not change since the last checkpoint")

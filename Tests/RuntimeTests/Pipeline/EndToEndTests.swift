@@ -123,6 +123,36 @@ struct EndToEndTests {
         #expect(counts.last == 0, "rows with a wrong enrichment: \(output)")
     }
 
+    @Test("enrichment misses count the staged rows only: duplicates removed in the batch are not misses")
+    func missesAfterDedup() async throws {
+        let fixture = try PipelineFixture()
+        try await fixture.produce(count: 2000, seed: 62) { $0.duplicateRate = 0.2 }
+        // Drop every third attribute from the snapshot, so about a third of the facts miss.
+        let lines = try String(contentsOf: fixture.attributesSnapshot, encoding: .utf8).split(whereSeparator: \.isNewline)
+        let kept = [lines[0]] + lines.dropFirst().enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
+        try #require(kept.count < lines.count - 5)
+        try Data((kept.joined(separator: "\r\n") + "\r\n").utf8).write(to: fixture.attributesSnapshot)
+        var configuration = fixture.configuration(group: "misses")
+        configuration.dimensions["dim_attributes"] = SnapshotDimensionSettings(snapshot: fixture.attributesSnapshot.path)
+        try await fixture.runUntilDrained(configuration)
+
+        let records = try fixture.committedRecords()
+        let counted = records.reduce(0) { $0 + ($1.stats.enrichmentMisses["dim_attributes"] ?? 0) }
+        #expect(records.reduce(0) { $0 + $1.stats.duplicatesRemoved } > 0, "the scenario needs duplicates")
+        let files = records.flatMap(\.files).filter { $0.table == "fact_entity_values" }.map { fixture.output.path($0.key).path }
+        let script = """
+            import sys, pyarrow.parquet as pq
+            missed = 0
+            for path in sys.argv[1:]:
+                for row in pq.read_table(path, columns=["attribute_id", "attribute_name"]).to_pylist():
+                    if row["attribute_id"] is not None and row["attribute_name"] is None: missed += 1
+            print(missed)
+            """
+        let staged = Int(try Subprocess.python(script, arguments: files).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(staged.map { $0 > 0 } == true, "the scenario needs misses")
+        #expect(counted == staged, "counted \(counted), staged rows without an attribute: \(staged ?? -1)")
+    }
+
     @Test("facts are enriched from the entities changelog: each entity's newest type and status, null once deleted")
     func changelogEnrichment() async throws {
         let fixture = try PipelineFixture()
