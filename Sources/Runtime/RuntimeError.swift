@@ -3,7 +3,7 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable identifier.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
-            case configuration, authentication, kafka, staging, dimension, shutdown
+            case configuration, authentication, kafka, staging, dimension
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -18,8 +18,6 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         public static let staging = Code(.staging)
         /// A dimension could not be loaded.
         public static let dimension = Code(.dimension)
-        /// The worker could not drain within its grace period.
-        public static let shutdown = Code(.shutdown)
 
         public var description: String { value.rawValue }
     }

@@ -34,7 +34,9 @@ final class ChangelogFollower {
     /// processing starts with the dimension as of now. A partition also counts as read when
     /// librdkafka reports its end (the consumer needs `enable.partition.eof`): a topic whose
     /// last offsets are transaction markers has no message at the high watermark minus one.
-    func bootstrap(from start: [Int32: Int64], timeout: Duration = .seconds(30)) throws {
+    /// Returns false, unfinished, as soon as `shouldStop` returns true.
+    @discardableResult
+    func bootstrap(from start: [Int32: Int64], timeout: Duration = .seconds(30), shouldStop: () -> Bool = { false }) throws -> Bool {
         let partitions = try consumer.partitions(of: topic, timeout: timeout)
         try consumer.assign(partitions.map {
             KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: start[$0] ?? KafkaOffset.beginning)
@@ -48,6 +50,7 @@ final class ChangelogFollower {
         }
         let deadline = ContinuousClock.now + timeout * 10
         while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
+            if shouldStop() { return false }
             guard ContinuousClock.now < deadline else {
                 throw RuntimeError(.dimension, "bootstrapping \(name) from \(topic) did not reach the end of the topic in time")
             }
@@ -55,6 +58,7 @@ final class ChangelogFollower {
                 targets[end.partition] = nil
             }
         }
+        return true
     }
 
     /// Applies whatever arrived since the last call, without waiting. Records that cannot be

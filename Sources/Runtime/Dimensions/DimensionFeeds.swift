@@ -67,7 +67,9 @@ final class DimensionFeeds {
     }
 
     /// Loads every snapshot and bootstraps every follower; failing to is fatal at start-up.
-    func loadAll(nowMillis: Int64) throws {
+    /// Returns false when `shouldStop` asked to stop during a bootstrap (nothing is processed yet).
+    @discardableResult
+    func loadAll(nowMillis: Int64, shouldStop: () -> Bool = { false }) throws -> Bool {
         for index in snapshots.indices {
             try load(index)
             snapshots[index].loadedAtMillis = nowMillis
@@ -84,9 +86,10 @@ final class DimensionFeeds {
             case .offsets(let restored):
                 offsets = restored
             }
-            try follower.bootstrap(from: offsets)
+            guard try follower.bootstrap(from: offsets, shouldStop: shouldStop) else { return false }
             telemetry.emit(.dimensionLoaded(name: follower.name, rows: dimensions.count(follower.name)))
         }
+        return true
     }
 
     /// Applies what the followed topics received since the last call (never waits).

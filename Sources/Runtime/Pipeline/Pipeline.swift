@@ -34,6 +34,8 @@ final class Pipeline {
     private var consecutiveFailures = 0
     /// True while a rebalance handler runs: a failed flush must not hold the rebalance up.
     private var inRebalance = false
+    /// The stop request of the current `run`, checked while sleeping between attempts.
+    private var stopRequested: () -> Bool = { false }
     private var lastSweepMillis: Int64?
     private var lastLagMillis: Int64?
 
@@ -56,9 +58,14 @@ final class Pipeline {
 
     /// Consumes until `shouldStop` returns true (or, with `stopWhenDrained`, until every
     /// assigned partition is read to its end), then commits the open batch and leaves the group.
-    func run(shouldStop: () -> Bool) throws {
+    func run(shouldStop: @escaping () -> Bool) throws {
         // Dimensions are loaded before the first record is processed.
-        try feeds.loadAll(nowMillis: clock.wallMillis())
+        guard try feeds.loadAll(nowMillis: clock.wallMillis(), shouldStop: shouldStop) else {
+            telemetry.logger.info("stopped while bootstrapping the dimensions; nothing was consumed")
+            feeds.close()
+            return
+        }
+        stopRequested = shouldStop
         consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
         try consumer.subscribe(topics)
         while !shouldStop() {
@@ -158,7 +165,15 @@ final class Pipeline {
             consecutiveFailures += 1
             guard !inRebalance else { return }
             let delay = backoff.delay(forRetry: consecutiveFailures, unitRandom: Double.random(in: 0..<1))
-            RetryPolicy.threadSleep(delay)
+            sleepUnlessStopping(delay)
+        }
+    }
+
+    /// Sleeps for `delay`, in short slices, returning early once a stop is requested.
+    private func sleepUnlessStopping(_ delay: Duration) {
+        let end = ContinuousClock.now + delay
+        while ContinuousClock.now < end, !stopRequested() {
+            RetryPolicy.threadSleep(min(.milliseconds(100), end - ContinuousClock.now))
         }
     }
 

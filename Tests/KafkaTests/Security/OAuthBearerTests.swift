@@ -30,7 +30,7 @@ struct OAuthBearerTests {
         _ = consumer
     }
 
-    @Test("a provider that throws is reported to librdkafka as a refresh failure, without crashing")
+    @Test("a provider that throws is reported to librdkafka as a refresh failure, which asks again later, without crashing")
     func providerFails() async throws {
         struct NoCredentials: Error {}
         let kafka = try KafkaTestCluster(brokers: 1)
@@ -44,6 +44,8 @@ struct OAuthBearerTests {
         }
         let producer = try KafkaProducer(configuration: configuration, logger: KafkaTestCluster.logger)
         try await eventually("the provider was called") { calls.withLock { $0 } > 0 }
+        // librdkafka schedules a new refresh about 10 s after a reported failure.
+        try await eventually("librdkafka asked again after the failure", timeout: .seconds(30)) { calls.withLock { $0 } >= 2 }
         await producer.close()
     }
 }

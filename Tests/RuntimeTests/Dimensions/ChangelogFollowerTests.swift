@@ -52,7 +52,15 @@ struct ChangelogFollowerTests {
         let dimensions = try DimensionSet(catalog: catalog, tables: [fact])
         let definition = try #require(catalog.table("dim_entities")?.current)
         let follower = try ChangelogFollower(name: "dim_entities", definition: definition, consumer: consumer, dimensions: dimensions)
-        try follower.bootstrap(from: [:], timeout: .seconds(2))
+        // A stop request (SIGTERM during start-up) ends the bootstrap at once, unfinished.
+        let stopped = try DimensionSet(catalog: catalog, tables: [fact])
+        let early = try ChangelogFollower(
+            name: "dim_entities", definition: definition, consumer: try KafkaConsumer(configuration: consumerSettings), dimensions: stopped)
+        #expect(try early.bootstrap(from: [:], timeout: .seconds(2), shouldStop: { true }) == false)
+        #expect(stopped.count("dim_entities") == 0)
+        try early.close()
+
+        #expect(try follower.bootstrap(from: [:], timeout: .seconds(2)))
         let keys = Set(entities.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
         #expect(dimensions.count("dim_entities") == keys.count)
         try follower.close()
