@@ -8,7 +8,11 @@ import Testing
 /// progress makes it skip the lost revoke) and rejoins as a new member still claiming those
 /// partitions. The group must converge anyway: every partition owned by exactly one member and
 /// consumed to its end.
-@Suite("Poll interval exceeded during a rebalance", .timeLimit(.minutes(2)))
+///
+/// The two stall lengths run one after the other, and the waits are generous: on a loaded 2-core
+/// CI machine, with the rest of the suite running beside it, the group takes far longer to
+/// settle than alone (about 20 s); what is asserted is convergence, not speed.
+@Suite("Poll interval exceeded during a rebalance", .serialized, .timeLimit(.minutes(4)))
 struct PollIntervalRebalanceTests {
     static let partitions = 8
 
@@ -47,11 +51,11 @@ struct PollIntervalRebalanceTests {
         }
         try await kafka.produce(topic, count: 400, prefix: "after")
 
-        try await eventually("every partition owned by exactly one member", timeout: .seconds(45)) {
+        try await eventually("every partition owned by exactly one member", timeout: .seconds(90)) {
             let (a, b) = (stalled.consumer.ownedPartitions, healthy.consumer.ownedPartitions)
             return a.isDisjoint(with: b) && a.union(b) == all
         }
-        try await eventually("every partition consumed and committed to its end", timeout: .seconds(45)) {
+        try await eventually("every partition consumed and committed to its end", timeout: .seconds(90)) {
             let lags = try healthy.consumer.lag(all.sorted(), timeout: .seconds(5))
             return lags.count == Self.partitions && lags.allSatisfy { $0.lag == 0 }
         }
