@@ -7,9 +7,9 @@ import Testing
 @Suite("Test servers")
 struct TestServersSmokeTests {
     @Test("PostgreSQL answers queries")
-    func postgresAnswers() throws {
+    func postgresAnswers() async throws {
         let servers = try TestServers.require()
-        let result = try Subprocess.run([
+        let result = try await Subprocess.run([
             "psql", servers.postgresURL, "-X", "-A", "-t", "-c",
             "CREATE TEMP TABLE t(x int); INSERT INTO t VALUES (41),(1); SELECT sum(x) FROM t",
         ])
@@ -17,7 +17,7 @@ struct TestServersSmokeTests {
     }
 
     @Test("moto accepts a correct SigV4 signature and rejects a wrong one")
-    func motoEnforcesSignatures() throws {
+    func motoEnforcesSignatures() async throws {
         let servers = try TestServers.require()
         let script = """
             import sys, boto3, botocore
@@ -34,7 +34,7 @@ struct TestServersSmokeTests {
             except botocore.exceptions.ClientError as error:
                 print(error.response["Error"]["Code"])
             """
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             script,
             arguments: [servers.s3Endpoint, servers.accessKeyID, servers.secretAccessKey, servers.region]
         )
@@ -42,8 +42,8 @@ struct TestServersSmokeTests {
     }
 
     @Test("pyarrow and duckdb, the independent Parquet readers, are importable")
-    func oraclesImport() throws {
-        let output = try Subprocess.python("import pyarrow, duckdb; print(pyarrow.__version__, duckdb.__version__)")
+    func oraclesImport() async throws {
+        let output = try await Subprocess.python("import pyarrow, duckdb; print(pyarrow.__version__, duckdb.__version__)")
         #expect(output.split(separator: " ").count == 2)
     }
 }

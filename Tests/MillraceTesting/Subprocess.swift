@@ -26,6 +26,11 @@ public struct ProcessFailed: Error, CustomStringConvertible {
 }
 
 /// Runs programs for tests: Python oracles, kcat, the millrace binary.
+///
+/// Every call waits for its child on a thread of its own, never on Swift's cooperative pool:
+/// the suite runs tests in parallel on a pool as wide as the machine has cores (two in CI),
+/// and a test blocked on a minute-long child would stall every other test's `await`s,
+/// turning their deadlines into spurious failures.
 public enum Subprocess {
     /// Runs `arguments` (resolved through PATH) with `input` on standard input and waits.
     /// Throws `ProcessFailed` on a non-zero exit unless `check` is false.
@@ -35,6 +40,22 @@ public enum Subprocess {
         input: Data? = nil,
         environment: [String: String]? = nil,
         check: Bool = true
+    ) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try runBlocking(arguments, input: input, environment: environment, check: check)
+                })
+            }.start()
+        }
+    }
+
+    /// `run`'s body, on the calling thread.
+    private static func runBlocking(
+        _ arguments: [String],
+        input: Data?,
+        environment: [String: String]?,
+        check: Bool
     ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -82,14 +103,14 @@ public enum Subprocess {
 
     /// Runs a Python 3 script given as text with `arguments`, returning its standard output.
     /// Used for the independent oracles: pyarrow, duckdb, botocore.
-    public static func python(_ script: String, arguments: [String] = [], input: Data? = nil) throws -> String {
-        try run(["python3", "-c", script] + arguments, input: input).output
+    public static func python(_ script: String, arguments: [String] = [], input: Data? = nil) async throws -> String {
+        try await run(["python3", "-c", script] + arguments, input: input).output
     }
 }
 
 extension Subprocess {
     /// Runs curl with `arguments` and returns its standard output (HTTP checks in tests).
-    public static func curl(_ arguments: [String]) throws -> String {
-        try run(["curl", "--max-time", "10"] + arguments).output
+    public static func curl(_ arguments: [String]) async throws -> String {
+        try await run(["curl", "--max-time", "10"] + arguments).output
     }
 }

@@ -39,7 +39,7 @@ struct SecretsInOutputTests {
         var logger = Logger(label: "millrace.aws.secrets") { _ in CapturingLogHandler(lines: captured) }
         logger.logLevel = .trace
         var texts: [String] = []
-        let temporary = try S3TestSupport.assumedRoleCredentials(servers)
+        let temporary = try await S3TestSupport.assumedRoleCredentials(servers)
         let secrets = [servers.secretAccessKey, temporary.secretAccessKey, try #require(temporary.sessionToken),
             "wrong-secret-\(servers.secretAccessKey)", "eyJ.web-identity-token.sig", "ecs-authorization-token"]
 

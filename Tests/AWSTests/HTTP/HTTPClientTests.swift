@@ -88,12 +88,12 @@ struct HTTPClientTests {
     }
 
     @Test("TLS is verified by default: a self-signed server is refused unless its certificate is trusted")
-    func tlsVerification() throws {
+    func tlsVerification() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let certificate = directory.path("cert.pem").path
         let key = directory.path("key.pem").path
-        try Subprocess.run([
+        try await Subprocess.run([
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
         ])

@@ -13,7 +13,7 @@ struct MSKAuthTokenTests {
 
     /// Runs the reference signer with its clock pinned to `epoch` (botocore reads the time
     /// through `datetime`, which the script replaces).
-    static func oracle(region: String, id: String, secret: String, token: String?, epoch: Int) throws -> Oracle {
+    static func oracle(region: String, id: String, secret: String, token: String?, epoch: Int) async throws -> Oracle {
         let script = """
             import datetime, json, sys, importlib.metadata
             import botocore.auth
@@ -32,7 +32,7 @@ struct MSKAuthTokenTests {
             agent = "aws-msk-iam-sasl-signer-python/" + importlib.metadata.version("aws-msk-iam-sasl-signer-python")
             print(json.dumps({"token": value, "expiration_ms": expiry, "user_agent": agent}))
             """
-        let output = try Subprocess.python(script, arguments: [region, id, secret, token ?? "", String(epoch)])
+        let output = try await Subprocess.python(script, arguments: [region, id, secret, token ?? "", String(epoch)])
         return try JSONDecoder().decode(Oracle.self, from: Data(output.utf8))
     }
 
@@ -41,8 +41,8 @@ struct MSKAuthTokenTests {
         ("eu-west-1", "ASIAEXAMPLE", "secret/with+symbols=", "FwoGZXIvYXdzEJr//////////wEaDP+token=" as String?, 1_795_123_456),
         ("ap-southeast-2", "ASIA2", "s", "t", 1_800_000_001),
     ])
-    func matchesReference(region: String, id: String, secret: String, token: String?, epoch: Int) throws {
-        let oracle = try Self.oracle(region: region, id: id, secret: secret, token: token, epoch: epoch)
+    func matchesReference(region: String, id: String, secret: String, token: String?, epoch: Int) async throws {
+        let oracle = try await Self.oracle(region: region, id: id, secret: secret, token: token, epoch: epoch)
         let ours = try MSKAuthToken(
             region: region, credentials: AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: token),
             date: Date(timeIntervalSince1970: Double(epoch) + 0.75), userAgent: oracle.user_agent)

@@ -42,13 +42,13 @@ struct S3AuthenticationTests {
     }
 
     @Test("temporary credentials with a session token (moto STS AssumeRole) sign accepted requests")
-    func sessionToken() throws {
+    func sessionToken() async throws {
         let servers = try TestServers.require()
-        let temporary = try S3TestSupport.assumedRoleCredentials(servers)
+        let temporary = try await S3TestSupport.assumedRoleCredentials(servers)
         #expect(temporary.sessionToken != nil)
         let client = try S3TestSupport.client(servers, credentials: temporary)
         let bucket = try S3TestSupport.bucket(client, "sts")
-        _ = try client.putObject(bucket: bucket, key: "with token", bytes: [7])
-        #expect(try client.getObject(bucket: bucket, key: "with token").bytes == [7])
+        _ = try await client.putObject(bucket: bucket, key: "with token", bytes: [7])
+        await #expect(try client.getObject(bucket: bucket, key: "with token").bytes == [7])
     }
 }

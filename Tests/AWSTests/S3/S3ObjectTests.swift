@@ -145,13 +145,13 @@ struct S3ObjectVariantsTests {
     }
 
     @Test("SSE-KMS headers reach S3 (read back with boto3)")
-    func sseKMS() throws {
+    func sseKMS() async throws {
         let servers = try TestServers.require()
         var configuration = S3TestSupport.configuration(endpoint: servers.s3Endpoint, servers: servers)
         configuration.sseKMSKeyID = "arn:aws:kms:us-east-1:123456789012:key/millrace-test"
         let client = try S3Client(configuration: configuration, credentials: StaticCredentialsProvider(S3TestSupport.credentials(servers)))
         let bucket = try S3TestSupport.bucket(client, "kms")
-        _ = try client.putObject(bucket: bucket, key: "single", bytes: [1])
+        _ = try await client.putObject(bucket: bucket, key: "single", bytes: [1])
         let writer = client.makeWriter(bucket: bucket, key: "multi")
         try writer.write(S3TestSupport.bytes(6 * 1024 * 1024, seed: 1))
         try writer.finish()
@@ -163,7 +163,7 @@ struct S3ObjectVariantsTests {
                 head = s3.head_object(Bucket=bucket, Key=name)
                 print(head.get("ServerSideEncryption"), head.get("SSEKMSKeyId"))
             """
-        let output = try Subprocess.python(script, arguments: [servers.s3Endpoint, servers.accessKeyID, servers.secretAccessKey, servers.region, bucket])
+        let output = try await Subprocess.python(script, arguments: [servers.s3Endpoint, servers.accessKeyID, servers.secretAccessKey, servers.region, bucket])
         let lines = output.split(separator: "\n")
         #expect(lines.count == 2)
         for line in lines {

@@ -103,7 +103,7 @@ final class EventRecorder: Sendable {
 extension S3TestSupport {
     /// Temporary credentials from moto's STS AssumeRole (boto3 signs the call with the test
     /// user's key), for tests that need a real session token.
-    static func assumedRoleCredentials(_ servers: TestServers) throws -> AWSCredentials {
+    static func assumedRoleCredentials(_ servers: TestServers) async throws -> AWSCredentials {
         let script = """
             import json, sys, uuid, boto3
             endpoint, key, secret, region = sys.argv[1:5]
@@ -117,7 +117,7 @@ extension S3TestSupport {
             c = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="test")["Credentials"]
             print(json.dumps([c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]]))
             """
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             script, arguments: [servers.s3Endpoint, servers.accessKeyID, servers.secretAccessKey, servers.region])
         let parts = try JSONDecoder().decode([String].self, from: Data(output.utf8))
         try #require(parts.count == 3)

@@ -8,18 +8,18 @@ struct DecodeCommandTests {
     private let schemas = PackagePaths.schemas.path
 
     @Test("decodes loadgen's kcat output: rows, heartbeats, and a reason for each broken record")
-    func kcatInput() throws {
+    func kcatInput() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = directory.path("load.kcat").path
-        let generated = try Subprocess.run([
+        let generated = try await Subprocess.run([
             millrace, "loadgen", "--schemas", schemas, "--output", file, "--format", "kcat", "--count", "1500", "--malformed-rate", "0.04",
             "--start", "2026-11-20T00:00:00Z", "--add-column-at", "700",
         ])
         let malformed = try #require(generated.stderr.split(separator: "\n").first?.split(separator: ",").last?
             .split(separator: " ").first.flatMap { Int($0) })
         #expect(malformed > 0)
-        let decoded = try Subprocess.run([millrace, "decode", "--schemas", schemas], input: try Data(contentsOf: URL(fileURLWithPath: file)))
+        let decoded = try await Subprocess.run([millrace, "decode", "--schemas", schemas], input: try Data(contentsOf: URL(fileURLWithPath: file)))
         let lines = decoded.output.split(separator: "\n").map(String.init)
         let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let deadLetters = objects.compactMap { $0["dead_letter"] as? [String: Any] }
@@ -33,13 +33,13 @@ struct DecodeCommandTests {
     }
 
     @Test("explains malformed value lines")
-    func valueLines() throws {
+    func valueLines() async throws {
         let input = """
             {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":4,"value_decimal":"@@","recorded_at":"2026-11-20T00:00:00Z"}
             {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":5,"value_decimal":"MDk=","recorded_at":"2026-11-20T00:00:00+05:45"}
             {"tenant_id":1,
             """
-        let decoded = try Subprocess.run(
+        let decoded = try await Subprocess.run(
             [millrace, "decode", "--schemas", schemas, "--topic", "postgres.eav.entity_values_ts"], input: Data(input.utf8)
         )
         let lines = decoded.output.split(separator: "\n").map(String.init)
@@ -50,10 +50,10 @@ struct DecodeCommandTests {
     }
 
     @Test("an unknown topic is a dead letter, and value lines need --topic")
-    func topics() throws {
-        let unknown = try Subprocess.run([millrace, "decode", "--schemas", schemas, "--topic", "nope"], input: Data("{}\n".utf8))
+    func topics() async throws {
+        let unknown = try await Subprocess.run([millrace, "decode", "--schemas", schemas, "--topic", "nope"], input: Data("{}\n".utf8))
         #expect(unknown.output.contains("\"reason\":\"unknown_topic\""))
-        let missing = try Subprocess.run([millrace, "decode", "--schemas", schemas, "--input", "values"], input: Data(), check: false)
+        let missing = try await Subprocess.run([millrace, "decode", "--schemas", schemas, "--input", "values"], input: Data(), check: false)
         #expect(missing.status == 64 && missing.stderr.contains("--input values needs --topic"), "\(missing.stderr)")
     }
 }

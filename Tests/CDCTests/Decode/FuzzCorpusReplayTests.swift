@@ -8,11 +8,11 @@ import Testing
 @Suite("Fuzz corpus replay")
 struct FuzzCorpusReplayTests {
     @Test("every committed seed decodes to rows, heartbeats or dead letters without a trap")
-    func replay() throws {
+    func replay() async throws {
         let corpus = PackagePaths.fixtures.appendingPathComponent("fuzz-corpus")
         let seeds = try FileManager.default.contentsOfDirectory(atPath: corpus.path).count
         #expect(seeds > 0, "the committed corpus is empty")
-        let result = try Subprocess.run([PackagePaths.builtExecutable("MillraceFuzz").path, corpus.path])
+        let result = try await Subprocess.run([PackagePaths.builtExecutable("MillraceFuzz").path, corpus.path])
         #expect(result.output.hasPrefix("replayed \(seeds) inputs:"), "\(result.output)")
         // Each seed becomes at least one outcome of some kind.
         let counts = result.output.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }

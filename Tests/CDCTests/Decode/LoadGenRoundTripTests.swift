@@ -57,7 +57,7 @@ struct LoadGenRoundTripTests {
 
         let rowsPath = directory.path("rows.ndjson")
         try Data(rowLines.joined(separator: "\n").utf8).write(to: rowsPath)
-        let output = try Subprocess.python(Self.oracle, arguments: [kcatPath.path, rowsPath.path])
+        let output = try await Subprocess.python(Self.oracle, arguments: [kcatPath.path, rowsPath.path])
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "checked \(rowLines.count) rows, 0 mismatches")
     }
 

@@ -39,7 +39,7 @@ struct DeadLetterJSONTests {
     }
 
     @Test("Python decodes key_base64 and value_base64 back to the original bytes, every length and byte value")
-    func pythonRoundTrip() throws {
+    func pythonRoundTrip() async throws {
         var generator = SystemRandomNumberGenerator()
         var letters: [DeadLetter] = []
         for length in 0..<70 {
@@ -57,7 +57,7 @@ struct DeadLetterJSONTests {
         defer { directory.remove() }
         let path = directory.path("dlq.ndjson")
         try Data(letters.flatMap { $0.json(batch: "b") + [0x0A] }).write(to: path)
-        let output = try Subprocess.python(Self.oracle, arguments: [path.path])
+        let output = try await Subprocess.python(Self.oracle, arguments: [path.path])
         let expected = letters.map { letter in
             [letter.key, letter.value].map { bytes in bytes.map { $0.map { String(format: "%02x", $0) }.joined() } ?? "null" }
                 .joined(separator: " ")

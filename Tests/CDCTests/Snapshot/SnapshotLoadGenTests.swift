@@ -45,7 +45,7 @@ struct SnapshotLoadGenTests {
     }
 
     @Test("the same rows written by our Parquet writer, and read by pyarrow")
-    func parquet() throws {
+    func parquet() async throws {
         let definition = try SnapshotTable.attributes()
         let rows = try SnapshotTable.read(AttributeSnapshot.csv(Self.attributes), .csv, definition)
         let file = try SnapshotParquetTests.written(rows, rowGroupRows: 128)
@@ -54,7 +54,7 @@ struct SnapshotLoadGenTests {
         defer { directory.remove() }
         let path = directory.path("dim_attributes.parquet")
         try Data(file).write(to: path)
-        let summary = try Subprocess.python(
+        let summary = try await Subprocess.python(
             """
             import pyarrow.parquet as pq, sys
             t = pq.read_table(sys.argv[1])

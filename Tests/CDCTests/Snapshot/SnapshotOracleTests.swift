@@ -43,10 +43,10 @@ struct SnapshotOracleTests {
         """#
 
     @Test("every format reads back exactly the rows the writers were given")
-    func oracle() throws {
+    func oracle() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let output = try Subprocess.python(Self.writers, arguments: [directory.url.path])
+        let output = try await Subprocess.python(Self.writers, arguments: [directory.url.path])
         let expected = try output.split(separator: "\n").map { line in
             try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Any]).map { $0 as? String }
         }

@@ -19,11 +19,11 @@ struct SnapshotParquetTests {
     }
 
     /// A Parquet file written by pyarrow with `script` (which writes to `sys.argv[1]`).
-    static func pyarrowFile(_ script: String) throws -> [UInt8] {
+    static func pyarrowFile(_ script: String) async throws -> [UInt8] {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("snapshot.parquet")
-        _ = try Subprocess.python("import datetime, decimal, sys\nimport pyarrow as pa, pyarrow.parquet as pq\n" + script, arguments: [path.path])
+        _ = try await Subprocess.python("import datetime, decimal, sys\nimport pyarrow as pa, pyarrow.parquet as pq\n" + script, arguments: [path.path])
         return Array(try Data(contentsOf: path))
     }
 
@@ -41,8 +41,8 @@ struct SnapshotParquetTests {
     }
 
     @Test("a file written by pyarrow: narrower integers, float, other decimal scales, units, UUID bytes, an extra column")
-    func pyarrow() throws {
-        let file = try Self.pyarrowFile(#"""
+    func pyarrow() async throws {
+        let file = try await Self.pyarrowFile(#"""
             utc = datetime.timezone.utc
             t = pa.table({
                 "id": pa.array([1, 2], pa.int32()),
@@ -72,7 +72,7 @@ struct SnapshotParquetTests {
     }
 
     @Test("a column typed unlike its declaration, a missing NOT NULL column or a corrupt file is an error")
-    func wrongFiles() throws {
+    func wrongFiles() async throws {
         let definition = try SnapshotTable.attributes()
         func failure(_ bytes: [UInt8], _ definition: TableDefinition) -> CDCError? {
             do {
@@ -80,17 +80,17 @@ struct SnapshotParquetTests {
                 return nil
             } catch { return error }
         }
-        let text = try Self.pyarrowFile(#"""
+        let text = try await Self.pyarrowFile(#"""
             pq.write_table(pa.table({"attribute_id": ["1"], "name": ["a"], "data_type": ["text"], "is_hot": [True]}), sys.argv[1])
             """#)
         let mismatch = failure(text, definition)
         #expect(mismatch?.code == .invalidSnapshot)
         #expect(mismatch?.message.contains("`attribute_id` is BYTE_ARRAY") == true, "\(mismatch?.message ?? "")")
-        let naive = try Self.pyarrowFile(#"""
+        let naive = try await Self.pyarrowFile(#"""
             pq.write_table(pa.table({"id": [1], "at": pa.array([datetime.datetime(2026, 1, 1)], pa.timestamp("us"))}), sys.argv[1])
             """#)
         #expect(failure(naive, try SnapshotTable.types())?.message.contains("timestamptz is declared") == true)
-        let missing = try Self.pyarrowFile(#"""
+        let missing = try await Self.pyarrowFile(#"""
             pq.write_table(pa.table({"attribute_id": [1], "name": ["a"], "data_type": ["text"]}), sys.argv[1])
             """#)
         #expect(failure(missing, definition)?.message.contains("`is_hot`") == true)
@@ -102,10 +102,10 @@ struct SnapshotParquetTests {
     }
 
     @Test("bad values are rejected by row number with the value as text; line numbers run across row groups")
-    func rejections() throws {
+    func rejections() async throws {
         let definition = try SnapshotTable.attributes()
         // Our writer does not know varchar(16) or NOT NULL: a plain schema lets both through.
-        let file = try Self.pyarrowFile(#"""
+        let file = try await Self.pyarrowFile(#"""
             t = pa.table({
                 "attribute_id": pa.array(range(1, 7), pa.int64()),
                 "name": ["a", None, "c", "d", "e\u0000", "f"],

@@ -7,27 +7,27 @@ struct SchemasCommandTests {
     private let millrace = PackagePaths.builtExecutable("millrace").path
 
     @Test("check passes on the shipped registry and fails, naming the problem, on a broken one")
-    func check() throws {
-        let good = try Subprocess.run([millrace, "schemas", "check", "--dir", PackagePaths.schemas.path])
+    func check() async throws {
+        let good = try await Subprocess.run([millrace, "schemas", "check", "--dir", PackagePaths.schemas.path])
         #expect(good.output.contains("ok  fact_entity_values v1"))
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.createDirectory(at: directory.path("t"), withIntermediateDirectories: true)
         try Data("table: t\nversion: 1\nsource: {topic: x, key: [id]}\nkeys: {merge: [id]}\ncolumns:\n  - {name: id, type: bigint, nullable: false, colour: red}\n".utf8)
             .write(to: directory.path("t/v1.yaml"))
-        let bad = try Subprocess.run([millrace, "schemas", "check", "--dir", directory.url.path], check: false)
+        let bad = try await Subprocess.run([millrace, "schemas", "check", "--dir", directory.url.path], check: false)
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("colour"))
     }
 
     @Test("ddl prints CREATE TABLE for either dialect")
-    func ddl() throws {
-        let redshift = try Subprocess.run([millrace, "schemas", "ddl", "--dir", PackagePaths.schemas.path, "--dialect", "redshift"]).output
+    func ddl() async throws {
+        let redshift = try await Subprocess.run([millrace, "schemas", "ddl", "--dir", PackagePaths.schemas.path, "--dialect", "redshift"]).output
         #expect(redshift.contains("DISTKEY (\"entity_id\")"))
-        let postgres = try Subprocess.run([millrace, "schemas", "ddl", "--dir", PackagePaths.schemas.path, "--dialect", "postgres", "--table", "dim_entities"]).output
+        let postgres = try await Subprocess.run([millrace, "schemas", "ddl", "--dir", PackagePaths.schemas.path, "--dialect", "postgres", "--table", "dim_entities"]).output
         #expect(postgres.hasPrefix("-- dim_entities"))
         #expect(!postgres.contains("DISTSTYLE"))
-        let wrong = try Subprocess.run([millrace, "schemas", "ddl", "--dialect", "oracle"], check: false)
+        let wrong = try await Subprocess.run([millrace, "schemas", "ddl", "--dialect", "oracle"], check: false)
         #expect(wrong.status == 64 && wrong.stderr.contains("--dialect must be redshift or postgres"), "\(wrong.stderr)")
     }
 }

@@ -5,9 +5,9 @@ import Testing
 @Suite("Civil time")
 struct CivilTimeTests {
     @Test("days and dates round-trip, checked against Python's proleptic Gregorian calendar")
-    func againstPython() throws {
+    func againstPython() async throws {
         let days: [Int64] = [-719_162, -141_428, -1, 0, 1, 59, 10_956, 11_016, 19_723, 20_412, 2_932_896]
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             """
             import datetime, sys
             for d in sys.argv[1:]:
@@ -44,9 +44,9 @@ struct CivilTimeTests {
     }
 
     @Test("base64 and two's complement match Python")
-    func base64() throws {
+    func base64() async throws {
         let values: [Int128] = [0, 1, -1, 127, 128, -128, -129, 15_000_000_000, -15_000_000_000, Int128(Int64.max) * 1000]
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             """
             import base64, sys
             for v in map(int, sys.argv[1:]):

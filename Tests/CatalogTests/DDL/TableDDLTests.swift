@@ -21,7 +21,7 @@ struct TableDDLTests {
     }
 
     @Test("PostgreSQL DDL, staging tables and ADD COLUMN run on a real PostgreSQL server")
-    func postgres() throws {
+    func postgres() async throws {
         let servers = try TestServers.require()
         let catalog = try shippedCatalog()
         let schema = "ddl_\(UInt32.random(in: 0...UInt32.max))"
@@ -36,7 +36,7 @@ struct TableDDLTests {
             WHERE table_schema = '\(schema)' ORDER BY table_name, ordinal_position;
             DROP SCHEMA \(schema) CASCADE;
             """
-        let result = try Subprocess.run(["psql", servers.postgresURL, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", script])
+        let result = try await Subprocess.run(["psql", servers.postgresURL, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", script])
         let columns = Set(result.output.split(separator: "\n").map(String.init))
         #expect(columns.contains("fact_entity_values.value_decimal:numeric"))
         #expect(columns.contains("fact_entity_values.recorded_at:timestamp with time zone"))

@@ -42,7 +42,7 @@ struct MockKafkaCommandTests {
     }
 
     @Test("kcat round-trips messages through it, and SIGTERM stops it with status 0")
-    func kcatRoundTrip() throws {
+    func kcatRoundTrip() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = directory.path("bootstrap.txt")
@@ -51,27 +51,27 @@ struct MockKafkaCommandTests {
         #expect(try String(contentsOf: file, encoding: .utf8) == mock.bootstrap + "\n")
 
         let lines = (0..<25).map { "key\($0):{\"id\":\($0)}" }
-        try Subprocess.run(
+        try await Subprocess.run(
             ["timeout", "30", "kcat", "-q", "-P", "-b", mock.bootstrap, "-t", "postgres.eav.entities", "-K", ":"],
             input: Data((lines.joined(separator: "\n") + "\n").utf8)
         )
-        let consumed = try Subprocess.run([
+        let consumed = try await Subprocess.run([
             "timeout", "30", "kcat", "-q", "-C", "-G", "kcat-\(UUID().uuidString.prefix(6))", "-b", mock.bootstrap,
             "-c", "25", "-f", "%k:%s\\n", "-X", "auto.offset.reset=earliest", "postgres.eav.entities",
         ])
         #expect(Set(consumed.output.split(separator: "\n").map(String.init)) == Set(lines))
         // The topic was created with the requested partitions: kcat's metadata lists them.
-        let metadata = try Subprocess.run(["timeout", "30", "kcat", "-L", "-b", mock.bootstrap, "-t", "orders"]).output
+        let metadata = try await Subprocess.run(["timeout", "30", "kcat", "-L", "-b", mock.bootstrap, "-t", "orders"]).output
         #expect(metadata.contains("2 partitions"))
         #expect(mock.stop(with: SIGTERM) == 0)
     }
 
     @Test("SIGINT also stops it with status 0; a malformed topic is refused before starting")
-    func interruptAndValidation() throws {
+    func interruptAndValidation() async throws {
         let mock = try RunningMock(arguments: ["--brokers", "1"])
         #expect(!mock.bootstrap.isEmpty)
         #expect(mock.stop(with: SIGINT) == 0)
-        let refused = try Subprocess.run([PackagePaths.builtExecutable("millrace").path, "mock-kafka", "--topic", "bad name:3"], check: false)
+        let refused = try await Subprocess.run([PackagePaths.builtExecutable("millrace").path, "mock-kafka", "--topic", "bad name:3"], check: false)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("bad name"))
     }

@@ -46,7 +46,7 @@ struct PollIntervalRebalanceTests {
         try await Task.sleep(for: .milliseconds(200))
         try healthy.start(subscribing: [topic])
         try await stall.value
-        try await eventually("the first member rejoined as a new member") {
+        try await eventually("the first member rejoined as a new member", timeout: .seconds(60)) {
             stalled.consumer.memberID.map { $0 != firstMember } ?? false
         }
         try await kafka.produce(topic, count: 400, prefix: "after")

@@ -23,13 +23,13 @@ struct TopicMetadataTests {
         #expect(metadata.partitions[4].leader == 3)
         #expect(metadata.partitions.allSatisfy { $0.error == .noError })
         // kcat, an independent client, reads the same metadata.
-        #expect(try Self.kcatMetadata(topic, bootstrap: kafka.bootstrapServers) == metadata)
+        await #expect(try Self.kcatMetadata(topic, bootstrap: kafka.bootstrapServers) == metadata)
         try await consumer.close()
     }
 
     /// `topic`'s metadata as `kcat -L -J` reports it.
-    private static func kcatMetadata(_ topic: String, bootstrap: String) throws -> KafkaTopicMetadata {
-        let output = try Subprocess.run(["timeout", "30", "kcat", "-L", "-J", "-b", bootstrap, "-t", topic]).output
+    private static func kcatMetadata(_ topic: String, bootstrap: String) async throws -> KafkaTopicMetadata {
+        let output = try await Subprocess.run(["timeout", "30", "kcat", "-L", "-J", "-b", bootstrap, "-t", topic]).output
         let document = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let topics = try #require(document["topics"] as? [[String: Any]])
         let entry = try #require(topics.first { $0["topic"] as? String == topic })
@@ -83,7 +83,7 @@ struct TopicMetadataTests {
         let partitions = try await follower.partitions(of: topic, timeout: .seconds(5))
         try follower.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
         var values = Set<String>()
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(40)
         while values.count < 100 && ContinuousClock.now < deadline {
             for message in try await follower.messages(timeout: .milliseconds(100)) {
                 values.insert(String(decoding: message.value ?? [], as: UTF8.self))

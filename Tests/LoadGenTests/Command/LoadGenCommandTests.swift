@@ -9,10 +9,10 @@ struct LoadGenCommandTests {
     private let millrace = PackagePaths.builtExecutable("millrace").path
 
     @Test("writes values and the attributes snapshot, and summarises on stderr")
-    func output() throws {
+    func output() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let result = try Subprocess.run([
+        let result = try await Subprocess.run([
             millrace, "loadgen", "--schemas", PackagePaths.schemas.path, "--output", directory.path("v.ndjson").path, "--count", "200",
             "--topics", "entity_values_ts,heartbeat", "--attributes-out", directory.path("a.csv").path,
             "--attributes-out", directory.path("a.ndjson").path, "--attributes", "30",
@@ -25,19 +25,19 @@ struct LoadGenCommandTests {
     }
 
     @Test("--bootstrap produces to Kafka; kcat reads back valid Debezium JSON for every record")
-    func bootstrap() throws {
+    func bootstrap() async throws {
         let cluster = try MockCluster(brokers: 1, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let topics = ["postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb",
                       "__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat"]
         for topic in topics { try cluster.createTopic(topic, partitions: 3) }
-        let result = try Subprocess.run([
+        let result = try await Subprocess.run([
             millrace, "loadgen", "--schemas", PackagePaths.schemas.path, "--bootstrap", cluster.bootstrapServers,
             "--count", "300", "--partitions", "3", "--rate", "100000",
         ])
         #expect(result.stderr.contains("300 records"))
         var consumed = 0
         for topic in topics {
-            let lines = try Subprocess.run(["kcat", "-C", "-b", cluster.bootstrapServers, "-t", topic, "-o", "beginning", "-e", "-J", "-q"])
+            let lines = try await Subprocess.run(["kcat", "-C", "-b", cluster.bootstrapServers, "-t", topic, "-o", "beginning", "-e", "-J", "-q"])
                 .output.split(separator: "\n")
             for line in lines {
                 let envelope = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -52,10 +52,10 @@ struct LoadGenCommandTests {
     }
 
     @Test("refuses inconsistent options")
-    func options() throws {
-        let both = try Subprocess.run([millrace, "loadgen", "--bootstrap", "b", "--output", "o"], check: false)
+    func options() async throws {
+        let both = try await Subprocess.run([millrace, "loadgen", "--bootstrap", "b", "--output", "o"], check: false)
         #expect(both.status == 64 && both.stderr.contains("exactly one of --bootstrap and --output"), "\(both.stderr)")
-        let format = try Subprocess.run([millrace, "loadgen", "--output", "/dev/null", "--format", "avro"], check: false)
+        let format = try await Subprocess.run([millrace, "loadgen", "--output", "/dev/null", "--format", "avro"], check: false)
         #expect(format.status == 64 && format.stderr.contains("--format must be values or kcat"), "\(format.stderr)")
     }
 }

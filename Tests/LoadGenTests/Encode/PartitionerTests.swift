@@ -6,11 +6,11 @@ import Testing
 @Suite("Partitioning")
 struct PartitionerTests {
     @Test("records land where Kafka's default partitioner puts them (murmur2, checked in Python)")
-    func murmur2() throws {
+    func murmur2() async throws {
         let records = try generate { $0.count = 300; $0.partitions = 12 }.records
         let keys = records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }
         // Kafka clients Utils.murmur2 / toPositive, written independently in Python.
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             """
             import sys
             def murmur2(data):

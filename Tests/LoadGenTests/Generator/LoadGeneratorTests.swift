@@ -46,12 +46,12 @@ struct LoadGeneratorTests {
     }
 
     @Test("values are ≈1.1 KB schema-enabled JsonConverter messages with the declared schema")
-    func valueShape() throws {
+    func valueShape() async throws {
         let records = try generate { $0.topics = [.entityValues]; $0.duplicateRate = 0; $0.deleteRate = 0 }.records
         let sizes = records.map { $0.value?.count ?? 0 }
         let mean = sizes.reduce(0, +) / sizes.count
         #expect((1_050...1_250).contains(mean), "mean \(mean) bytes")
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             """
             import json, sys
             fields = None

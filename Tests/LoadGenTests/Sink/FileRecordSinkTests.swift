@@ -17,7 +17,7 @@ struct FileRecordSinkTests {
         let path = directory.path("load.kcat").path
         let sink = try FileRecordSink(path: path, format: .kcat)
         let summary = try await LoadRunner.run(generator, into: sink)
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             """
             import json, sys, collections
             offsets = collections.defaultdict(list)
@@ -57,10 +57,10 @@ struct FileRecordSinkTests {
     }
 
     @Test("the attributes snapshot matches dim_attributes, in CSV and NDJSON")
-    func attributes() throws {
+    func attributes() async throws {
         let attributes = AttributeDefinition.catalog(count: 40)
         let columns = try #require(try shippedCatalog().table("dim_attributes")?.current.columns.map(\.name))
-        let output = try Subprocess.python(
+        let output = try await Subprocess.python(
             """
             import csv, io, json, sys
             csv_text, ndjson_text = sys.stdin.read().split("\\f")

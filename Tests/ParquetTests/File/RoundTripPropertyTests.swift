@@ -16,7 +16,7 @@ struct RoundTripPropertyTests {
     static let cases = environment["MILLRACE_PARQUET_CASES"].flatMap { Int($0) } ?? 40
 
     @Test("random tables read back identically everywhere")
-    func randomTables() throws {
+    func randomTables() async throws {
         let directory = try TemporaryDirectory(prefix: "parquet-roundtrip")
         defer { directory.remove() }
         var written: [(table: RandomTable, file: TableWriter)] = []
@@ -31,7 +31,7 @@ struct RoundTripPropertyTests {
                 ReaderOracle.ColumnSpec(name: $0.field.name, kind: $0.kind.rawValue, scale: $0.scale)
             }))
         }
-        let reports = try ReaderOracle.read(specs, in: directory)
+        let reports = try await ReaderOracle.read(specs, in: directory)
         try #require(reports.count == written.count)
         for ((table, file), report) in zip(written, reports) {
             check(table, file, report)

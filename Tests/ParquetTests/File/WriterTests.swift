@@ -30,13 +30,13 @@ struct WriterTests {
     }
 
     @Test("offsets, sizes, encodings and annotations, as pyarrow and DuckDB read them")
-    func footerAsReadByOthers() throws {
+    func footerAsReadByOthers() async throws {
         let (bytes, summary) = try sampleFile()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("sample.parquet").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let output = try Subprocess.python(#"""
+        let output = try await Subprocess.python(#"""
         import sys, json, pyarrow.parquet as pq, duckdb
         f = pq.ParquetFile(sys.argv[1]); m = f.metadata
         out = {"created_by": m.created_by, "kv": {k.decode(): v.decode() for k, v in m.metadata.items()}, "groups": []}

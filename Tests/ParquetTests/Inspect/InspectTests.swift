@@ -67,20 +67,20 @@ struct InspectTests {
     }
 
     @Test("millrace inspect prints text and JSON, and fails clearly on a bad file")
-    func command() throws {
+    func command() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("sample.parquet").path
         try Data(try Self.sampleFile()).write(to: URL(fileURLWithPath: path))
         let millrace = PackagePaths.builtExecutable("millrace").path
-        let text = try Subprocess.run([millrace, "inspect", path, "--rows", "1"])
+        let text = try await Subprocess.run([millrace, "inspect", path, "--rows", "1"])
         #expect(text.output.contains("first 1 rows:") && text.output.contains("converted DECIMAL"))
-        let json = try Subprocess.run([millrace, "inspect", path, "--json"])
+        let json = try await Subprocess.run([millrace, "inspect", path, "--json"])
         let object = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
         #expect((object?["firstRows"] as? [Any])?.count == 2)
         let junk = directory.path("junk.parquet").path
         try Data("not parquet at all".utf8).write(to: URL(fileURLWithPath: junk))
-        let failure = try Subprocess.run([millrace, "inspect", junk], check: false)
+        let failure = try await Subprocess.run([millrace, "inspect", junk], check: false)
         #expect(failure.status != 0 && failure.stderr.contains("PAR1"), "\(failure.stderr)")
     }
 

@@ -42,8 +42,8 @@ struct ParquetTestingFilesTests {
     }
 
     @Test("every value matches pyarrow's reading")
-    func matchesPyarrow() throws {
-        let output = try Subprocess.python(#"""
+    func matchesPyarrow() async throws {
+        let output = try await Subprocess.python(#"""
         import sys, json, struct, decimal, pyarrow as pa, pyarrow.parquet as pq
         decimal.getcontext().prec = 200
         def canon(v, t):

@@ -46,10 +46,10 @@ enum ReaderOracle {
     }
 
     /// Reads every file with both readers.
-    static func read(_ files: [FileSpec], in directory: TemporaryDirectory) throws -> [Report] {
+    static func read(_ files: [FileSpec], in directory: TemporaryDirectory) async throws -> [Report] {
         let specURL = directory.path("oracle-spec.json")
         try JSONEncoder().encode(files).write(to: specURL)
-        let output = try Subprocess.python(script, arguments: [specURL.path])
+        let output = try await Subprocess.python(script, arguments: [specURL.path])
         do {
             return try JSONDecoder().decode([Report].self, from: Data(output.utf8))
         } catch {

@@ -38,17 +38,17 @@ struct BoundedMemoryTests {
             mock.terminate()
         """
 
-    private func peak(records: Int) throws -> (rssMiB: Int, batches: Int) {
-        let output = try Subprocess.python(
+    private func peak(records: Int) async throws -> (rssMiB: Int, batches: Int) {
+        let output = try await Subprocess.python(
             Self.script, arguments: [PackagePaths.builtExecutable("millrace").path, PackagePaths.schemas.path, String(records)])
         let fields = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         return (fields.first ?? 0, fields.last ?? 0)
     }
 
     @Test("peak RSS stays flat when the backlog grows 2.5× past the batch limit, and under 200 MiB")
-    func flatPeak() throws {
-        let smaller = try peak(records: 40_000)
-        let larger = try peak(records: 100_000)
+    func flatPeak() async throws {
+        let smaller = try await peak(records: 40_000)
+        let larger = try await peak(records: 100_000)
         #expect(smaller.batches >= 2 && larger.batches > smaller.batches, "both backlogs must exceed the batch limit")
         #expect(larger.rssMiB < 200)
         #expect(Double(larger.rssMiB) <= Double(smaller.rssMiB) * 1.25, "peak RSS grew from \(smaller.rssMiB) to \(larger.rssMiB) MiB")

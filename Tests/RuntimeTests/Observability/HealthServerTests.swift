@@ -7,25 +7,25 @@ import Testing
 
 @Suite("Health and metrics endpoints")
 struct HealthServerTests {
-    private func get(_ port: Int, _ path: String) throws -> (status: Int, body: String) {
-        let output = try Subprocess.curl(["-s", "-o", "-", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+    private func get(_ port: Int, _ path: String) async throws -> (status: Int, body: String) {
+        let output = try await Subprocess.curl(["-s", "-o", "-", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 
     @Test("serves /metrics, /healthz and /readyz over real HTTP; readiness follows the worker")
-    func endpoints() throws {
+    func endpoints() async throws {
         let ready = Atomic<Bool>(false)
         let server = try HealthServer(
             host: "127.0.0.1", port: 0,
             responder: .init(metrics: { Array("millrace_up 1\n".utf8) }, isReady: { ready.load(ordering: .relaxed) }))
         defer { server.stop() }
-        #expect(try get(server.port, "/metrics") == (200, "millrace_up 1\n"))
-        #expect(try get(server.port, "/healthz").status == 200)
-        #expect(try get(server.port, "/readyz").status == 503)
+        await #expect(try get(server.port, "/metrics") == (200, "millrace_up 1\n"))
+        await #expect(try get(server.port, "/healthz").status == 200)
+        await #expect(try get(server.port, "/readyz").status == 503)
         ready.store(true, ordering: .relaxed)
-        #expect(try get(server.port, "/readyz").status == 200)
-        #expect(try get(server.port, "/nope").status == 404)
+        await #expect(try get(server.port, "/readyz").status == 200)
+        await #expect(try get(server.port, "/nope").status == 404)
     }
 
     @Test("a port already in use is a clear configuration error")

@@ -33,7 +33,7 @@ struct CrashRestartTests {
         #expect(reached.load(ordering: .relaxed) >= 2, "the crash point \(point) was never reached twice")
 
         try await fixture.runUntilDrained(configuration)
-        #expect(try fixture.exactlyOnceViolations() == [])
+        await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
     }
 
@@ -54,7 +54,7 @@ struct CrashRestartTests {
             }
         }
         try await fixture.runUntilDrained(configuration)
-        #expect(try fixture.exactlyOnceViolations() == [])
+        await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
     }
 }

@@ -47,7 +47,7 @@ struct EndToEndTests {
         #expect(reasons == expectedReasons)
 
         // Rows: no source record staged twice; redeliveries and same-batch duplicates collapse.
-        let rows = try fixture.stagedRows(keys: ["fact_entity_values": ["entity_id", "version"]])
+        let rows = try await fixture.stagedRows(keys: ["fact_entity_values": ["entity_id", "version"]])
         let facts = try #require(rows["fact_entity_values"])
         let sourcePositions = facts.map { [$0[0], $0[1]] }
         #expect(Set(sourcePositions).count == sourcePositions.count, "a source record was staged twice")
@@ -77,7 +77,7 @@ struct EndToEndTests {
                 rows += pq.read_table(path, columns=["entity_id", "version", "attribute_id", "value", "_op"]).to_pylist()
             print(json.dumps(rows))
             """
-        let staged = try JSONSerialization.jsonObject(with: Data(try Subprocess.python(script, arguments: files).utf8)) as? [[String: Any]] ?? []
+        let staged = try JSONSerialization.jsonObject(with: Data(try await Subprocess.python(script, arguments: files).utf8)) as? [[String: Any]] ?? []
         var compared = 0
         for row in staged where row["_op"] as? String != "d" {
             guard let entity = (row["entity_id"] as? NSNumber)?.int64Value, let version = (row["version"] as? NSNumber)?.int64Value,
@@ -117,7 +117,7 @@ struct EndToEndTests {
                     if (row["attribute_name"], row["attribute_data_type"]) != names[row["attribute_id"]]: wrong += 1
             print(checked, wrong)
             """
-        let output = try Subprocess.python(script, arguments: [fixture.attributesSnapshot.path] + files)
+        let output = try await Subprocess.python(script, arguments: [fixture.attributesSnapshot.path] + files)
         let counts = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(counts.count == 2 && counts[0] > 500, "rows checked: \(output)")
         #expect(counts.last == 0, "rows with a wrong enrichment: \(output)")
@@ -148,7 +148,7 @@ struct EndToEndTests {
                     if row["attribute_id"] is not None and row["attribute_name"] is None: missed += 1
             print(missed)
             """
-        let staged = Int(try Subprocess.python(script, arguments: files).trimmingCharacters(in: .whitespacesAndNewlines))
+        let staged = Int(try await Subprocess.python(script, arguments: files).trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(staged.map { $0 > 0 } == true, "the scenario needs misses")
         #expect(counted == staged, "counted \(counted), staged rows without an attribute: \(staged ?? -1)")
     }
@@ -181,7 +181,7 @@ struct EndToEndTests {
                 rows += pq.read_table(path, columns=["entity_id", "entity_type", "entity_status"]).to_pylist()
             print(json.dumps(rows))
             """
-        let output = try Subprocess.python(script, arguments: files.map { fixture.output.path($0.key).path })
+        let output = try await Subprocess.python(script, arguments: files.map { fixture.output.path($0.key).path })
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
         var checked = 0
         for row in rows {

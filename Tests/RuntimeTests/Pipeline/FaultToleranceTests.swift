@@ -30,7 +30,7 @@ struct FaultToleranceTests {
 
         #expect(proxy.faults.values.reduce(0, +) > 5, "faults injected: \(proxy.faults)")
         try await fixture.mirror(client, bucket: bucket)
-        #expect(try fixture.exactlyOnceViolations() == [])
+        await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
         #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
     }
@@ -56,7 +56,7 @@ struct FaultToleranceTests {
         worker.cancel()
         try await worker.value
         #expect(commits.load(ordering: .relaxed) > 2)
-        #expect(try fixture.exactlyOnceViolations() == [])
+        await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
     }
 }

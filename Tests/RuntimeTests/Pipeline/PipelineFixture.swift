@@ -154,7 +154,7 @@ final class PipelineFixture: Sendable {
     /// Checks the exactly-once invariants over everything committed: per partition the ranges
     /// chain from 0 to the number of records produced with no gap or overlap, and no source
     /// record is staged twice. Returns the problems found (empty when all hold).
-    func exactlyOnceViolations() throws -> [String] {
+    func exactlyOnceViolations() async throws -> [String] {
         var problems: [String] = []
         var producedPerPartition: [SourcePartition: Int] = [:]
         for record in produced { producedPerPartition[SourcePartition(topic: record.topic, partition: record.partition), default: 0] += 1 }
@@ -168,7 +168,7 @@ final class PipelineFixture: Sendable {
                 problems.append("\(partition): \(previous.startOffset)..<\(previous.endOffset) then \(next.startOffset)..<\(next.endOffset)")
             }
         }
-        for (table, rows) in try stagedRows(keys: [:]) {
+        for (table, rows) in try await stagedRows(keys: [:]) {
             let positions = rows.map { [$0[0], $0[1]] }
             if Set(positions).count != positions.count { problems.append("\(table): a source record is staged twice") }
         }
@@ -205,7 +205,7 @@ final class PipelineFixture: Sendable {
 
     /// Rows of every committed file, read by pyarrow: per table, [partition, offset, op, key...].
     /// DuckDB opens every file too (its row count must agree with pyarrow's).
-    func stagedRows(keys: [String: [String]]) throws -> [String: [[Int64]]] {
+    func stagedRows(keys: [String: [String]]) async throws -> [String: [[Int64]]] {
         let files = try committedRecords().flatMap(\.files)
         let request = files.map { ["path": output.path($0.key).path, "table": $0.table, "rows": String($0.rows)] }
         let script = """
@@ -225,7 +225,7 @@ final class PipelineFixture: Sendable {
             print(json.dumps(out))
             """
         let keysJSON = String(decoding: try JSONSerialization.data(withJSONObject: keys), as: UTF8.self)
-        let answer = try Subprocess.python(script, arguments: [keysJSON], input: try JSONSerialization.data(withJSONObject: request))
+        let answer = try await Subprocess.python(script, arguments: [keysJSON], input: try JSONSerialization.data(withJSONObject: request))
         let decoded = try #require(
             try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: [[NSNumber]]],
             "pyarrow's answer is not a map of table to rows: \(answer.prefix(500))")

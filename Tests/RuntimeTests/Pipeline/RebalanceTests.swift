@@ -11,15 +11,22 @@ import Testing
 @Suite("Scale-out and fencing", .serialized)
 struct RebalanceTests {
     /// Waits until `condition` holds, polling every 100 ms, for at most `seconds`.
-    private func waitUntil(_ seconds: Double, _ condition: () -> Bool) async throws {
+    private func waitUntil(
+        _ seconds: Double, _ what: String, _ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while !condition() {
-            guard Date() < deadline else { throw WaitTimedOut() }
+            guard Date() < deadline else { throw WaitTimedOut(what: what, seconds: seconds, location: sourceLocation) }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
 
-    struct WaitTimedOut: Error {}
+    struct WaitTimedOut: Error, CustomStringConvertible {
+        var what: String
+        var seconds: Double
+        var location: SourceLocation
+        var description: String { "waited \(Int(seconds)) s at line \(location.line) for \(what)" }
+    }
 
     @Test("a worker joins, one leaves mid-stream, another joins: the union of commits holds each record once")
     func joinLeaveJoin() async throws {
@@ -33,21 +40,21 @@ struct RebalanceTests {
         // Traffic keeps flowing (about 20 s of it) while workers join and leave.
         let producer = Task { try await fixture.produce(count: 8000, seed: 21, perSecond: 400) { $0.duplicateRate = 0.03 } }
         let first = fixture.start(configuration, untilDrained: false, onCommit: count("a"))
-        try await waitUntil(60) { commits.withLock { $0["a", default: 0] >= 2 } }
+        try await waitUntil(60, "two commits of the first worker") { commits.withLock { $0["a", default: 0] >= 2 } }
         let second = fixture.start(configuration, untilDrained: false, onCommit: count("b"))
-        try await waitUntil(60) { commits.withLock { $0["b", default: 0] >= 2 } }
+        try await waitUntil(60, "two commits of the second worker") { commits.withLock { $0["b", default: 0] >= 2 } }
         first.cancel()
         try await first.value
         let third = fixture.start(configuration, untilDrained: false, onCommit: count("c"))
-        try await waitUntil(60) { commits.withLock { $0["c", default: 0] >= 1 } }
+        try await waitUntil(60, "a commit of the third worker") { commits.withLock { $0["c", default: 0] >= 1 } }
         try await producer.value
-        try await waitUntil(90) { fixture.isFullyCommitted() }
+        try await waitUntil(90, "every record committed") { fixture.isFullyCommitted() }
         second.cancel()
         third.cancel()
         try await second.value
         try await third.value
 
-        #expect(try fixture.exactlyOnceViolations() == [])
+        await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
     }
 
@@ -68,10 +75,10 @@ struct RebalanceTests {
             stalledBatch.withLock { $0 = pending }
             Thread.sleep(forTimeInterval: 10)
         })
-        try await waitUntil(30) { stalledBatch.withLock { $0 != nil } }
+        try await waitUntil(30, "the zombie to stall") { stalledBatch.withLock { $0 != nil } }
         let healthy = fixture.start(configuration, untilDrained: false)
         // Both keep running until every partition's records are committed, whoever owns it.
-        try await waitUntil(90) { fixture.isFullyCommitted() }
+        try await waitUntil(90, "every record committed") { fixture.isFullyCommitted() }
         healthy.cancel()
         zombie.cancel()
         try await healthy.value
@@ -80,7 +87,7 @@ struct RebalanceTests {
         let batch = try #require(stalledBatch.withLock { $0 }?.split(separator: "/").last?.split(separator: ".").first)
         let committed = try fixture.committedRecords().map(\.batchID.rawValue)
         #expect(!committed.contains(String(batch)), "the zombie's batch \(batch) was committed")
-        let violations = try fixture.exactlyOnceViolations()
+        let violations = try await fixture.exactlyOnceViolations()
         #expect(violations == [], "\(violations)")
         #expect(try fixture.orphans() == [])
     }

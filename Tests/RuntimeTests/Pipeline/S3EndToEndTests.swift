@@ -32,7 +32,7 @@ struct S3EndToEndTests {
         let objects = try await client.listAllObjects(bucket: bucket, prefix: "e2e/")
         #expect(objects.contains { $0.key.hasPrefix("e2e/_millrace/commits/") })
         try await fixture.mirror(client, bucket: bucket, prefix: "e2e/")
-        #expect(try fixture.exactlyOnceViolations() == [])
+        await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
         #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
         // Every generated attribute is in the snapshot: a miss means it was not loaded from S3.

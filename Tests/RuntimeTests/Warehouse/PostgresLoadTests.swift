@@ -65,7 +65,7 @@ struct PostgresLoadTests {
         ]
         for (name, text) in scripts { try text.write(to: folder.path(name), atomically: true, encoding: .utf8) }
 
-        let output = try Subprocess.run([
+        let output = try await Subprocess.run([
             "python3", PackagePaths.root.appendingPathComponent("scripts/testing/pg_load.py").path,
             "--pg", servers.postgresURL, "--staging", folder.path("staging").path, "--kcat", dump,
             "--bootstrap", folder.path("bootstrap.sql").path, "--load", folder.path("load1.sql").path,
