@@ -3,7 +3,8 @@ public import Engine
 
 /// Plans the load of committed batches into the warehouse, as one transaction.
 ///
-/// For each table (dimensions first) and each schema version in the load: a COPY manifest of
+/// First the columns schema evolution added, each only if the target lacks it (see
+/// `ColumnAdditions`). For each table (dimensions first) and each schema version in the load: a COPY manifest of
 /// the exact files, a temp staging table whose columns are exactly the files' (COPY matches by
 /// position), `COPY … FORMAT AS PARQUET MANIFEST`; older versions folded into the newest; the
 /// newest change per merge key (never older than the target's row or a remembered delete);
@@ -32,7 +33,10 @@ public struct LoadPlanner: Sendable {
     public var bootstrapStatements: [String] {
         LoadLedger(dialect: dialect, schema: settings.schema, pipeline: settings.pipeline).createTables()
             + catalog.tables.filter { $0.current.source.topic != nil }.map { merge($0.current).deletedKeys.createTable() }
+            + columnAdditions.createProcedure()
     }
+
+    private var columnAdditions: ColumnAdditions { ColumnAdditions(dialect: dialect, schema: settings.schema) }
 
     /// The plan loading `records` (committed batches not yet in the ledger) as load `loadID`.
     public func plan(_ records: [CommitRecord], loadID: String) throws(WarehouseError) -> LoadPlan {
@@ -41,7 +45,10 @@ public struct LoadPlanner: Sendable {
         var manifests: [Manifest] = []
         var seenChanges: Set<String> = []
         for change in records.flatMap(\.schemaChanges) where seenChanges.insert("\(change.table)/\(change.toVersion)").inserted {
-            statements += change.ddl[dialect.description] ?? []
+            guard let version = catalog.table(change.table)?.version(change.toVersion) else {
+                throw WarehouseError(.unknownVersion, "\(change.table) has no version \(change.toVersion) in the catalog")
+            }
+            statements += columnAdditions.add(columnsOf: version, after: change.fromVersion)
         }
         let files = Dictionary(grouping: records.flatMap(\.files), by: \.table)
         let refresh = DailyMetricsRefresh(dialect: dialect, schema: settings.schema)

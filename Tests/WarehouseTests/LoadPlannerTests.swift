@@ -83,20 +83,32 @@ struct LoadPlannerTests {
 
     @Test("a schema change's DDL runs once, before any staging table")
     func schemaChangeOnce() throws {
-        let change = SchemaChangeNote(
-            table: "fact_entity_values", fromVersion: 1, toVersion: 2,
-            ddl: ["redshift": [#"ALTER TABLE "fact_entity_values" ADD COLUMN "confidence" DOUBLE PRECISION;"#]])
         var evolved = try #require(catalog.table("fact_entity_values")?.current)
         evolved.version = 2
         evolved.columns.append(Column(name: "confidence", type: .double, role: .source(field: "confidence", connect: ConnectSchema(type: .float64, isOptional: true)), addedIn: 2))
+        let change = SchemaChangeNote(
+            table: "fact_entity_values", fromVersion: 1, toVersion: 2,
+            ddl: ["redshift": [#"ALTER TABLE "fact_entity_values" ADD COLUMN "confidence" DOUBLE PRECISION;"#]],
+            definition: Catalog.yaml(of: evolved))
         let planner = LoadPlanner(catalog: try catalog.adding(version: evolved), dialect: .redshift, settings: settings)
         let plan = try planner.plan(
             [
                 record(1, files: [file("fact_entity_values", "a")], changes: [change]),
                 record(2, files: [file("fact_entity_values", "b", version: 2)], changes: [change]),
             ], loadID: "l")
-        let alters = plan.statements.indices.filter { plan.statements[$0].hasPrefix("ALTER TABLE") }
+        // Redshift has no ADD COLUMN IF NOT EXISTS: the load calls the bootstrap's procedure,
+        // which adds the column only when SVV_COLUMNS lacks it (a later load carrying the same
+        // change again must not fail).
+        let alters = plan.statements.indices.filter { plan.statements[$0].hasPrefix("CALL ") }
         #expect(alters.count == 1)
+        #expect(plan.statements[alters[0]] == #"CALL "analytics".millrace_add_column('fact_entity_values', 'confidence', 'DOUBLE PRECISION');"#)
+        let procedure = try #require(planner.bootstrapStatements.first { $0.hasPrefix("CREATE OR REPLACE PROCEDURE") })
+        #expect(procedure.contains("FROM svv_columns WHERE table_schema = 'analytics' AND table_name = p_table AND column_name = p_column"))
+        #expect(procedure.contains("EXECUTE 'ALTER TABLE ' || quote_ident('analytics') || '.' || quote_ident(p_table) || ' ADD COLUMN '"))
+        #expect(procedure.hasSuffix("$$ LANGUAGE plpgsql;"))
+        let postgres = try LoadPlanner(catalog: try catalog.adding(version: evolved), dialect: .postgres, settings: settings)
+            .plan([record(1, files: [file("fact_entity_values", "a")], changes: [change])], loadID: "p")
+        #expect(postgres.statements.contains(#"ALTER TABLE "analytics"."fact_entity_values" ADD COLUMN IF NOT EXISTS "confidence" DOUBLE PRECISION;"#))
         let firstStage = try #require(plan.statements.firstIndex { $0.hasPrefix("CREATE TEMP TABLE") })
         #expect(try #require(alters.first) < firstStage)
         // Version 1's rows are folded into version 2's staging table before the merge.

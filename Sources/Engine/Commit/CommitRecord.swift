@@ -45,6 +45,10 @@ public struct DeadLetterFile: Sendable, Hashable, Codable {
 }
 
 /// A schema change a batch introduced, with the DDL the loader must run before loading it.
+///
+/// The new version's declaration travels in the record, so it becomes visible exactly when the
+/// batch commits: finalizing the batch writes it to `_millrace/schemas/{table}/v{n}.yaml`
+/// before the committed record, and a batch that never commits leaves no version behind.
 public struct SchemaChangeNote: Sendable, Hashable, Codable {
     /// Warehouse table.
     public var table: String
@@ -54,13 +58,16 @@ public struct SchemaChangeNote: Sendable, Hashable, Codable {
     public var toVersion: Int
     /// DDL per dialect (`redshift`, `postgres`), in order.
     public var ddl: [String: [String]]
+    /// The new version's declaration, in the `Schemas/` YAML format.
+    public var definition: String
 
     /// A schema change entry.
-    public init(table: String, fromVersion: Int, toVersion: Int, ddl: [String: [String]]) {
+    public init(table: String, fromVersion: Int, toVersion: Int, ddl: [String: [String]], definition: String) {
         self.table = table
         self.fromVersion = fromVersion
         self.toVersion = toVersion
         self.ddl = ddl
+        self.definition = definition
     }
 }
 

@@ -9,7 +9,8 @@ import Foundation
 /// 3. `commit`: rewrite the pending record in state `ready` with every file, then commit the
 ///    end offsets to Kafka with the batch id as metadata: the fence. The group coordinator
 ///    refuses the commit of a member that lost its partitions, so a zombie cannot commit.
-/// 4. Write the committed record under `commits/` and delete the pending one.
+/// 4. Write the evolved schema versions the batch introduced and the committed record under
+///    `commits/`, then delete the pending one.
 ///
 /// The fence commit is the single atomic decision: a batch is committed if and only if Kafka
 /// holds its id as the metadata of its offsets. Everything after it is idempotent roll-forward
@@ -18,14 +19,23 @@ import Foundation
 /// Every committed Kafka offset is therefore covered by exactly one committed record.
 ///
 /// Once the fence may have committed a batch, nothing the batch wrote is deleted by its own
-/// worker: a failure to write the committed record is `.finalizeDeferred` (the batch is
-/// committed, `recover` or `sweep` finishes it) and a commit whose outcome is unknown is
-/// `.commitOutcomeUnknown` (`recover` or `sweep` decides from what Kafka holds).
+/// worker: a failure to write the committed record is `.finalizeDeferred` and a commit whose
+/// outcome is unknown is `.commitOutcomeUnknown` (`recover` or `sweep` decides from what Kafka
+/// holds).
+///
+/// A deferred batch is finished by this committer before it fences another: `begin` refuses
+/// to start a batch while one is deferred and its record still cannot be written. That keeps
+/// the invariant `recover` and `sweep` rely on: a partition's committed metadata names the
+/// newest fenced batch, and every older fenced batch has its committed record. Were a newer
+/// fence allowed first, Kafka would no longer name the deferred batch, and the sweep would take
+/// it for one that lost its fence and delete rows whose offsets are committed.
 public final class StagingCommitter {
     private let store: any StagingStore
     private let fence: any OffsetFence
     private let layout: StagingLayout
     private let crashHook: CrashHook?
+    /// Batches fenced by this committer whose committed record is not written yet, oldest first.
+    private var deferred: [CommitRecord] = []
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -40,8 +50,19 @@ public final class StagingCommitter {
         self.crashHook = crashHook
     }
 
-    /// Step 1: records the batch's intent (state `writing`).
+    /// Step 1: records the batch's intent (state `writing`). First finishes any batch whose
+    /// committed record was deferred; throws a retriable `.staging` error while that fails.
     public func begin(_ record: CommitRecord) throws {
+        do {
+            try finishDeferred()
+        } catch let crash as SimulatedCrash {
+            throw crash
+        } catch {
+            throw EngineError(
+                .staging,
+                "batch \(deferred.first?.batchID.description ?? "?") is committed but its committed record cannot be written yet; no other batch is fenced before it is",
+                underlying: error, isRetriable: true)
+        }
         var intent = record
         intent.state = .writing
         try store.put(layout.pendingKey(record.batchID), data: try encode(intent))
@@ -74,11 +95,30 @@ public final class StagingCommitter {
         } catch let crash as SimulatedCrash {
             throw crash
         } catch {
+            deferred.append(ready)
             throw EngineError(
                 .finalizeDeferred,
-                "batch \(ready.batchID) is committed, but its committed record could not be written yet; recover or sweep writes it",
+                "batch \(ready.batchID) is committed, but its committed record could not be written yet; it is written before the next batch is fenced",
                 underlying: error)
         }
+    }
+
+    /// Whether a batch this committer fenced still waits for its committed record.
+    public var hasDeferred: Bool { !deferred.isEmpty }
+
+    /// Writes the committed records of the batches whose finalize failed after their fence,
+    /// oldest first, and returns them; throws the first failure (that batch and the later ones
+    /// stay deferred). `begin` calls it; call it also while idle, so the loader sees the batch
+    /// without waiting for the next one.
+    @discardableResult
+    public func finishDeferred() throws -> [BatchID] {
+        var finished: [BatchID] = []
+        while let first = deferred.first {
+            _ = try finalize(first)
+            deferred.removeFirst()
+            finished.append(first.batchID)
+        }
+        return finished
     }
 
     /// Deletes everything an uncommitted batch wrote (best effort: the sweep retries later).
@@ -160,9 +200,15 @@ public final class StagingCommitter {
         return (committed, abandoned)
     }
 
+    /// Step 5: the evolved schema versions the batch introduced, then its committed record, then
+    /// the pending record's removal. Every step is idempotent, so `recover`, `sweep` and
+    /// `finishDeferred` may repeat it.
     private func finalize(_ ready: CommitRecord) throws -> CommitRecord {
         var final = ready
         final.state = .committed
+        for change in ready.schemaChanges {
+            try store.put(layout.schemaKey(table: change.table, version: change.toVersion), data: Array(change.definition.utf8))
+        }
         try store.put(layout.commitKey(final.batchID), data: try encode(final))
         try crashHook?(.afterCommitRecord)
         try store.delete([layout.pendingKey(final.batchID)])

@@ -88,10 +88,10 @@ public final class BatchFlusher {
             record.deadLetters = DeadLetterFile(key: key, records: input.deadLetters.count, reasons: reasons, bytes: Int64(bytes.count))
         }
         for change in input.schemaChanges {
-            try store.put(settings.layout.schemaKey(table: change.table, version: change.toVersion), data: Array(Catalog.yaml(of: change.definition).utf8))
             record.schemaChanges.append(SchemaChangeNote(
                 table: change.table, fromVersion: change.fromVersion, toVersion: change.toVersion,
-                ddl: ["redshift": change.ddl(.redshift), "postgres": change.ddl(.postgres)]))
+                ddl: ["redshift": change.ddl(.redshift), "postgres": change.ddl(.postgres)],
+                definition: Catalog.yaml(of: change.definition)))
         }
         stats.sourceTimeMillis = [stats.sourceTimeMillis, plans.compactMap { Self.newestSourceMillis($0.table) }.max()]
             .compactMap { $0 }.max()

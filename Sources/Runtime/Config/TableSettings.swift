@@ -5,12 +5,16 @@ public struct SchemaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// Warehouse tables to produce; empty means every table fed by a configured topic.
     /// Default: empty.
     public var tables: [String] = []
+    /// Also write each committed evolved version into `dir` (`{table}/v{n}.yaml`), for review
+    /// and commit with the code. The staging store's copy (`_millrace/schemas/`) is the one
+    /// workers read; a failure to write here is logged, never fatal. Default: false.
+    public var writeEvolved = false
 
     /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dir, tables
+        case dir, tables, writeEvolved = "write_evolved"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -20,6 +24,7 @@ public struct SchemaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         dir = try c.value(.dir, default: SchemaSettings().dir)
         tables = try c.value(.tables, default: SchemaSettings().tables)
+        writeEvolved = try c.value(.writeEvolved, default: SchemaSettings().writeEvolved)
     }
 }
 

@@ -38,6 +38,9 @@ final class Pipeline {
     private var stopRequested: () -> Bool = { false }
     private var lastSweepMillis: Int64?
     private var lastLagMillis: Int64?
+    /// Failed attempts at writing deferred committed records, and when to try next.
+    private var deferredAttempts = 0
+    private var nextDeferredAttemptMillis: Int64 = 0
 
     init(
         consumer: KafkaConsumer, decoder: ChangeDecoder, flusher: BatchFlusher, committer: StagingCommitter,
@@ -89,10 +92,25 @@ final class Pipeline {
                 break
             }
         }
-        try flush()
+        let committed = try flush()
         try consumer.close()
         feeds.close()
         telemetry.emit(.readiness(false))
+        if !committed {
+            throw RuntimeError(
+                .staging,
+                "the open batch could not be committed before stopping; its offsets are not committed, so the group's next owner reads its records again")
+        }
+        if committer.hasDeferred {
+            do {
+                try committer.finishDeferred()
+            } catch {
+                throw RuntimeError(
+                    .staging,
+                    "a committed batch's committed record could not be written before stopping; the next owner of its partitions writes it on assignment",
+                    underlying: error)
+            }
+        }
     }
 
     // MARK: Consuming
@@ -128,9 +146,11 @@ final class Pipeline {
 
     // MARK: Committing
 
-    /// Commits the open batch; on a fence or a failure abandons and rewinds it.
-    private func flush() throws {
-        guard !batch.isEmpty else { return }
+    /// Commits the open batch; on a fence or a failure abandons and rewinds it. Returns false
+    /// when the batch was abandoned.
+    @discardableResult
+    private func flush() throws -> Bool {
+        guard !batch.isEmpty else { return true }
         carriedSchemaChanges += decoder.takeSchemaChanges()
         var tables: [DecodedBatch] = []
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
@@ -146,14 +166,18 @@ final class Pipeline {
             movePast(record.batchID)
             telemetry.emit(.batchCommitted(record, durationMillis: clock.monotonicMillis() - started))
             onCommit(record)
+            return true
         } catch let crash as SimulatedCrash {
             throw crash
         } catch let error as EngineError where error.code == .fenced {
             abandon(input.batchID, reason: error.message, fenced: true)
+            return false
         } catch let error as EngineError where error.code == .finalizeDeferred {
-            // Kafka holds the batch: go on past it; recover or sweep writes its committed record.
+            // Kafka holds the batch: go on past it. The committer writes its committed record
+            // before it fences another batch (`maintain` keeps trying meanwhile).
             movePast(input.batchID)
             telemetry.logger.warning("batch committed; its committed record is deferred", metadata: ["error": "\(error)"])
+            return true
         } catch let error as EngineError where error.code == .commitOutcomeUnknown {
             // Staging these offsets again could duplicate them; stop so the group hands the
             // partitions to a member whose recover decides from what Kafka holds.
@@ -163,9 +187,10 @@ final class Pipeline {
             abandon(input.batchID, reason: "\(error)", fenced: false)
             if let fatal = FatalErrors.classify(error) { throw fatal }
             consecutiveFailures += 1
-            guard !inRebalance else { return }
+            guard !inRebalance else { return false }
             let delay = backoff.delay(forRetry: consecutiveFailures, unitRandom: Double.random(in: 0..<1))
             sleepUnlessStopping(delay)
+            return false
         }
     }
 
@@ -248,6 +273,20 @@ final class Pipeline {
     // MARK: Housekeeping
 
     private func maintain() throws {
+        if committer.hasDeferred, clock.monotonicMillis() >= nextDeferredAttemptMillis {
+            do {
+                let finished = try committer.finishDeferred()
+                deferredAttempts = 0
+                telemetry.logger.info("deferred committed records written", metadata: ["batches": "\(finished)"])
+            } catch {
+                deferredAttempts += 1
+                let delay = backoff.delay(forRetry: deferredAttempts, unitRandom: Double.random(in: 0..<1))
+                nextDeferredAttemptMillis = clock.monotonicMillis() + Int64(delay.components.seconds * 1000)
+                    + delay.components.attoseconds / 1_000_000_000_000_000
+                telemetry.logger.warning(
+                    "a committed batch's committed record still cannot be written; retrying", metadata: ["error": "\(error)"])
+            }
+        }
         feeds.refreshIfDue(nowMillis: clock.wallMillis())
         feeds.catchUp()
         let now = clock.monotonicMillis()

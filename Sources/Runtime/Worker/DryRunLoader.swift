@@ -8,7 +8,6 @@ final class DryRunLoader: @unchecked Sendable {
     // Used only from the pipeline thread (the commit callback), so no lock is needed.
     private var catalog: Catalog
     private let store: any StagingStore
-    private let layout: StagingLayout
     private let configuration: WorkerConfiguration
     private let output: @Sendable (String) -> Void
     private var printedBootstrap = false
@@ -16,7 +15,6 @@ final class DryRunLoader: @unchecked Sendable {
     init(catalog: Catalog, store: any StagingStore, configuration: WorkerConfiguration, output: @escaping @Sendable (String) -> Void) {
         self.catalog = catalog
         self.store = store
-        self.layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
         self.configuration = configuration
         self.output = output
     }
@@ -24,8 +22,7 @@ final class DryRunLoader: @unchecked Sendable {
     func handle(_ record: CommitRecord) {
         do {
             for change in record.schemaChanges where catalog.table(change.table)?.version(change.toVersion) == nil {
-                guard let yaml = try store.get(layout.schemaKey(table: change.table, version: change.toVersion)) else { continue }
-                catalog = try catalog.adding(version: Catalog.definition(yaml: String(decoding: yaml, as: UTF8.self)))
+                catalog = try catalog.adding(version: Catalog.definition(yaml: change.definition))
             }
             let planner = LoadPlanner(
                 catalog: catalog, dialect: SQLDialect(named: configuration.warehouse.dialect) ?? .redshift,

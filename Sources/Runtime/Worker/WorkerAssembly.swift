@@ -194,9 +194,25 @@ struct WorkerAssembly: Sendable {
             telemetry: telemetry,
             options: pipelineOptions, clock: .system, topics: configuration.kafka.topics,
             onCommit: { record in
+                if configuration.schemas.writeEvolved { writeEvolvedVersions(of: record) }
                 dryRunLoader?.handle(record)
                 options.onCommit?(record)
             })
+    }
+
+    /// Writes the schema versions `record` committed into `schemas.dir` (best effort: the
+    /// staging store holds the copy workers read).
+    func writeEvolvedVersions(of record: CommitRecord) {
+        for change in record.schemaChanges {
+            do {
+                try Catalog.write(try Catalog.definition(yaml: change.definition), toDirectory: configuration.schemas.dir)
+                telemetry.logger.notice("evolved schema written", metadata: [
+                    "table": "\(change.table)", "version": "\(change.toVersion)", "dir": "\(configuration.schemas.dir)"])
+            } catch {
+                telemetry.logger.warning("cannot write an evolved schema into schemas.dir; the staging store keeps it", metadata: [
+                    "table": "\(change.table)", "version": "\(change.toVersion)", "error": "\(error)"])
+            }
+        }
     }
 
     private var decoderConfiguration: DecoderConfiguration {

@@ -89,6 +89,52 @@ struct StagingCommitterTests {
         #expect(try committer.loadRecord(layout.commitKey(record.batchID))?.files == record.files)
     }
 
+    @Test("a deferred batch gets its committed record before another batch is fenced, so the sweep never deletes it")
+    func deferredBeforeNextFence() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = FaultyStore(try LocalStagingStore(root: folder.url), failingPutsUnder: StagingLayout.commitsPrefix)
+        let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let first = try stageOneFile(committer, store)
+        #expect(code { _ = try committer.commit(first) } == .finalizeDeferred)
+        #expect(committer.hasDeferred)
+
+        // While the committed record still cannot be written, no other batch may start: its
+        // fence would make Kafka name it instead, and the first batch would look abandoned.
+        #expect(code { _ = try stageOneFile(committer, store, createdAt: first.batchID.createdAtMillis + 1) } == .staging)
+        #expect(committer.hasDeferred)
+
+        store.heal()
+        let second = try stageOneFile(committer, store, createdAt: first.batchID.createdAtMillis + 2)
+        #expect(!committer.hasDeferred)
+        #expect(try committer.loadRecord(layout.commitKey(first.batchID))?.files == first.files)
+        _ = try committer.commit(second)
+        let swept = try committer.sweep(nowMillis: second.batchID.createdAtMillis + 10_000, graceMillis: 0)
+        #expect(swept.abandoned.isEmpty)
+        #expect(try store.get(first.files[0].key) != nil, "the rows of a batch whose offsets are committed were deleted")
+        #expect(try store.get(second.files[0].key) != nil)
+    }
+
+    @Test("an evolved schema version is written only when its batch commits")
+    func schemaVersionWithCommit() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let note = SchemaChangeNote(table: "t", fromVersion: 1, toVersion: 2, ddl: [:], definition: "name: t\nversion: 2\n")
+        let refused = StagingCommitter(store: store, fence: RefusingFence(), layout: layout)
+        var lost = try stageOneFile(refused, store)
+        lost.schemaChanges = [note]
+        #expect(code { _ = try refused.commit(lost) } == .fenced)
+        #expect(try store.get(layout.schemaKey(table: "t", version: 2)) == nil, "a batch that lost its fence left a schema version")
+
+        let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        var won = try stageOneFile(committer, store)
+        won.schemaChanges = [note]
+        #expect(try store.get(layout.schemaKey(table: "t", version: 2)) == nil, "the version is visible before the fence")
+        _ = try committer.commit(won)
+        #expect(try store.get(layout.schemaKey(table: "t", version: 2)) == Array(note.definition.utf8))
+    }
+
     @Test("a pending record that cannot be deleted after the commit record is left for the sweep")
     func pendingDeleteFails() throws {
         let folder = try TemporaryDirectory()

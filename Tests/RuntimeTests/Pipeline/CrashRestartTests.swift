@@ -18,6 +18,9 @@ struct CrashRestartTests {
             settings.duplicateRate = 0.05
             settings.deleteRate = 0.02
             settings.malformedRate = 0.01
+            // A column added mid-stream: the evolved version is part of the batch that
+            // introduces it, so a crash before that batch's fence must leave no version behind.
+            settings.addColumnAt = 700
         }
         var configuration = fixture.configuration(group: "crash-\(point.rawValue)")
         configuration.pipeline.maxBatchRows = 600
@@ -35,6 +38,9 @@ struct CrashRestartTests {
         try await fixture.runUntilDrained(configuration)
         await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
+        let changes = try fixture.committedRecords().flatMap(\.schemaChanges)
+        #expect(changes.map(\.toVersion).sorted() == Array(Set(changes.map(\.toVersion))).sorted() && !changes.isEmpty,
+                "the added column must be committed as one schema change per table: \(changes.map { "\($0.table) v\($0.toVersion)" })")
     }
 
     /// With a sweep grace far in the future only `recover` can finish a batch that won its fence

@@ -175,6 +175,44 @@ final class PipelineFixture: Sendable {
         return problems
     }
 
+    /// What `scripts/testing/staged_oracle.py` finds comparing the committed files with the rows
+    /// it computes itself from the produced records (decoded, deduplicated per batch, enriched
+    /// from the entities topic and `attributes`): rows checked per table, and the problems.
+    func oracle(tables: [String], attributes: URL? = nil) async throws -> (checked: [String: Int], problems: [String]) {
+        var offsets: [SourcePartition: Int] = [:]
+        let produced = self.produced.map { record -> [String: Any] in
+            let partition = SourcePartition(topic: record.topic, partition: record.partition)
+            let offset = offsets[partition, default: 0]
+            offsets[partition] = offset + 1
+            let kind: String
+            switch record.kind {
+            case .change: kind = "change"
+            case .duplicate: kind = "duplicate"
+            case .tombstone: kind = "tombstone"
+            case .heartbeat: kind = "heartbeat"
+            case .malformed: kind = "malformed"
+            }
+            return [
+                "topic": record.topic, "partition": Int(record.partition), "offset": offset, "kind": kind,
+                "key": record.key.map { Data($0).base64EncodedString() } ?? NSNull(),
+                "value": record.value.map { Data($0).base64EncodedString() } ?? NSNull(),
+            ]
+        }
+        let request: [String: Any] = [
+            "root": output.url.path, "schemas": PackagePaths.schemas.path, "produced": produced, "tables": tables,
+            "attributes": attributes?.path ?? NSNull(),
+        ]
+        let path = output.path("oracle-request.json")
+        try JSONSerialization.data(withJSONObject: request).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let answer = try await Subprocess.run([
+            "python3", PackagePaths.root.appendingPathComponent("scripts/testing/staged_oracle.py").path, path.path,
+        ]).output
+        let decoded = try #require(
+            try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "the oracle's answer: \(answer.prefix(500))")
+        return (decoded["checked"] as? [String: Int] ?? [:], decoded["problems"] as? [String] ?? ["the oracle reported no problems list"])
+    }
+
     /// True once the committed ranges reach the end of every produced partition.
     func isFullyCommitted() -> Bool {
         var produced: [SourcePartition: Int64] = [:]
@@ -186,12 +224,17 @@ final class PipelineFixture: Sendable {
     }
 
     /// Objects in the dry-run folder that no committed record accounts for: data or dead-letter
-    /// files of uncommitted batches, and pending records.
+    /// files of uncommitted batches, pending records, and evolved schema versions no committed
+    /// batch introduced.
     func orphans() throws -> [String] {
         let store = try LocalStagingStore(root: output.url)
         let records = try committedRecords()
-        let referenced = Set(records.flatMap(\.files).map(\.key) + records.compactMap(\.deadLetters?.key))
+        let layout = StagingLayout()
+        let referenced = Set(
+            records.flatMap(\.files).map(\.key) + records.compactMap(\.deadLetters?.key)
+                + records.flatMap(\.schemaChanges).map { layout.schemaKey(table: $0.table, version: $0.toVersion) })
         let data = try store.list(prefix: "staging/") + store.list(prefix: "dlq/") + store.list(prefix: StagingLayout.pendingPrefix)
+            + store.list(prefix: "_millrace/schemas/")
         return data.map(\.key).filter { !referenced.contains($0) }
     }
 

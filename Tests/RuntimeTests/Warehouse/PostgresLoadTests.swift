@@ -52,8 +52,10 @@ struct PostgresLoadTests {
         // Two load transactions, planned by the warehouse layer for PostgreSQL.
         var evolved = catalog
         for change in records.flatMap(\.schemaChanges) {
+            // The committed version in the staging store is the one the record carries.
             let yaml = try String(contentsOf: folder.path("staging").appendingPathComponent(
                 StagingLayout().schemaKey(table: change.table, version: change.toVersion)), encoding: .utf8)
+            #expect(yaml == change.definition)
             evolved = try evolved.adding(version: Catalog.definition(yaml: yaml))
         }
         let planner = LoadPlanner(catalog: evolved, dialect: .postgres, settings: LoadSettings())
