@@ -5,6 +5,7 @@
     python3 scripts/testing/worker_process.py sigterm --bin .build/debug/millrace --schemas Schemas
     python3 scripts/testing/worker_process.py kill9   --bin ... --schemas ... [--kills 3] [--seed 1]
     python3 scripts/testing/worker_process.py auth    --bin ... --schemas ... --endpoint URL --key ID --secret S
+    python3 scripts/testing/worker_process.py shutdown --bin ... --schemas ... --endpoint URL --key ID --secret S --mode stall|fail
 
 Each prints one JSON object; the Swift tests assert on it. The exactly-once check reads the
 staging folder directly (commit records, and every staged file through pyarrow) and the topic
@@ -20,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -71,10 +73,10 @@ def loadgen(millrace, schemas, bootstrap, count, rate, seed=1):
                              "--delete-rate", "0.02", "--malformed-rate", "0.01"], stderr=subprocess.DEVNULL)
 
 
-def write_config(work, bootstrap, schemas, listen="", window="2s", rows=2000, extra=""):
+def write_config(work, bootstrap, schemas, listen="", window="2s", rows=2000, extra="", pipeline_extra=""):
     path = os.path.join(work, "millrace.yaml")
     with open(path, "w") as f:
-        f.write(f"pipeline: {{window: {window}, max_batch_rows: {rows}, sweep_grace: {SWEEP_GRACE}s}}\n"
+        f.write(f"pipeline: {{window: {window}, max_batch_rows: {rows}, {pipeline_extra}sweep_grace: {SWEEP_GRACE}s}}\n"
                 f"kafka:\n  bootstrap_servers: '{bootstrap}'\n  group_id: process-test\n  topics: {json.dumps(TOPICS)}\n"
                 f"  properties: {{session.timeout.ms: '6000', heartbeat.interval.ms: '500', max.poll.interval.ms: '{SWEEP_GRACE * 1000}'}}\n"
                 f"schemas: {{dir: '{schemas}'}}\nobservability: {{listen: '{listen}', log_level: warning, log_format: text}}\n"
@@ -208,9 +210,99 @@ def auth(args, work):
         cluster.stop()
 
 
+class S3Gate:
+    """A loopback TCP proxy in front of moto that passes traffic until `close()`, then either
+    stalls (accepts, reads, never answers) or fails (answers every request 503 SlowDown)."""
+
+    def __init__(self, endpoint, mode):
+        host, port = endpoint.split("//", 1)[1].split(":")
+        self.upstream = (host, int(port.rstrip("/")))
+        self.mode, self.closed = mode, threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def close(self):
+        self.closed.set()
+
+    def accept(self):
+        while True:
+            client, _ = self.server.accept()
+            threading.Thread(target=self.serve, args=(client,), daemon=True).start()
+
+    def serve(self, client):
+        if self.closed.is_set():
+            return self.refuse(client)
+        upstream = socket.create_connection(self.upstream)
+
+        def pipe(source, sink, answers):
+            try:
+                while True:
+                    data = source.recv(65536)
+                    if not data:
+                        break
+                    if self.closed.is_set():
+                        if not answers:
+                            # A request on a kept-alive connection after the gate closed.
+                            return self.refuse(client)
+                        break
+                    sink.sendall(data)
+            except OSError:
+                pass
+
+        threading.Thread(target=pipe, args=(upstream, client, True), daemon=True).start()
+        pipe(client, upstream, False)
+
+    def refuse(self, client):
+        try:
+            while True:
+                if not client.recv(65536):
+                    return
+                if self.mode == "fail":
+                    body = b"<Error><Code>SlowDown</Code><Message>gate closed</Message></Error>"
+                    client.sendall(b"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
+                                   + str(len(body)).encode() + b"\r\n\r\n" + body)
+        except OSError:
+            pass
+
+
+def shutdown(args, work):
+    """SIGTERM while S3 stalls or fails: the worker must not exit 0 without its open batch."""
+    cluster = Cluster(args.bin)
+    gate = S3Gate(args.endpoint, args.mode)
+    try:
+        subprocess.run(loadgen(args.bin, args.schemas, cluster.bootstrap, 500, 100_000_000).args, check=True, stderr=subprocess.DEVNULL)
+        bucket = f"millrace-shutdown-{random.randrange(1 << 30)}"
+        import boto3
+        boto3.client("s3", endpoint_url=args.endpoint, region_name="us-east-1", aws_access_key_id=args.key,
+                     aws_secret_access_key=args.secret).create_bucket(Bucket=bucket)
+        port = free_port()
+        extra = f"staging: {{bucket: {bucket}, endpoint: '{gate.endpoint}', region: us-east-1, path_style: true}}\n"
+        config = write_config(work, cluster.bootstrap, args.schemas, listen=f"127.0.0.1:{port}", window="10m", rows=1_000_000,
+                              extra=extra, pipeline_extra="shutdown_grace: 3s, ")
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=args.key, AWS_SECRET_ACCESS_KEY=args.secret, AWS_REGION="us-east-1")
+        worker = subprocess.Popen([args.bin, "run", "--config", config], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        ready = wait_ready(port)
+        time.sleep(3)  # everything consumed into the open batch; the 10-minute window never closes it
+        gate.close()
+        signalled = time.time()
+        worker.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = worker.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            _, stderr = worker.communicate()
+        elapsed = time.time() - signalled
+        return {"ready": ready, "exit": worker.returncode, "seconds": round(elapsed, 1), "message": stderr.decode(errors="replace")[-800:],
+                "secret_leaked": args.secret in stderr.decode(errors="replace")}
+    finally:
+        gate.close()
+        cluster.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", choices=["sigterm", "kill9", "auth"])
+    parser.add_argument("scenario", choices=["sigterm", "kill9", "auth", "shutdown"])
     parser.add_argument("--bin", required=True)
     parser.add_argument("--schemas", required=True)
     parser.add_argument("--kills", type=int, default=3)
@@ -218,9 +310,10 @@ def main():
     parser.add_argument("--endpoint")
     parser.add_argument("--key")
     parser.add_argument("--secret")
+    parser.add_argument("--mode", choices=["stall", "fail"], default="stall")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix=f"millrace-{args.scenario}-")
-    result = {"sigterm": sigterm, "kill9": kill9, "auth": auth}[args.scenario](args, work)
+    result = {"sigterm": sigterm, "kill9": kill9, "auth": auth, "shutdown": shutdown}[args.scenario](args, work)
     print(json.dumps(result))
 
 

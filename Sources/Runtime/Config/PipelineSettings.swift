@@ -12,8 +12,14 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// A staged Parquet file is split when it reaches this size. Default: `256MiB`.
     public var maxFileBytes: ByteSize = .mebibytes(256)
     /// Pending batches older than this are resolved by the sweep (committed if they won their
-    /// fence, else deleted). Must be at least `max.poll.interval.ms` (with a margin for clock skew between workers). Default: `15m`.
+    /// fence, else deleted). Must be at least `max.poll.interval.ms`; the default leaves a wide
+    /// margin for clock skew between workers. Default: `15m`.
     public var sweepGrace: ConfigDuration = .minutes(15)
+    /// How long SIGTERM or SIGINT waits for the open batch to commit. Past it the worker exits
+    /// with status 1 without that batch; its offsets are not committed, so the group's next owner
+    /// reads its records again. Keep it below the orchestrator's kill timeout (90 s in `deploy/`).
+    /// Default: `60s`.
+    public var shutdownGrace: ConfigDuration = .seconds(60)
 
     /// The defaults.
     public init() {}
@@ -21,6 +27,7 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case window, maxBatchRows = "max_batch_rows", maxBatchBytes = "max_batch_bytes"
         case maxMessageBytes = "max_message_bytes", maxFileBytes = "max_file_bytes", sweepGrace = "sweep_grace"
+        case shutdownGrace = "shutdown_grace"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -35,6 +42,7 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         maxMessageBytes = try c.value(.maxMessageBytes, default: d.maxMessageBytes)
         maxFileBytes = try c.value(.maxFileBytes, default: d.maxFileBytes)
         sweepGrace = try c.value(.sweepGrace, default: d.sweepGrace)
+        shutdownGrace = try c.value(.shutdownGrace, default: d.shutdownGrace)
     }
 }
 

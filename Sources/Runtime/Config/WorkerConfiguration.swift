@@ -58,6 +58,7 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard pipeline.sweepGrace.milliseconds >= maxPollInterval else {
             throw fail("pipeline.sweep_grace must be at least max.poll.interval.ms (\(maxPollInterval)ms)")
         }
+        guard pipeline.shutdownGrace.milliseconds >= 1000 else { throw fail("pipeline.shutdown_grace must be at least 1s") }
         guard !kafka.groupID.isEmpty else { throw fail("kafka.group_id must not be empty") }
         guard !kafka.topics.isEmpty else { throw fail("kafka.topics must list at least one topic") }
         guard ["redshift", "postgres"].contains(warehouse.dialect) else {

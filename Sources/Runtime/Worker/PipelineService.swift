@@ -6,13 +6,19 @@ import Synchronization
 ///
 /// The pipeline is built on that thread (its decoder and builders never leave it). Graceful
 /// shutdown (SIGTERM, SIGINT) or cancellation asks it to stop: it commits the open batch, leaves
-/// the consumer group and returns, and `run` returns with it.
+/// the consumer group and returns, and `run` returns with it. If that takes longer than
+/// `shutdownGrace`, `run` throws instead (the process then exits without the batch, as a crash
+/// would: the commit protocol leaves nothing half-committed).
 final class PipelineService: Service {
     private let stop = Atomic<Bool>(false)
     private let make: @Sendable () throws -> Pipeline
+    private let shutdownGrace: Duration
+    /// The caller's continuation, resumed once: by the pipeline thread, or by the grace timer.
+    private let waiting = Mutex<CheckedContinuation<Void, any Error>?>(nil)
 
-    /// A service running the pipeline `make` builds.
-    init(make: @escaping @Sendable () throws -> Pipeline) {
+    /// A service running the pipeline `make` builds, stopping within `shutdownGrace` of a request.
+    init(shutdownGrace: Duration, make: @escaping @Sendable () throws -> Pipeline) {
+        self.shutdownGrace = shutdownGrace
         self.make = make
     }
 
@@ -20,13 +26,14 @@ final class PipelineService: Service {
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    waiting.withLock { $0 = continuation }
                     let thread = Thread { [self] in
                         do {
                             let pipeline = try make()
                             try pipeline.run { self.stop.load(ordering: .acquiring) }
-                            continuation.resume()
+                            finish(.success(()))
                         } catch {
-                            continuation.resume(throwing: error)
+                            finish(.failure(error))
                         }
                     }
                     thread.name = "millrace-pipeline"
@@ -34,11 +41,29 @@ final class PipelineService: Service {
                     thread.start()
                 }
             } onGracefulShutdown: {
-                self.stop.store(true, ordering: .releasing)
+                self.requestStop()
             }
         } onCancel: {
-            self.stop.store(true, ordering: .releasing)
+            self.requestStop()
         }
+    }
+
+    private func finish(_ result: Result<Void, any Error>) {
+        waiting.withLock { $0.take() }?.resume(with: result)
+    }
+
+    /// Asks the pipeline to stop and starts the grace timer (once).
+    private func requestStop() {
+        guard !stop.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let grace = shutdownGrace
+        let timer = Thread { [self] in
+            Thread.sleep(forTimeInterval: Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18)
+            finish(.failure(RuntimeError(
+                .staging,
+                "the open batch did not commit within pipeline.shutdown_grace (\(grace)); stopping without it: its offsets are not committed, so the group's next owner reads its records again")))
+        }
+        timer.name = "millrace-shutdown-grace"
+        timer.start()
     }
 }
 

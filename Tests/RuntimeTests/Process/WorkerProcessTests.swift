@@ -44,4 +44,41 @@ struct WorkerProcessTests {
         #expect((result["message"] as? String)?.contains("refused the worker's credentials") == true, "\(result["message"] ?? "")")
         #expect(result["secret_leaked"] as? Bool == false)
     }
+
+    @Test("SIGTERM while S3 stalls or fails: exit 1 within the shutdown grace, never 0 without the open batch", arguments: ["stall", "fail"])
+    func shutdownWithoutTheBatch(mode: String) async throws {
+        let servers = try TestServers.require()
+        let result = try await scenario("shutdown", [
+            "--endpoint", servers.s3Endpoint, "--key", servers.accessKeyID, "--secret", servers.secretAccessKey, "--mode", mode,
+        ])
+        #expect(result["ready"] as? Bool == true)
+        #expect(result["exit"] as? Int == 1, "\(result["message"] ?? "")")
+        let message = result["message"] as? String ?? ""
+        let expected = mode == "stall" ? "did not commit within pipeline.shutdown_grace" : "could not be committed before stopping"
+        #expect(message.contains(expected) && message.contains("reads its records again"), "\(message)")
+        // The grace is 3 s; the stalled upload must not hold the process past it by much.
+        #expect((result["seconds"] as? Double ?? 99) < 20, "stopped after \(result["seconds"] ?? "?") s")
+        #expect(result["secret_leaked"] as? Bool == false)
+    }
+
+    @Test("configuration errors stop `millrace run` with status 2 and say what is wrong")
+    func configurationErrors() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let cases = [
+            ("pipeline:\n  windw: 30s\n", "windw"),
+            ("pipeline: {sweep_grace: 1m}\nkafka: {properties: {max.poll.interval.ms: '300000'}}\n", "sweep_grace must be at least max.poll.interval.ms"),
+            ("kafka: {properties: {enable.auto.commit: 'true'}}\n", "enable.auto.commit"),
+            ("schemas: {tables: [no_such_table]}\n", "no_such_table"),
+        ]
+        for (index, (yaml, expected)) in cases.enumerated() {
+            let path = folder.path("c\(index).yaml")
+            try yaml.write(to: path, atomically: true, encoding: .utf8)
+            let result = try await Subprocess.run(
+                [PackagePaths.builtExecutable("millrace").path, "run", "--config", path.path, "--dry-run", "--output", folder.path("out").path],
+                environment: ["MILLRACE__SCHEMAS__DIR": PackagePaths.schemas.path], check: false)
+            #expect(result.status == 2, "\(yaml): exit \(result.status), \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(yaml): \(result.stderr)")
+        }
+    }
 }
