@@ -64,7 +64,8 @@ public final class DimensionSet {
     public func count(_ name: String) -> Int { entries[name]?.state.count ?? 0 }
 
     /// Applies a decoded batch of a changelog dimension: the newest change per key by `_lsn`
-    /// wins; deletes (`_op = d` or `_deleted`) remove the key. Rows without a key are skipped.
+    /// wins; deletes (`_op = d` or `_deleted`) remove the key, and a change older than the
+    /// delete that arrives later (a redelivery) does not bring it back. Rows without a key are skipped.
     public func apply(_ batch: DecodedBatch) throws(EngineError) {
         let name = batch.definition.name
         guard var entry = entries.removeValue(forKey: name) else { return }
@@ -91,10 +92,10 @@ public final class DimensionSet {
         }
         for row in 0..<batch.rowCount where columns[keyPosition].validity?[row] ?? true {
             let isDelete = deleted[row] || (ops.offsets[row + 1] > ops.offsets[row] && ops.bytes[ops.offsets[row]] == UInt8(ascii: "d"))
+            let hasLSN = columns[lsnPosition].validity?[row] ?? true
             if isDelete {
-                entry.state.delete(key: keys[row])
+                entry.state.delete(key: keys[row], rank: hasLSN ? lsns[row] : nil)
             } else {
-                let hasLSN = columns[lsnPosition].validity?[row] ?? true
                 entry.state.upsert(
                     key: keys[row], rank: hasLSN ? lsns[row] : offsets[row], row: row, of: batch.columns,
                     columnPositions: valuePositions)

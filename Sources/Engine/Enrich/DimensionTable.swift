@@ -3,7 +3,8 @@ public import Parquet
 /// Keyed state of one dimension (for example `dim_entities` by `entity_id`), joined to facts.
 ///
 /// A changelog dimension is kept from its CDC topic: `upsert` keeps the newest change per key by
-/// rank (LSN, then version) and `delete` removes the key. A snapshot dimension is rebuilt from a
+/// rank (LSN, then version) and `delete` removes the key, remembering the delete's rank so that
+/// an older change redelivered afterwards cannot bring the key back. A snapshot dimension is rebuilt from a
 /// file with `upsert` for every row. Keys are INT64. Memory is one slot per live key plus the
 /// typed columns; freed slots are reused.
 public struct DimensionTable: Sendable {
@@ -15,6 +16,8 @@ public struct DimensionTable: Sendable {
     private var slotOfKey: [Int64: Int32] = [:]
     private var rankOfSlot: [Int64] = []
     private var freeSlots: [Int32] = []
+    /// The rank of the delete of each deleted key (one entry per deleted key, until it comes back).
+    private var deletedRank: [Int64: Int64] = [:]
 
     /// An empty dimension with the given value columns.
     public init(name: String, fields: [Field]) {
@@ -31,6 +34,10 @@ public struct DimensionTable: Sendable {
     /// when a column's type does not match its field (that value is stored as null).
     @discardableResult
     public mutating func upsert(key: Int64, rank: Int64, row: Int, of batch: ColumnBatch, columnPositions: [Int]) -> Bool {
+        if let deleted = deletedRank[key] {
+            guard rank > deleted else { return true }
+            deletedRank[key] = nil
+        }
         let slot: Int
         if let existing = slotOfKey[key] {
             slot = Int(existing)
@@ -52,8 +59,14 @@ public struct DimensionTable: Sendable {
         return typesMatch
     }
 
-    /// Removes `key` (a delete or tombstone of the dimension row).
-    public mutating func delete(key: Int64) {
+    /// Removes `key` (a delete or tombstone of the dimension row) unless a newer change of it is
+    /// stored. `rank` is the delete's (nil for a tombstone, which carries none: it removes the key
+    /// whatever its rank and keeps the rank of the delete before it).
+    public mutating func delete(key: Int64, rank: Int64? = nil) {
+        if let rank {
+            if let slot = slotOfKey[key], rankOfSlot[Int(slot)] > rank { return }
+            deletedRank[key] = max(rank, deletedRank[key] ?? .min)
+        }
         guard let slot = slotOfKey.removeValue(forKey: key) else { return }
         for index in columns.indices {
             columns[index].clear(Int(slot))

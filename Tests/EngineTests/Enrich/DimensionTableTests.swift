@@ -40,6 +40,22 @@ struct DimensionTableTests {
         #expect(lookup.missedRows == [1, 3])  // keys 2 (deleted) and 9; the null key is not a lookup
     }
 
+    @Test("a change older than a delete, redelivered after it, does not bring the key back; a newer one does")
+    func deleteThenRedelivery() {
+        var dimension = DimensionTable(name: "dim_entities", fields: [.string("status")])
+        let batch = rows([(1, "active", 0), (1, "revived", 0), (1, "reinserted", 0)])
+        dimension.upsert(key: 1, rank: 10, row: 0, of: batch, columnPositions: [1])
+        dimension.delete(key: 1, rank: 20)
+        dimension.delete(key: 1)  // its tombstone, which has no rank
+        dimension.upsert(key: 1, rank: 10, row: 1, of: batch, columnPositions: [1])  // the redelivered change
+        #expect(dimension.count == 0)
+        dimension.upsert(key: 1, rank: 30, row: 2, of: batch, columnPositions: [1])
+        #expect(strings(dimension.lookup(ColumnData(values: .int64([1]))).columns[0]) == ["reinserted"])
+        // A delete older than the stored change is itself stale.
+        dimension.delete(key: 1, rank: 25)
+        #expect(dimension.count == 1)
+    }
+
     @Test("a freed slot is reused without leaking the old value")
     func slotReuse() {
         var dimension = DimensionTable(name: "d", fields: [.string("name")])

@@ -178,7 +178,12 @@ final class PipelineFixture: Sendable {
     /// What `scripts/testing/staged_oracle.py` finds comparing the committed files with the rows
     /// it computes itself from the produced records (decoded, deduplicated per batch, enriched
     /// from the entities topic and `attributes`): rows checked per table, and the problems.
-    func oracle(tables: [String], attributes: URL? = nil) async throws -> (checked: [String: Int], problems: [String]) {
+    /// `hourInKey` is how a file's UTC hour appears in its key (a `strftime` pattern), for the
+    /// check that every row lies in its file's hour; `ignoring` names columns not compared
+    /// (`table.column`).
+    func oracle(tables: [String], attributes: URL? = nil, hourInKey: String = "/%Y/%m/%d/%H/", ignoring: [String] = []) async throws
+        -> (checked: [String: Int], problems: [String])
+    {
         var offsets: [SourcePartition: Int] = [:]
         let produced = self.produced.map { record -> [String: Any] in
             let partition = SourcePartition(topic: record.topic, partition: record.partition)
@@ -200,7 +205,8 @@ final class PipelineFixture: Sendable {
         }
         let request: [String: Any] = [
             "root": output.url.path, "schemas": PackagePaths.schemas.path, "produced": produced, "tables": tables,
-            "attributes": attributes?.path ?? NSNull(),
+            "attributes": attributes?.path ?? NSNull(), "hour_in_key": hourInKey,
+            "ignore": ignoring,
         ]
         let path = output.path("oracle-request.json")
         try JSONSerialization.data(withJSONObject: request).write(to: path)

@@ -1,0 +1,55 @@
+import Engine
+import Foundation
+import MillraceTesting
+import Testing
+
+/// `millrace demo`, the README's first command, as a user runs it: the real binary, its report
+/// checked against the commit records it left behind.
+@Suite("millrace demo")
+struct DemoCommandTests {
+    @Test("the demo commits its traffic and reports files per table and hour, rows, duplicates, misses and dead letters truthfully")
+    func report() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let output = folder.path("demo").path
+        let millrace = PackagePaths.builtExecutable("millrace").path
+        let result = try await Subprocess.run([millrace, "demo", "--output", output, "--schemas", PackagePaths.schemas.path])
+        let report = result.output
+
+        let store = try LocalStagingStore(root: URL(fileURLWithPath: output))
+        let records = try store.list(prefix: StagingLayout.commitsPrefix).map { object in
+            try JSONDecoder().decode(CommitRecord.self, from: Data(try store.get(object.key) ?? []))
+        }
+        #expect(records.count >= 2, "the demo should commit several batches")
+        let files = records.flatMap(\.files)
+        func line(_ label: String) -> String? {
+            report.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }.map(String.init)
+        }
+        #expect(report.contains("Millrace demo: \(records.count) batches committed exactly once to \(output)"), "\(report)")
+        #expect(line("records produced") == "  records produced   5000")
+        #expect(line("records consumed") == "  records consumed   \(records.reduce(0) { $0 + $1.stats.recordsIn })")
+        #expect(records.reduce(0) { $0 + $1.stats.recordsIn } == 5000, "every produced record is consumed once")
+        #expect(line("rows staged") == "  rows staged        \(files.reduce(0) { $0 + $1.rows })")
+        let duplicates = records.reduce(0) { $0 + $1.stats.duplicatesRemoved }
+        #expect(duplicates > 0 && line("duplicates removed") == "  duplicates removed \(duplicates)")
+        var reasons: [String: Int] = [:]
+        for record in records { reasons.merge(record.deadLetters?.reasons ?? [:], uniquingKeysWith: +) }
+        #expect(!reasons.isEmpty && line("dead letters") == "  dead letters       \(reasons.values.reduce(0, +)):")
+        for (reason, count) in reasons { #expect(report.contains("    \(reason): \(count)\n"), "\(reason)") }
+        #expect(line("enrichment misses  dim_attributes") != nil && line("enrichment misses  dim_entities") != nil)
+        #expect(report.contains("schema change      fact_entity_values v1 → v2"))
+        for (group, members) in Dictionary(grouping: files, by: { "\($0.table)  \($0.hour)" }) {
+            let expected = "    \(group)  \(members.count) file(s), \(members.reduce(0) { $0 + $1.rows }) rows, "
+                + "\(members.reduce(Int64(0)) { $0 + $1.bytes }) bytes"
+            #expect(report.contains(expected + "\n") || report.hasSuffix(expected), "missing: \(expected)")
+        }
+
+        // The inspect command it suggests works on a real file; the loader SQL it points at exists.
+        let inspect = try #require(line("look inside one:")).split(separator: " ").drop { $0 != "millrace" }.dropFirst().map(String.init)
+        let inspected = try await Subprocess.run([millrace] + inspect)
+        #expect(inspected.output.contains("fact_entity_values") || inspected.output.contains("row group"), "\(inspected.output.prefix(300))")
+        let sql = try String(contentsOfFile: output + "/load.sql", encoding: .utf8)
+        #expect(sql.contains("FORMAT AS PARQUET MANIFEST") && sql.contains("MERGE INTO"))
+        #expect(line("loader SQL:") == "  loader SQL:        \(output)/load.sql")
+    }
+}
