@@ -16,10 +16,7 @@ struct DemoCommandTests {
         let result = try await Subprocess.run([millrace, "demo", "--output", output, "--schemas", PackagePaths.schemas.path])
         let report = result.output
 
-        let store = try LocalStagingStore(root: URL(fileURLWithPath: output))
-        let records = try store.list(prefix: StagingLayout.commitsPrefix).map { object in
-            try JSONDecoder().decode(CommitRecord.self, from: Data(try store.get(object.key) ?? []))
-        }
+        let records = try PipelineFixture.committedRecords(in: URL(fileURLWithPath: output))
         #expect(records.count >= 2, "the demo should commit several batches")
         let files = records.flatMap(\.files)
         func line(_ label: String) -> String? {

@@ -13,20 +13,6 @@ import Testing
 /// changelog checkpoint on restart, and evolved versions written into `schemas.dir`.
 @Suite("Batching, files and dimensions over time", .serialized)
 struct BatchingTests {
-    /// Waits until `condition` holds, polling every 100 ms, for at most `seconds`.
-    private func waitUntil(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try !condition() {
-            guard Date() < deadline else { throw TimedOut(what: what) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
-    struct TimedOut: Error, CustomStringConvertible {
-        var what: String
-        var description: String { "timed out waiting for \(what)" }
-    }
-
     /// Every staged object under `prefix` in the fixture's folder.
     private func objects(_ fixture: PipelineFixture, under prefix: String) throws -> [StagedObject] {
         try LocalStagingStore(root: fixture.output.url).list(prefix: prefix)

@@ -246,7 +246,12 @@ final class PipelineFixture: Sendable {
 
     /// Every committed record in the dry-run folder.
     func committedRecords() throws -> [CommitRecord] {
-        let store = try LocalStagingStore(root: output.url)
+        try Self.committedRecords(in: output.url)
+    }
+
+    /// Every committed record in the staging folder `root`.
+    static func committedRecords(in root: URL) throws -> [CommitRecord] {
+        let store = try LocalStagingStore(root: root)
         return try store.list(prefix: StagingLayout.commitsPrefix).map { object in
             try JSONDecoder().decode(CommitRecord.self, from: Data(try store.get(object.key) ?? []))
         }

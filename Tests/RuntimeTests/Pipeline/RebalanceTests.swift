@@ -10,24 +10,6 @@ import Testing
 /// is in exactly one committed file.
 @Suite("Scale-out and fencing", .serialized)
 struct RebalanceTests {
-    /// Waits until `condition` holds, polling every 100 ms, for at most `seconds`.
-    private func waitUntil(
-        _ seconds: Double, _ what: String, _ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation
-    ) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            guard Date() < deadline else { throw WaitTimedOut(what: what, seconds: seconds, location: sourceLocation) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
-    struct WaitTimedOut: Error, CustomStringConvertible {
-        var what: String
-        var seconds: Double
-        var location: SourceLocation
-        var description: String { "waited \(Int(seconds)) s at line \(location.line) for \(what)" }
-    }
-
     @Test("a worker joins, one leaves mid-stream, another joins: the union of commits holds each record once")
     func joinLeaveJoin() async throws {
         let fixture = try PipelineFixture(partitions: 6)

@@ -34,10 +34,8 @@ struct DryRunProcessTests {
         ], check: false)
         #expect(result.status == 0, "\(result.stderr.suffix(2000))")
 
+        let records = try PipelineFixture.committedRecords(in: staging)
         let store = try LocalStagingStore(root: staging)
-        let records = try store.list(prefix: StagingLayout.commitsPrefix).map { object in
-            try JSONDecoder().decode(CommitRecord.self, from: Data(try store.get(object.key) ?? []))
-        }
         #expect(records.count >= 2)
         let sql = result.output
         #expect(sql.contains("CREATE TABLE IF NOT EXISTS"), "the bootstrap statements are printed once")
