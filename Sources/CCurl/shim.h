@@ -1,5 +1,5 @@
-// libcurl (libcurl4-openssl-dev). curl_easy_setopt and curl_easy_getinfo are variadic, which
-// Swift cannot call, so these typed inline wrappers forward one argument type each.
+// libcurl (libcurl4-openssl-dev). curl_easy_setopt is variadic, which Swift cannot call, so these
+// typed inline wrappers forward one argument type each.
 #include <curl/curl.h>
 
 static inline CURLcode millrace_curl_setopt_long(CURL *handle, CURLoption option, long value) {
@@ -34,26 +34,4 @@ typedef int (*millrace_curl_seek_callback)(void *userdata, curl_off_t offset, in
 
 static inline CURLcode millrace_curl_setopt_seek_callback(CURL *handle, millrace_curl_seek_callback value) {
     return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, value);
-}
-
-typedef int (*millrace_curl_sockopt_callback)(void *userdata, curl_socket_t fd, curlsocktype purpose);
-
-static inline CURLcode millrace_curl_setopt_sockopt_callback(CURL *handle, millrace_curl_sockopt_callback value) {
-    return curl_easy_setopt(handle, CURLOPT_SOCKOPTFUNCTION, value);
-}
-
-static inline CURLcode millrace_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-static inline CURLcode millrace_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-static inline CURLcode millrace_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-static inline CURLcode millrace_curl_share_setopt_long(CURLSH *share, CURLSHoption option, long value) {
-    return curl_share_setopt(share, option, value);
 }

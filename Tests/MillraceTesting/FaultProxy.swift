@@ -37,19 +37,26 @@ public final class FaultProxy: Sendable {
         public var seed: UInt64
         /// How long a stalled request is held before the proxy closes it.
         public var stall: Duration
-        /// Which requests may be faulted (all by default).
+        /// Which requests may be faulted, delayed and counted (all by default); asked once per
+        /// request, so it may keep state (e.g. pick only the first of some kind).
         public var isEligible: @Sendable (HTTPStubMessage) -> Bool
+        /// How long an eligible request that gets no fault is held before it is forwarded, so
+        /// tests can see how many such requests a client keeps in flight. Default: none.
+        public var delay: Duration
 
-        /// A configuration; every fault kind, 3 s stalls, every request eligible by default.
+        /// A configuration; every fault kind, 3 s stalls, every request eligible, no delay by
+        /// default.
         public init(
             upstream: String, faultRate: Double, kinds: [FaultKind] = FaultKind.allCases, seed: UInt64 = 1,
-            stall: Duration = .seconds(3), isEligible: @escaping @Sendable (HTTPStubMessage) -> Bool = { _ in true }
+            stall: Duration = .seconds(3), delay: Duration = .zero,
+            isEligible: @escaping @Sendable (HTTPStubMessage) -> Bool = { _ in true }
         ) {
             self.upstream = upstream
             self.faultRate = faultRate
             self.kinds = kinds
             self.seed = seed
             self.stall = stall
+            self.delay = delay
             self.isEligible = isEligible
         }
     }
@@ -83,6 +90,13 @@ public final class FaultProxy: Sendable {
     /// Faults injected so far, by kind.
     public var faults: [FaultKind: Int] { state.counters.withLock { $0.faults } }
 
+    /// Eligible requests forwarded without a fault so far.
+    public var forwardedEligible: Int { state.counters.withLock { $0.forwardedEligible } }
+
+    /// The most eligible requests that were being held or forwarded (without a fault) at the
+    /// same time: how many such requests the client had in flight at its peak.
+    public var peakEligibleInFlight: Int { state.counters.withLock { $0.peakEligibleInFlight } }
+
     /// Stops accepting connections. Idempotent.
     public func stop() {
         guard state.stopped.withLock({ (stopped: inout Bool) -> Bool in
@@ -99,6 +113,9 @@ final class FaultProxyState: Sendable {
         var requests = 0
         var faults: [FaultKind: Int] = [:]
         var random: UInt64
+        var forwardedEligible = 0
+        var eligibleInFlight = 0
+        var peakEligibleInFlight = 0
     }
 
     let configuration: FaultProxy.Configuration
@@ -116,7 +133,8 @@ final class FaultProxyState: Sendable {
     func serve(_ client: Int32) {
         let reader = HTTPStubReader(descriptor: client)
         while let request = reader.message() {
-            switch decide(request) {
+            let (eligible, fault) = decide(request)
+            switch fault {
             case .internalError?:
                 guard HTTPStubWire.send(client, errorResponse(500, "InternalError", "We encountered an internal error. Please try again.")) else { break }
                 continue
@@ -141,7 +159,7 @@ final class FaultProxyState: Sendable {
                 close(client)
                 return
             case nil:
-                guard let response = forward(request),
+                guard let response = eligible ? forwardEligible(request) : forward(request),
                     HTTPStubWire.send(client, response.serialized(keepFraming: request.method == "HEAD"))
                 else { break }
                 if response.header("Connection")?.lowercased() == "close" { break }
@@ -150,6 +168,20 @@ final class FaultProxyState: Sendable {
             break
         }
         close(client)
+    }
+
+    /// Forwards an eligible request after the configured delay, counting it as in flight from
+    /// its arrival to the end of its response.
+    private func forwardEligible(_ request: HTTPStubMessage) -> HTTPStubMessage? {
+        counters.withLock { counters in
+            counters.forwardedEligible += 1
+            counters.eligibleInFlight += 1
+            counters.peakEligibleInFlight = max(counters.peakEligibleInFlight, counters.eligibleInFlight)
+        }
+        defer { counters.withLock { $0.eligibleInFlight -= 1 } }
+        let (seconds, attoseconds) = configuration.delay.components
+        if seconds > 0 || attoseconds > 0 { usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)) }
+        return forward(request)
     }
 
     /// Sends `request` upstream on a fresh connection and reads the whole response.
@@ -163,9 +195,10 @@ final class FaultProxyState: Sendable {
         return HTTPStubReader(descriptor: upstream).message(bodyless: request.method == "HEAD")
     }
 
-    private func decide(_ request: HTTPStubMessage) -> FaultKind? {
+    /// Whether `request` is eligible (asked once per request), and the fault it gets, if any.
+    private func decide(_ request: HTTPStubMessage) -> (eligible: Bool, fault: FaultKind?) {
         let eligible = configuration.isEligible(request)
-        return counters.withLock { counters -> FaultKind? in
+        let fault = counters.withLock { counters -> FaultKind? in
             counters.requests += 1
             guard eligible, !configuration.kinds.isEmpty else { return nil }
             let draw = Double(Self.next(&counters.random) >> 11) / Double(1 << 53)
@@ -174,6 +207,7 @@ final class FaultProxyState: Sendable {
             counters.faults[kind, default: 0] += 1
             return kind
         }
+        return (eligible, fault)
     }
 
     private func coin() -> Bool {

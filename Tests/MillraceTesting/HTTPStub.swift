@@ -11,7 +11,7 @@ import Darwin
 public struct HTTPStubResponse: Sendable {
     /// The status code.
     public var status: Int
-    /// Header fields (Content-Length is added).
+    /// Header fields (Content-Length is added, except that a HEAD answer keeps the one given).
     public var headers: [(String, String)]
     /// The body.
     public var body: [UInt8]
@@ -47,7 +47,9 @@ public final class HTTPStub: Sendable {
                 let response = handler(request)
                 let message = HTTPStubMessage(
                     startLine: "HTTP/1.1 \(response.status) Stub", headers: response.headers, body: response.body)
-                guard HTTPStubWire.send(connection, message.serialized()) else { break }
+                // A HEAD answer has no body but may announce the length of the one a GET would get.
+                let keepFraming = request.method == "HEAD" && message.header("Content-Length") != nil
+                guard HTTPStubWire.send(connection, message.serialized(keepFraming: keepFraming)) else { break }
                 if request.header("Connection")?.lowercased() == "close" { break }
             }
             close(connection)

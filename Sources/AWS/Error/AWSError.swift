@@ -28,7 +28,8 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
         /// The service rejected the signature or access key (`SignatureDoesNotMatch`,
         /// `InvalidAccessKeyId`, `InvalidToken`, HTTP 401). Never retried: a wrong secret stays wrong.
         public static let authenticationFailed = Code(.authenticationFailed)
-        /// Temporary credentials expired (`ExpiredToken`); retried once after a refresh.
+        /// Temporary credentials expired (`ExpiredToken`): the client refreshes them and retries
+        /// once; credentials still refused as expired after that are final.
         public static let credentialsExpired = Code(.credentialsExpired)
         /// The caller is authenticated but not allowed (`AccessDenied`, HTTP 403).
         public static let accessDenied = Code(.accessDenied)
@@ -36,17 +37,22 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
         public static let notFound = Code(.notFound)
         /// A condition failed (HTTP 412), e.g. a create-only put found the key already there.
         public static let preconditionFailed = Code(.preconditionFailed)
-        /// A concurrent conflicting request (HTTP 409 `ConditionalRequestConflict`, `OperationAborted`).
+        /// A concurrent conflicting request (HTTP 409 `ConditionalRequestConflict`,
+        /// `OperationAborted`); retried. Other 409s (`BucketAlreadyExists`, `BucketNotEmpty`) are
+        /// `requestFailed`.
         public static let conflict = Code(.conflict)
         /// The service asked us to slow down (503 `SlowDown`, 429, `RequestLimitExceeded`).
         public static let throttled = Code(.throttled)
         /// The service failed (HTTP 500, 502, 504, `InternalError`).
         public static let serverError = Code(.serverError)
-        /// The body did not match its checksum (`BadDigest`, `XAmzContentSHA256Mismatch`).
+        /// The body did not match its checksum (`BadDigest`, `XAmzContentSHA256Mismatch`): it was
+        /// corrupted on the way, and is sent again.
         public static let badDigest = Code(.badDigest)
-        /// Any other 4xx rejection; final.
+        /// Any other 4xx rejection (`InvalidArgument`, `InvalidDigest`, `BucketAlreadyExists`,
+        /// a 4xx without a known code); final.
         public static let requestFailed = Code(.requestFailed)
-        /// The request exceeded its connect or total timeout, or stalled below the low-speed limit.
+        /// The request exceeded its connect or total timeout, or stalled below the low-speed
+        /// limit; or S3 timed out waiting for the body (400 `RequestTimeout`).
         public static let timeout = Code(.timeout)
         /// The connection could not be made or broke (refused, reset, DNS, send/receive errors).
         public static let connectionFailed = Code(.connectionFailed)

@@ -40,7 +40,7 @@ enum ServiceErrors {
             let region = response.headers["x-amz-bucket-region"].map { "; the bucket is in \($0)" } ?? ""
             return (.invalidConfiguration, "the request went to the wrong region or endpoint\(region)")
         case "ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired":
-            return (.credentialsExpired, "the temporary credentials expired; they are refreshed and the request retried")
+            return (.credentialsExpired, "the temporary credentials expired; they are refreshed and the request retried once")
         case "AccessDenied", "AllAccessDisabled", "AccessDeniedException":
             return (.accessDenied, "the credentials are valid but not allowed to do this; check the IAM policy")
         case "NoSuchKey", "NoSuchBucket", "NoSuchUpload", "NotFound", "NoSuchVersion":
@@ -52,7 +52,7 @@ enum ServiceErrors {
         case "SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
             "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException":
             return (.throttled, "the service asked us to slow down")
-        case "BadDigest", "XAmzContentSHA256Mismatch", "InvalidDigest":
+        case "BadDigest", "XAmzContentSHA256Mismatch":
             return (.badDigest, "the body was corrupted on the way; it is sent again")
         case "RequestTimeout":
             return (.timeout, "the service timed out waiting for the request body")
@@ -66,7 +66,6 @@ enum ServiceErrors {
             case 401: return (.authenticationFailed, "the request was not authenticated; not retried")
             case 403: return (.accessDenied, "HTTP 403: access denied, or a bad signature on a request whose response has no body")
             case 404: return (.notFound, nil)
-            case 409: return (.conflict, nil)
             case 412: return (.preconditionFailed, nil)
             case 429: return (.throttled, "the service asked us to slow down")
             case 503: return (.throttled, "the service is unavailable or asked us to slow down")

@@ -2,7 +2,9 @@ import Foundation
 
 /// One multipart upload in progress: parts go to the client's part threads with at most
 /// `maxInFlight` uploading at once; `submit` blocks the caller beyond that (backpressure). The
-/// first part failure (after the client's retries) fails the session; `abort` cleans up.
+/// first part failure (after the client's retries) fails the session; `abort` and `abandon`
+/// clean up. Once the session has failed or is being aborted, parts still queued are skipped
+/// rather than uploaded for nothing.
 final class MultipartSession: @unchecked Sendable {
     /// Where a part's bytes are.
     enum PartSource: @unchecked Sendable {
@@ -22,6 +24,8 @@ final class MultipartSession: @unchecked Sendable {
     private var inFlight = 0
     private var parts: [S3CompletedPart] = []
     private var failure: AWSError?
+    /// Set by `abandon` while parts are in flight: the last of them sends the abort.
+    private var pendingAbort: String?
 
     init(client: S3Client, bucket: String, key: String, uploadID: String, maxInFlight: Int) {
         self.client = client
@@ -45,7 +49,12 @@ final class MultipartSession: @unchecked Sendable {
         inFlight += 1
         condition.unlock()
         client.partPool.submit { [self] in
-            let result = Result { () throws(AWSError) in try upload(number: number, source: source) }
+            // A part queued behind a failure or an abort is not worth uploading.
+            condition.lock()
+            let skip = failure
+            condition.unlock()
+            let result = skip.map { Result.failure($0) }
+                ?? Result { () throws(AWSError) in try upload(number: number, source: source) }
             release()
             condition.lock()
             inFlight -= 1
@@ -53,8 +62,12 @@ final class MultipartSession: @unchecked Sendable {
             case .success(let part): parts.append(part)
             case .failure(let error): if failure == nil { failure = error }
             }
+            let abortReason = inFlight == 0 ? pendingAbort : nil
+            if abortReason != nil { pendingAbort = nil }
+            let uploaded = parts.count
             condition.broadcast()
             condition.unlock()
+            if let abortReason { try? sendAbort(reason: abortReason, partsUploaded: uploaded) }
         }
     }
 
@@ -67,23 +80,44 @@ final class MultipartSession: @unchecked Sendable {
         return parts.sorted { $0.partNumber < $1.partNumber }
     }
 
-    /// Waits for the parts, then completes the upload.
-    func complete() throws(AWSError) -> S3PutResult {
-        let parts = try waitForParts()
-        return try client.completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: parts)
-    }
-
-    /// Waits for the parts in flight, aborts the upload and reports it as an event. Throws
+    /// Aborts the upload from the calling thread: parts still queued are skipped, the ones
+    /// uploading are waited for, then the upload is aborted and reported as an event. Throws
     /// when S3 refused the abort (the upload may then linger until the lifecycle rule ends it).
+    /// Never call it on a part thread: it waits for part threads.
     func abort(reason: String) throws(AWSError) {
         condition.lock()
+        fail(reason)
         while inFlight > 0 { condition.wait() }
-        if failure == nil { failure = AWSError(.cancelled, "the multipart upload of s3://\(bucket)/\(key) was aborted: \(reason)") }
         let uploaded = parts.count
         condition.unlock()
+        try sendAbort(reason: reason, partsUploaded: uploaded)
+    }
+
+    /// Aborts the upload without waiting (a writer released unfinished): parts still queued are
+    /// skipped, and the abort is sent by the last part in flight to finish, or at once on a part
+    /// thread when none is in flight. No thread ever waits on another for it, so any number of
+    /// abandoned sessions finish whatever the number of part threads.
+    func abandon(reason: String) {
+        condition.lock()
+        fail(reason)
+        let idle = inFlight == 0
+        if !idle { pendingAbort = reason }
+        let uploaded = parts.count
+        condition.unlock()
+        if idle { client.partPool.submit { [self] in try? sendAbort(reason: reason, partsUploaded: uploaded) } }
+    }
+
+    /// Marks the session failed (the caller holds the condition's lock).
+    private func fail(_ reason: String) {
+        if failure == nil {
+            failure = AWSError(.cancelled, "the multipart upload of s3://\(bucket)/\(key) was aborted: \(reason)")
+        }
+    }
+
+    private func sendAbort(reason: String, partsUploaded: Int) throws(AWSError) {
         try client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
         client.events.emit(.multipartUploadAborted(.init(
-            bucket: bucket, key: key, uploadID: uploadID, partsUploaded: uploaded, reason: reason)))
+            bucket: bucket, key: key, uploadID: uploadID, partsUploaded: partsUploaded, reason: reason)))
     }
 
     private func upload(number: Int, source: PartSource) throws(AWSError) -> S3CompletedPart {

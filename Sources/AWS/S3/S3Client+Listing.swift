@@ -8,7 +8,7 @@ extension S3Client {
         startAfter: String? = nil, maxKeys: Int = 1000
     ) throws(AWSError) -> S3ListPage {
         guard (1...1000).contains(maxKeys) else { throw AWSError(.invalidArgument, "maxKeys must be 1...1000, not \(maxKeys)") }
-        var request = S3Request(operation: "ListObjectsV2", method: "GET", bucket: bucket)
+        var request = S3Request(operation: "ListObjectsV2", method: "GET", bucket: bucket, isIdempotent: true)
         request.query = [QueryParameter("list-type", "2"), QueryParameter("max-keys", String(maxKeys))]
         if let prefix { request.query.append(QueryParameter("prefix", prefix)) }
         if let delimiter { request.query.append(QueryParameter("delimiter", delimiter)) }
@@ -54,7 +54,10 @@ extension S3Client {
             for key in batch { xml += "<Object><Key>\(XMLEscaping.escape(key))</Key></Object>" }
             xml += "</Delete>"
             let body = Array(xml.utf8)
-            var request = S3Request(operation: "DeleteObjects", method: "POST", bucket: bucket)
+            var request = S3Request(
+                operation: "DeleteObjects", method: "POST", bucket: bucket,
+                // Deleting the same keys again finds them absent, which counts as deleted.
+                isIdempotent: true)
             request.query = [QueryParameter("delete")]
             request.headers.set("Content-Type", "application/xml")
             // DeleteObjects requires Content-MD5 (or a checksum header) in the S3 API.

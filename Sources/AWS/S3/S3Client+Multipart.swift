@@ -4,31 +4,52 @@ extension S3Client {
     /// Starts a multipart upload of `key` and returns its upload id. Parts carry SHA-256
     /// checksums (`x-amz-checksum-algorithm: SHA256`).
     ///
-    /// Retried like every S3 call; if a retry follows a response that was lost, S3 may hold a
-    /// second, unused upload for the key, which the bucket's `AbortIncompleteMultipartUpload`
-    /// lifecycle rule removes.
+    /// CreateMultipartUpload is not idempotent: every request that reaches S3 starts another
+    /// upload. It is still retried, and repeats are undone: when an attempt failed in a way that
+    /// leaves unknown whether S3 started an upload (a reset, a timeout, a lost or truncated
+    /// response, a 5xx), the in-progress uploads of exactly this key are listed once the create
+    /// succeeds and every one but the returned upload is aborted; when the create fails for
+    /// good, every in-progress upload of the key is aborted. This assumes no one else uploads
+    /// the same key at the same time, which holds for Millrace (every staged file has a key of
+    /// its own, with the batch's random id in it); a caller sharing keys must not rely on it.
+    /// The cleanup is best effort against an S3 that keeps failing; the bucket's
+    /// `AbortIncompleteMultipartUpload` lifecycle rule (in `deploy/`) is the backstop.
     public func createMultipartUpload(bucket: String, key: String, options: S3PutOptions = S3PutOptions())
         throws(AWSError) -> String
     {
-        var request = S3Request(operation: "CreateMultipartUpload", method: "POST", bucket: bucket, key: key)
+        var request = S3Request(
+            operation: "CreateMultipartUpload", method: "POST", bucket: bucket, key: key, isIdempotent: false)
         request.query = [QueryParameter("uploads")]
         applyObjectHeaders(&request.headers, options: options)
         request.headers.set("x-amz-checksum-algorithm", "SHA256")
-        let root = try Self.parseXML(try send(request), operation: request.description)
-        guard let uploadID = root.text(of: "UploadId"), !uploadID.isEmpty else {
-            throw AWSError(.malformedResponse, "\(request.description) returned no UploadId")
+        var repeated = false
+        do throws(AWSError) {
+            let response = try send(request, onUnknownOutcome: { repeated = true })
+            guard let root = XMLElement.parse(response.body), let uploadID = root.text(of: "UploadId"), !uploadID.isEmpty else {
+                repeated = true  // S3 started an upload whose id we cannot read
+                throw AWSError(.malformedResponse, "\(request.description) returned no UploadId")
+            }
+            if repeated { try abortUnusedUploads(bucket: bucket, key: key, keeping: uploadID) }
+            return uploadID
+        } catch {
+            if repeated { try? abortUnusedUploads(bucket: bucket, key: key, keeping: nil) }
+            throw error
         }
-        return uploadID
     }
 
-    /// Uploads part `partNumber` (1...10000) of an upload from borrowed memory.
-    public func uploadPart(
-        bucket: String, key: String, uploadID: String, partNumber: Int, body: UnsafeRawBufferPointer
-    ) throws(AWSError) -> S3CompletedPart {
-        try uploadPart(bucket: bucket, key: key, uploadID: uploadID, partNumber: partNumber, body: .memory(body),
-            digest: try Digest.sha256(body))
+    /// Aborts every in-progress upload of exactly `key` but `keeping`: the uploads that repeated
+    /// CreateMultipartUpload requests started (see `createMultipartUpload`).
+    private func abortUnusedUploads(bucket: String, key: String, keeping: String?) throws(AWSError) {
+        for upload in try listMultipartUploads(bucket: bucket, prefix: key)
+        where upload.key == key && upload.uploadID != keeping {
+            try abortMultipartUpload(bucket: bucket, key: key, uploadID: upload.uploadID)
+            events.emit(.multipartUploadAborted(.init(
+                bucket: bucket, key: key, uploadID: upload.uploadID, partsUploaded: 0,
+                reason: "a CreateMultipartUpload sent again after an unknown outcome started it; it was never used")))
+        }
     }
 
+    /// Uploads part `partNumber` (1...10000) of an upload from `body`, whose SHA-256 is `digest`.
     func uploadPart(
         bucket: String, key: String, uploadID: String, partNumber: Int, body: RequestBody, digest: [UInt8]
     ) throws(AWSError) -> S3CompletedPart {
@@ -36,7 +57,7 @@ extension S3Client {
             throw AWSError(.invalidArgument, "part number \(partNumber) is outside 1...10000")
         }
         let checksum = Base64.standard(digest)
-        var request = S3Request(operation: "UploadPart", method: "PUT", bucket: bucket, key: key)
+        var request = S3Request(operation: "UploadPart", method: "PUT", bucket: bucket, key: key, isIdempotent: true)
         request.query = [QueryParameter("partNumber", String(partNumber)), QueryParameter("uploadId", uploadID)]
         request.payloadHash = Hex.encode(digest)
         request.headers.set("x-amz-sdk-checksum-algorithm", "SHA256")
@@ -52,9 +73,12 @@ extension S3Client {
     /// `createOnly` the completion fails with `preconditionFailed` if the key already exists
     /// (`If-None-Match: *`).
     ///
-    /// If a retry follows a completion whose response was lost, S3 may answer `NoSuchUpload`
-    /// (or, create-only, `PreconditionFailed`); the object is then checked with HeadObject against the ETag S3 derives from the parts
-    /// (MD5 of the part ETags, `-N`) and size, and the completion counts as done when they match.
+    /// S3 may answer 200 and report the failure in the body (S3 API reference); that error is
+    /// retried inside the retry loop like any other. A repeat of a completion S3 already carried
+    /// out (its response was lost) may be answered `NoSuchUpload` (or, create-only,
+    /// `PreconditionFailed`); the object is then checked with HeadObject against the ETag S3
+    /// derives from the parts (MD5 of the part ETags, `-N`) and the size, and the completion
+    /// counts as done when they match.
     public func completeMultipartUpload(
         bucket: String, key: String, uploadID: String, parts: [S3CompletedPart], createOnly: Bool = false
     ) throws(AWSError) -> S3PutResult
@@ -68,7 +92,10 @@ extension S3Client {
         }
         xml += "</CompleteMultipartUpload>"
         let body = Array(xml.utf8)
-        var request = S3Request(operation: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key)
+        var request = S3Request(
+            operation: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
+            // A repeat completes the same object, or finds it completed (reconciled below).
+            isIdempotent: true)
         request.query = [QueryParameter("uploadId", uploadID)]
         request.headers.set("Content-Type", "application/xml")
         if createOnly { request.headers.set("If-None-Match", "*") }
@@ -76,21 +103,21 @@ extension S3Client {
         let size = sorted.reduce(Int64(0)) { $0 + $1.size }
         let expectedETag = try Self.multipartETag(sorted)
         do throws(AWSError) {
-            let response = try body.withUnsafeBytes { buffer in
-                Result { () throws(AWSError) in try send(request, body: .memory(buffer)) }
+            var result: XMLElement?
+            _ = try body.withUnsafeBytes { buffer in
+                Result { () throws(AWSError) in
+                    try send(request, body: .memory(buffer)) { (response) throws(AWSError) in
+                        result = try Self.parseResultBody(response, operation: request.description)
+                    }
+                }
             }.get()
-            // CompleteMultipartUpload may answer 200 with an error in the body (S3 API reference).
-            let root = try Self.parseXML(response, operation: request.description)
-            if root.name == "Error" {
-                var failed = response
-                failed.status = 500
-                throw ServiceErrors.error(failed, operation: request.description)
-            }
             return S3PutResult(
-                etag: Self.unquote(root.text(of: "ETag") ?? expectedETag), size: size,
-                checksumSHA256: root.text(of: "ChecksumSHA256"))
+                etag: Self.unquote(result?.text(of: "ETag") ?? expectedETag), size: size,
+                checksumSHA256: result?.text(of: "ChecksumSHA256"))
         } catch where error.code == .notFound && error.serviceCode == "NoSuchUpload" || error.code == .preconditionFailed {
-            if let head = try? headObject(bucket: bucket, key: key), head.etag == expectedETag, head.objectSize == size {
+            if !expectedETag.isEmpty, let head = try? headObject(bucket: bucket, key: key), head.etag == expectedETag,
+                head.objectSize == size
+            {
                 return S3PutResult(etag: head.etag, size: size, checksumSHA256: head.checksumSHA256)
             }
             throw error
@@ -99,7 +126,10 @@ extension S3Client {
 
     /// Aborts an upload, freeing its parts. An upload that is already gone counts as aborted.
     public func abortMultipartUpload(bucket: String, key: String, uploadID: String) throws(AWSError) {
-        var request = S3Request(operation: "AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key)
+        var request = S3Request(
+            operation: "AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key,
+            // A repeat finds the upload gone, which counts as aborted.
+            isIdempotent: true)
         request.query = [QueryParameter("uploadId", uploadID)]
         do throws(AWSError) {
             _ = try send(request)
@@ -114,7 +144,7 @@ extension S3Client {
         var keyMarker: String?
         var uploadMarker: String?
         while true {
-            var request = S3Request(operation: "ListMultipartUploads", method: "GET", bucket: bucket)
+            var request = S3Request(operation: "ListMultipartUploads", method: "GET", bucket: bucket, isIdempotent: true)
             request.query = [QueryParameter("uploads")]
             if let prefix { request.query.append(QueryParameter("prefix", prefix)) }
             if let keyMarker { request.query.append(QueryParameter("key-marker", keyMarker)) }

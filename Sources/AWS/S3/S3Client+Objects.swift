@@ -25,7 +25,10 @@ extension S3Client {
         throws(AWSError) -> S3PutResult
     {
         let checksum = Base64.standard(digest)
-        var request = S3Request(operation: "PutObject", method: "PUT", bucket: bucket, key: key)
+        var request = S3Request(
+            operation: "PutObject", method: "PUT", bucket: bucket, key: key,
+            // The same bytes to the same key; a create-only repeat that finds them there succeeds.
+            isIdempotent: true)
         request.payloadHash = Hex.encode(digest)
         applyObjectHeaders(&request.headers, options: options)
         if options.createOnly { request.headers.set("If-None-Match", "*") }
@@ -60,7 +63,7 @@ extension S3Client {
 
     /// The object's metadata (HeadObject, with its stored checksum); `notFound` when absent.
     public func headObject(bucket: String, key: String) throws(AWSError) -> S3ObjectInfo {
-        var request = S3Request(operation: "HeadObject", method: "HEAD", bucket: bucket, key: key)
+        var request = S3Request(operation: "HeadObject", method: "HEAD", bucket: bucket, key: key, isIdempotent: true)
         request.headers.set("x-amz-checksum-mode", "ENABLED")
         return Self.objectInfo(key: key, try send(request))
     }
@@ -81,7 +84,7 @@ extension S3Client {
     }
 
     func getRequest(bucket: String, key: String, range: S3ByteRange?) throws(AWSError) -> S3Request {
-        var request = S3Request(operation: "GetObject", method: "GET", bucket: bucket, key: key)
+        var request = S3Request(operation: "GetObject", method: "GET", bucket: bucket, key: key, isIdempotent: true)
         if let range {
             guard range.isValid else { throw AWSError(.invalidArgument, "the byte range \(range.headerValue) is out of order") }
             request.headers.set("Range", range.headerValue)
@@ -92,29 +95,34 @@ extension S3Client {
     }
 
     /// Copies an object within S3 (up to 5 GiB) without downloading it.
+    ///
+    /// CopyObject may answer 200 and still fail, with the error in the body (S3 API reference);
+    /// that error is classified and retried inside the retry loop like any other.
     public func copyObject(fromBucket: String, fromKey: String, toBucket: String, toKey: String) throws(AWSError) -> S3PutResult {
-        var request = S3Request(operation: "CopyObject", method: "PUT", bucket: toBucket, key: toKey)
+        var request = S3Request(
+            operation: "CopyObject", method: "PUT", bucket: toBucket, key: toKey,
+            // The same source copied to the same key again leaves the same object.
+            isIdempotent: true)
         request.headers.set("x-amz-copy-source", Self.copySource(bucket: fromBucket, key: fromKey))
         if let kmsKey = configuration.sseKMSKeyID {
             request.headers.set("x-amz-server-side-encryption", "aws:kms")
             request.headers.set("x-amz-server-side-encryption-aws-kms-key-id", kmsKey)
         }
-        let response = try send(request)
-        // CopyObject may answer 200 and still fail: the error is in the body (S3 API reference).
-        let root = try Self.parseXML(response, operation: request.description)
-        if root.name == "Error" {
-            var failed = response
-            failed.status = 500
-            throw ServiceErrors.error(failed, operation: request.description)
+        var etag: String?
+        _ = try send(request) { (response) throws(AWSError) in
+            etag = try Self.parseResultBody(response, operation: request.description).text(of: "ETag")
         }
         let head = try headObject(bucket: toBucket, key: toKey)
-        return S3PutResult(etag: Self.unquote(root.text(of: "ETag") ?? head.etag), size: head.objectSize, checksumSHA256: head.checksumSHA256)
+        return S3PutResult(etag: Self.unquote(etag ?? head.etag), size: head.objectSize, checksumSHA256: head.checksumSHA256)
     }
 
     /// Creates a bucket in the configured region (for tests and tooling; production buckets
     /// are made by infrastructure code).
     public func createBucket(_ bucket: String) throws(AWSError) {
-        var request = S3Request(operation: "CreateBucket", method: "PUT", bucket: bucket)
+        var request = S3Request(
+            operation: "CreateBucket", method: "PUT", bucket: bucket,
+            // A repeat finds the bucket already ours (BucketAlreadyOwnedByYou outside us-east-1).
+            isIdempotent: true)
         var body: [UInt8] = []
         if configuration.region != "us-east-1" {
             body = Array("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(XMLEscaping.escape(configuration.region))</LocationConstraint></CreateBucketConfiguration>".utf8)
@@ -128,7 +136,7 @@ extension S3Client {
     /// A presigned GET URL for `key`, valid for `expires` seconds (1 s to 7 days), signed with
     /// the current credentials (a URL made with temporary credentials dies with them).
     public func presignedGetURL(bucket: String, key: String, expires: Int = 3600) throws(AWSError) -> String {
-        let request = S3Request(operation: "GetObject", method: "GET", bucket: bucket, key: key)
+        let request = S3Request(operation: "GetObject", method: "GET", bucket: bucket, key: key, isIdempotent: true)
         let target = try address(request)
         var signable = SignableRequest(method: "GET", path: target.path, headers: ["Host": target.host])
         try signer.presign(&signable, payloadHash: SigV4Signer.unsignedPayload, expires: expires,
@@ -177,5 +185,20 @@ extension S3Client {
             throw AWSError(.malformedResponse, "\(operation) returned a response body that is not XML", httpStatus: response.status)
         }
         return root
+    }
+
+    /// The XML body of a 2xx answer to an operation that may report failure in it
+    /// (CompleteMultipartUpload, CopyObject): the result, or the `<Error>` thrown as the error
+    /// S3 means (classified as if its status were 500, so `InternalError` and `SlowDown` are
+    /// retried). For `send`'s `validate`, so the error is retried inside the loop.
+    static func parseResultBody(_ response: HTTPResponse, operation: String) throws(AWSError) -> XMLElement {
+        let root = try parseXML(response, operation: operation)
+        guard root.name == "Error" else { return root }
+        var failed = response
+        failed.status = 500
+        var error = ServiceErrors.error(failed, operation: operation)
+        error.httpStatus = response.status
+        error.message += " (reported in the body of an HTTP \(response.status) answer)"
+        throw error
     }
 }

@@ -61,18 +61,32 @@ public final class S3Client: Sendable {
     /// Sends one S3 request with retries, signing each attempt afresh (new date, refreshed
     /// credentials), and returns the 2xx response; any other status is thrown as an `AWSError`.
     /// `validate` checks a 2xx response inside the attempt, so its retriable failures (a
-    /// download that does not match its checksum) are retried like any other.
+    /// download that does not match its checksum, an error in a 200 body) are retried like any
+    /// other.
+    ///
+    /// An idempotent request is retried after every transient failure. A non-idempotent one is
+    /// retried only after failures that prove S3 did not act on it (`AWSRetryLogic`), unless the
+    /// caller passes `onUnknownOutcome`: it then undertakes to undo what repeated sends did (see
+    /// `createMultipartUpload`), the request is retried like an idempotent one, and
+    /// `onUnknownOutcome` is called for every failed attempt S3 may have acted on, the last
+    /// included.
+    ///
+    /// Expired temporary credentials (`ExpiredToken`) invalidate the cached ones and are retried
+    /// once; credentials that are still refused after the refresh are final.
     func send(
         _ request: S3Request, body: RequestBody = .empty, sink: ResponseSink = .memory(limit: 16 << 20),
-        validate: (HTTPResponse) throws(AWSError) -> Void = { _ in }
+        validate: (HTTPResponse) throws(AWSError) -> Void = { _ in },
+        onUnknownOutcome: (() -> Void)? = nil
     ) throws(AWSError) -> HTTPResponse {
         let target = try address(request)
         let clock = ContinuousClock()
         let start = clock.now
         var attempts = 0
         var last: HTTPResponse?
+        var refreshedAfterExpiry = false
+        let logic = AWSRetryLogic<HTTPResponse>(isIdempotent: request.isIdempotent || onUnknownOutcome != nil)
         do throws(AWSError) {
-            let response = try configuration.retry.run(AWSRetryLogic(isIdempotent: request.isIdempotent), onRetry: { retry in
+            let response = try configuration.retry.run(logic, onRetry: { retry in
                 guard case .error(let error) = retry.cause else { return }
                 if error.code == .credentialsExpired { credentials.invalidate() }
                 events.emit(.requestRetried(.init(
@@ -84,20 +98,32 @@ public final class S3Client: Sendable {
                 var signable = SignableRequest(method: request.method, path: target.path, query: request.query, headers: request.headers)
                 signable.headers.set("Host", target.host)
                 try signer.sign(&signable, payloadHash: request.payloadHash, credentials: credentials, date: now())
-                let response = try http.perform(
-                    HTTPRequest(method: request.method, origin: target.origin, pathAndQuery: signable.pathAndQuery,
-                        headers: signable.headers),
-                    body: body, sink: sink)
-                last = response
-                guard response.isSuccess else {
-                    let error = ServiceErrors.error(response, operation: request.description, accessKeyID: credentials.accessKeyID)
+                do throws(AWSError) {
+                    let response = try http.perform(
+                        HTTPRequest(method: request.method, origin: target.origin, pathAndQuery: signable.pathAndQuery,
+                            headers: signable.headers),
+                        body: body, sink: sink)
+                    last = response
+                    guard response.isSuccess else {
+                        var error = ServiceErrors.error(response, operation: request.description, accessKeyID: credentials.accessKeyID)
+                        if error.code == .credentialsExpired {
+                            if refreshedAfterExpiry {
+                                error.isRetriable = false
+                                error.message += "; the refreshed credentials were refused as expired too"
+                            }
+                            refreshedAfterExpiry = true
+                        }
+                        throw error
+                    }
+                    try validate(response)
+                    return response
+                } catch {
                     if error.code == .throttled {
                         events.emit(.throttled(.init(operation: request.operation, serviceCode: error.serviceCode)))
                     }
+                    if !AWSRetryLogic<HTTPResponse>.refusedWithoutActing(error) { onUnknownOutcome?() }
                     throw error
                 }
-                try validate(response)
-                return response
             }
             complete(request, attempts: attempts, response: response, since: start, clock: clock, error: nil)
             return response
@@ -148,7 +174,8 @@ public final class S3Client: Sendable {
     }
 }
 
-/// One S3 API call before signing: operation name, target, query, headers, payload hash.
+/// One S3 API call before signing: operation name, target, query, headers, payload hash, and
+/// whether it may be sent again.
 struct S3Request: Sendable, CustomStringConvertible {
     /// The S3 API operation, e.g. `PutObject`.
     var operation: String
@@ -159,7 +186,18 @@ struct S3Request: Sendable, CustomStringConvertible {
     var headers = HTTPHeaders()
     /// The hex SHA-256 of the body (the empty string's by default).
     var payloadHash = SigV4Signer.emptyPayloadHash
-    var isIdempotent = true
+    /// True when sending the request twice has the effect of sending it once, so it may be
+    /// retried after a failure whose outcome is unknown (see `S3Client.send`). Every operation
+    /// states it.
+    let isIdempotent: Bool
+
+    init(operation: String, method: String, bucket: String? = nil, key: String? = nil, isIdempotent: Bool) {
+        self.operation = operation
+        self.method = method
+        self.bucket = bucket
+        self.key = key
+        self.isIdempotent = isIdempotent
+    }
 
     /// `PutObject s3://bucket/key`.
     var description: String {

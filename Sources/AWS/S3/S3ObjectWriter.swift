@@ -10,7 +10,8 @@ import Synchronization
 /// single PutObject at `finish`, never as a multipart upload.
 ///
 /// Any failure (after the client's retries) aborts the multipart upload, so S3 keeps no orphan
-/// parts, and is rethrown by this and every later call. A writer is used by one thread at a time.
+/// parts, and is rethrown by this and every later call; a writer released without `finish()`
+/// or `abort()` aborts its upload in the background. A writer is used by one thread at a time.
 public final class S3ObjectWriter {
     /// The bucket written to.
     public let bucket: String
@@ -33,6 +34,8 @@ public final class S3ObjectWriter {
     private var session: MultipartSession?
     private var nextPartNumber = 1
     private var state = State.open
+    /// Part buffers allocated so far: at most `maxPartsInFlight + 1`, however large the object.
+    private(set) var partBuffersAllocated = 0
 
     init(client: S3Client, bucket: String, key: String, options: S3PutOptions) {
         self.client = client
@@ -43,9 +46,10 @@ public final class S3ObjectWriter {
     }
 
     deinit {
-        // A writer dropped mid-upload must not leave parts behind in S3.
+        // A writer dropped mid-upload must not leave parts behind in S3. The abort is sent in
+        // the background, by the last part in flight; nothing waits for it.
         if case .open = state, let session {
-            client.partPool.submit { try? session.abort(reason: "the writer was released without finish() or abort()") }
+            session.abandon(reason: "the writer was released without finish() or abort()")
         }
     }
 
@@ -97,8 +101,9 @@ public final class S3ObjectWriter {
         return result
     }
 
-    /// Abandons the object: waits for parts in flight and aborts the multipart upload (nothing
-    /// was sent yet for a small object). Later calls fail with `cancelled`.
+    /// Abandons the object: skips the parts still queued, waits for those uploading and aborts
+    /// the multipart upload (nothing was sent yet for a small object). Later calls fail with
+    /// `cancelled`.
     public func abort() throws(AWSError) {
         if case .finished = state { throw AWSError(.cancelled, "s3://\(bucket)/\(key) is already complete; delete it instead") }
         if case .open = state { state = .failed(AWSError(.cancelled, "the upload of s3://\(bucket)/\(key) was aborted")) }
@@ -133,7 +138,10 @@ public final class S3ObjectWriter {
 
     private func takeCurrent() -> PartBuffer {
         if let current { return current }
-        let buffer = recycled.take() ?? PartBuffer(capacity: partSize)
+        let buffer = recycled.take() ?? {
+            partBuffersAllocated += 1
+            return PartBuffer(capacity: partSize)
+        }()
         current = buffer
         return buffer
     }

@@ -63,6 +63,41 @@ struct MetadataProviderTests {
         #expect(try CredentialsChain.standard(environment: environment).load()?.source == "web-identity")
     }
 
+    @Test("a profile with role_arn and web_identity_token_file assumes its role through STS")
+    func profileWebIdentity() throws {
+        let stub = try HTTPStub { _ in HTTPStubResponse(headers: [("Content-Type", "text/xml")], body: Self.stsResponse) }
+        defer { stub.stop() }
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let tokenFile = try CredentialTestSupport.write("eyJ.profile-token.sig\n", "token", in: home)
+        let config = try CredentialTestSupport.write("""
+            [default]
+            region = eu-west-1
+
+            [profile irsa]
+            role_arn = arn:aws:iam::123456789012:role/from-profile
+            web_identity_token_file = \(tokenFile)
+            role_session_name = profile-session
+            """, "config", in: home)
+        let environment = CredentialTestSupport.isolated(
+            ["AWS_CONFIG_FILE": config, "AWS_PROFILE": "irsa", "AWS_ENDPOINT_URL_STS": stub.endpoint], home: home)
+        let credentials = try #require(try ProfileCredentialsProvider(environment: environment).load())
+        #expect(credentials.accessKeyID == "ASIASTS")
+        #expect(credentials.sessionToken == "sts-session-token")
+        #expect(credentials.source == "web-identity")
+        // The standard chain takes the profile's role (no AWS_ROLE_ARN is set).
+        #expect(try CredentialsChain.standard(environment: environment).load()?.accessKeyID == "ASIASTS")
+        let requests = stub.requests
+        #expect(requests.count == 2)
+        for request in requests {
+            let form = CredentialTestSupport.form(request.body)
+            #expect(form["Action"] == "AssumeRoleWithWebIdentity")
+            #expect(form["RoleArn"] == "arn:aws:iam::123456789012:role/from-profile")
+            #expect(form["RoleSessionName"] == "profile-session")
+            #expect(form["WebIdentityToken"] == "eyJ.profile-token.sig")
+        }
+    }
+
     @Test("web identity: an STS rejection is a clear credentials error")
     func webIdentityRejected() throws {
         let stub = try HTTPStub { _ in

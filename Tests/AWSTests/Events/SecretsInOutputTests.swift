@@ -28,8 +28,9 @@ final class CapturedLines: Sendable {
     var all: [String] { storage.withLock { $0 } }
 }
 
-/// Real S3 (moto) and a `FaultProxy` carry the S3 traffic; only the ECS container-credentials
-/// endpoint is an `HTTPStub`, because no local server provides that endpoint.
+/// Real S3 (moto) and a `FaultProxy` carry the S3 traffic. The ECS container-credentials
+/// endpoint and STS are `HTTPStub`s: no local server provides the first, and moto's STS refuses
+/// the unsigned AssumeRoleWithWebIdentity call that real STS accepts.
 @Suite("Secrets never reach logs, errors or descriptions")
 struct SecretsInOutputTests {
     @Test("a session with successes, auth failures, injected faults, refreshes and aborts leaks no secret")
@@ -103,6 +104,43 @@ struct SecretsInOutputTests {
         } catch {
             texts.append("\(error)")
         }
+        // Web identity: the token file goes to STS, whose answer carries the secrets; a token
+        // STS rejects fails the load.
+        let sts = try HTTPStub { request in
+            CredentialTestSupport.form(request.body)["WebIdentityToken"] == secrets[4]
+                ? HTTPStubResponse(body: """
+                    <AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>
+                    <AccessKeyId>ASIAWEB</AccessKeyId><SecretAccessKey>\(secrets[1])</SecretAccessKey>
+                    <SessionToken>\(secrets[2])</SessionToken><Expiration>2026-11-25T05:00:00Z</Expiration>
+                    </Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
+                    """)
+                : HTTPStubResponse(status: 400, body: "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>rejected</Message></Error></ErrorResponse>")
+        }
+        defer { sts.stop() }
+        let tokenFile = try CredentialTestSupport.write(secrets[4] + "\n", "web-identity-token", in: home)
+        let webIdentity = CredentialTestSupport.isolated([
+            "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/millrace",
+            "AWS_ENDPOINT_URL_STS": sts.endpoint,
+        ], home: home)
+        let assumed = try #require(
+            try CachingCredentialsProvider(CredentialsChain.standard(environment: webIdentity), events: AWSEvents(logger: logger)).load())
+        #expect(assumed.source == "web-identity")
+        #expect(assumed.secretAccessKey == secrets[1])
+        texts += ["\(assumed)", String(reflecting: assumed)]
+        let staleFile = try CredentialTestSupport.write("eyJ.stale-" + secrets[4], "stale-token", in: home)
+        let stale = CredentialTestSupport.isolated([
+            "AWS_WEB_IDENTITY_TOKEN_FILE": staleFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/millrace",
+            "AWS_ENDPOINT_URL_STS": sts.endpoint,
+        ], home: home)
+        do {
+            _ = try CachingCredentialsProvider(CredentialsChain.standard(environment: stale), events: AWSEvents(logger: logger)).load()
+            Issue.record("a web identity token STS rejects was accepted")
+        } catch {
+            texts += ["\(error)", String(reflecting: error)]
+        }
+        // The tokens really went to STS, so the grep below could find them if they leaked.
+        #expect(sts.requests.map { CredentialTestSupport.form($0.body)["WebIdentityToken"] } == [secrets[4], "eyJ.stale-" + secrets[4]])
+
         let token = try MSKAuthToken(region: "us-east-1", credentials: credentials, date: Date())
         texts += ["\(token)", String(reflecting: token)]
         var request = SignableRequest(method: "GET", path: "/", headers: ["Host": "example.com"])
@@ -113,6 +151,7 @@ struct SecretsInOutputTests {
         #expect(lines.contains { $0.contains("request retried") })
         #expect(lines.contains { $0.contains("multipart upload aborted") })
         #expect(lines.contains { $0.contains("credentials refreshed") })
+        #expect(lines.contains { $0.contains("web-identity") })
         for text in texts + lines {
             for secret in secrets {
                 #expect(!text.contains(secret), "a secret leaked into: \(text.prefix(200))")

@@ -1,6 +1,7 @@
 @testable import AWS
 import Foundation
 import MillraceTesting
+import Retry
 import Testing
 
 /// The libcurl client against loopback servers: an `HTTPStub`, a `FaultProxy` in front of one,
@@ -87,51 +88,66 @@ struct HTTPClientTests {
         #expect(error?.isRetriable == true)
     }
 
+    @Test("a connect that gets no answer ends at the connect timeout, long before the request timeout")
+    func connectTimeout() async throws {
+        var quick = Self.quick
+        quick.connectTimeout = .milliseconds(500)
+        quick.requestTimeout = .seconds(30)
+        let configuration = quick
+        let (error, elapsed) = try await S3TestSupport.onThread { () -> (AWSError?, Duration) in
+            let listener = try FullBacklogListener()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = #expect(throws: AWSError.self) {
+                try HTTPClient(configuration: configuration).perform(Self.request("http://127.0.0.1:\(listener.port)"))
+            }
+            return (error, clock.now - start)
+        }
+        #expect(error?.code == .timeout)
+        #expect(error?.isRetriable == true)
+        #expect(error?.message.contains("Failed to connect") == true, "\(error.map { "\($0)" } ?? "")")
+        #expect(elapsed >= .milliseconds(450))
+        #expect(elapsed < .seconds(5))
+    }
+
     @Test("TLS is verified by default: a self-signed server is refused unless its certificate is trusted")
     func tlsVerification() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let certificate = directory.path("cert.pem").path
-        let key = directory.path("key.pem").path
-        try await Subprocess.run([
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
-        ])
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // The server exits by itself after one good request or 20 s, so it never outlives the test.
-        server.arguments = ["python3", "-c", """
-            import http.server, ssl, sys, time
-            served = []
-            class Handler(http.server.BaseHTTPRequestHandler):
-                def do_GET(self):
-                    self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
-                    served.append(1)
-                def log_message(self, *args): pass
-            httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-            httpd.timeout = 0.5
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); context.load_cert_chain(sys.argv[1], sys.argv[2])
-            httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-            print(httpd.server_address[1], flush=True)
-            deadline = time.time() + 20
-            while not served and time.time() < deadline:
-                httpd.handle_request()
-            """, certificate, key]
-        let output = Pipe()
-        server.standardOutput = output
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
-        let endpoint = "https://127.0.0.1:\(port)"
-
-        let refused = #expect(throws: AWSError.self) { try HTTPClient(configuration: Self.quick).perform(Self.request(endpoint)) }
+        let server = try await TLSTestServer.start(in: directory)
+        let refused = try await S3TestSupport.onThread {
+            #expect(throws: AWSError.self) { try HTTPClient(configuration: Self.quick).perform(Self.request(server.endpoint)) }
+        }
         #expect(refused?.code == .tlsFailure)
         #expect(refused?.isRetriable == false)
-        var trusting = Self.quick
-        trusting.caBundlePath = certificate
-        let response = try HTTPClient(configuration: trusting).perform(Self.request(endpoint))
+        var trustingConfiguration = Self.quick
+        trustingConfiguration.caBundlePath = server.certificate
+        let trusting = trustingConfiguration
+        let response = try await S3TestSupport.onThread { try HTTPClient(configuration: trusting).perform(Self.request(server.endpoint)) }
         #expect(response.status == 200)
         #expect(response.body == Array("ok".utf8))
+    }
+
+    @Test("AWS_CA_BUNDLE makes the S3 client trust a private CA; without it the same server is refused")
+    func caBundleFromEnvironment() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await TLSTestServer.start(in: directory)
+        let credentials = StaticCredentialsProvider(AWSCredentials(accessKeyID: "AKIDTLS", secretAccessKey: "tls-secret"))
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        func client(_ variables: [String: String]) throws -> S3Client {
+            var configuration = try S3Configuration(environment: CredentialTestSupport.isolated(
+                variables.merging(["AWS_ENDPOINT_URL_S3": server.endpoint, "AWS_REGION": "us-east-1"]) { $1 }, home: home))
+            configuration.retry = .never
+            return try S3Client(configuration: configuration, credentials: credentials)
+        }
+        let untrusting = try client([:])
+        #expect(untrusting.configuration.http.caBundlePath == nil)
+        let refused = await #expect(throws: AWSError.self) { try await untrusting.getObject(bucket: "b", key: "k") }
+        #expect(refused?.code == .tlsFailure)
+        let trusting = try client(["AWS_CA_BUNDLE": server.certificate])
+        let object = try await trusting.getObject(bucket: "b", key: "k")
+        #expect(object.bytes == Array("ok".utf8))
     }
 }

@@ -19,6 +19,12 @@ struct ServiceErrorTests {
         (404, "<Error><Code>NoSuchUpload</Code></Error>", .notFound, false),
         (412, "<Error><Code>PreconditionFailed</Code></Error>", .preconditionFailed, false),
         (409, "<Error><Code>ConditionalRequestConflict</Code></Error>", .conflict, true),
+        (409, "<Error><Code>OperationAborted</Code></Error>", .conflict, true),
+        (409, "<Error><Code>BucketAlreadyExists</Code></Error>", .requestFailed, false),
+        (409, "", .requestFailed, false),
+        (400, "<Error><Code>XAmzContentSHA256Mismatch</Code></Error>", .badDigest, true),
+        (400, "<Error><Code>InvalidDigest</Code></Error>", .requestFailed, false),
+        (400, "<Error><Code>RequestTimeTooSkewed</Code></Error>", .authenticationFailed, false),
         (400, "<ErrorResponse><Error><Code>Throttling</Code></Error><RequestId>r</RequestId></ErrorResponse>", .throttled, true),
         (502, "", .serverError, true),
         (503, "", .throttled, true),
@@ -47,11 +53,20 @@ struct ServiceErrorTests {
     @Test("only idempotent requests are retried after failures that may have reached the server")
     func idempotency() {
         let reset = AWSError(.connectionFailed, "reset")
+        let timeout = AWSError(.timeout, "timed out")
+        let serverError = AWSError(.serverError, "internal error", httpStatus: 500)
         let throttled = AWSError(.throttled, "slow down", httpStatus: 503)
+        let tooMany = AWSError(.throttled, "too many requests", httpStatus: 429)
+        let requestTimeout = AWSError(.timeout, "RequestTimeout", httpStatus: 400)
         let auth = AWSError(.authenticationFailed, "bad signature", httpStatus: 403)
-        #expect(AWSRetryLogic<Int>(isIdempotent: true).isRetriable(reset))
-        #expect(!AWSRetryLogic<Int>(isIdempotent: false).isRetriable(reset))
-        #expect(AWSRetryLogic<Int>(isIdempotent: false).isRetriable(throttled))
-        #expect(!AWSRetryLogic<Int>(isIdempotent: true).isRetriable(auth))
+        let idempotent = AWSRetryLogic<Int>(isIdempotent: true)
+        let once = AWSRetryLogic<Int>(isIdempotent: false)
+        for error in [reset, timeout, serverError, throttled, tooMany, requestTimeout] { #expect(idempotent.isRetriable(error)) }
+        // The outcome of a reset, a timeout or a 5xx is unknown: a non-idempotent request is not sent again.
+        for error in [reset, timeout, serverError] { #expect(!once.isRetriable(error)) }
+        // A throttle or a transient 4xx proves S3 refused the request without acting on it.
+        for error in [throttled, tooMany, requestTimeout] { #expect(once.isRetriable(error)) }
+        #expect(!idempotent.isRetriable(auth))
+        #expect(!once.isRetriable(auth))
     }
 }

@@ -38,4 +38,28 @@ struct S3CredentialRefreshTests {
         #expect(credentialsUsed == ["old-token", "new-token"])
         #expect(base.loads == 2)
     }
+
+    @Test("credentials still refused as expired after the refresh are final: one retry, not maxAttempts")
+    func expiredTokenRetriedOnce() throws {
+        let stub = try HTTPStub { _ in
+            HTTPStubResponse(status: 400, body: "<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>")
+        }
+        defer { stub.stop() }
+        let base = ScriptedProvider()
+        base.set(.success(AWSCredentials(accessKeyID: "ASIASTALE", secretAccessKey: "stale", sessionToken: "stale-token")))
+        let recorder = EventRecorder()
+        let configuration = S3Configuration(
+            endpoint: Endpoint(stub.endpoint), addressing: .pathStyle,
+            retry: RetryPolicy(maxAttempts: 6, backoff: FullJitterBackoff(initialDelay: .milliseconds(1))))
+        let client = try S3Client(
+            configuration: configuration, credentials: CachingCredentialsProvider(base),
+            events: AWSEvents(logger: S3TestSupport.quietLogger, handler: { recorder.record($0) }))
+        let error = #expect(throws: AWSError.self) { try client.putObject(bucket: "b", key: "k", bytes: [1]) }
+        #expect(error?.code == .credentialsExpired)
+        #expect(error?.isRetriable == false)
+        #expect(error?.message.contains("refreshed credentials were refused") == true)
+        #expect(stub.requests.count == 2)
+        #expect(recorder.retries.map(\.errorCode) == [.credentialsExpired])
+        #expect(base.loads == 2)
+    }
 }

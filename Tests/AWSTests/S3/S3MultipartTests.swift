@@ -88,6 +88,30 @@ struct S3MultipartTests {
         #expect(recorder.retries.allSatisfy { $0.errorCode == .serverError })
     }
 
+    @Test("a file upload whose part keeps failing aborts its multipart upload: the error surfaces, no upload is left behind")
+    func fileFailureAborts() async throws {
+        let servers = try TestServers.require()
+        // Every UploadPart fails with a 500; everything else passes through.
+        let proxy = try FaultProxy(FaultProxy.Configuration(
+            upstream: servers.s3Endpoint, faultRate: 1, kinds: [.internalError],
+            isEligible: { $0.method == "PUT" && $0.target.contains("uploadId=") }))
+        defer { proxy.stop() }
+        let recorder = EventRecorder()
+        let client = try S3TestSupport.client(servers, endpoint: proxy.endpoint, attempts: 2, recorder: recorder)
+        let bucket = try await S3TestSupport.onThread { try S3TestSupport.bucket(client, "filefail") }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("doomed")
+        try Data(S3TestSupport.bytes(12 * Self.mebibyte, seed: 4)).write(to: file)
+        let error = await #expect(throws: AWSError.self) { try await client.putObject(bucket: bucket, key: "doomed", file: file.path) }
+        #expect(error?.code == .serverError)
+        #expect(recorder.completed.contains { $0.operation == "CreateMultipartUpload" && $0.errorCode == nil })
+        #expect(recorder.aborted.count == 1)
+        #expect(recorder.aborted.first?.key == "doomed")
+        #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
+        #expect(try await client.listAllObjects(bucket: bucket).isEmpty)
+    }
+
     @Test("a large file goes up in parallel parts and comes back intact")
     func parallelParts() throws {
         let servers = try TestServers.require()

@@ -171,6 +171,45 @@ struct S3ObjectVariantsTests {
         }
     }
 
+    @Test("virtual-hosted addressing works end to end: bucket.localhost reaches moto, and boto3 (path style) finds the objects")
+    func virtualHosted() async throws {
+        let servers = try TestServers.require()
+        // libcurl resolves every *.localhost name to the loopback address itself (no DNS), and
+        // moto takes the bucket from the Host header's first label.
+        let port = try #require(servers.s3Endpoint.split(separator: ":").last.map(String.init))
+        var configuration = S3TestSupport.configuration(endpoint: "http://localhost:\(port)", servers: servers)
+        configuration.addressing = .virtualHosted
+        let client = try S3Client(configuration: configuration, credentials: StaticCredentialsProvider(S3TestSupport.credentials(servers)))
+        let bucket = "millrace-virtual-\(UUID().uuidString.prefix(8).lowercased())"
+        let target = try client.address(S3Request(operation: "PutObject", method: "PUT", bucket: bucket, key: "dir/v.bin", isIdempotent: true))
+        #expect(target.host == "\(bucket).localhost:\(port)")
+        #expect(target.path == "/dir/v.bin")
+
+        try await client.createBucket(bucket)
+        let data = S3TestSupport.bytes(70_000, seed: 70)
+        _ = try await client.putObject(bucket: bucket, key: "dir/v.bin", bytes: data)
+        _ = try await client.putObject(bucket: bucket, key: "dir/w x+y.bin", bytes: [1, 2])
+        #expect(try await client.getObject(bucket: bucket, key: "dir/v.bin").bytes == data)
+        #expect(try await client.headObject(bucket: bucket, key: "dir/w x+y.bin").contentLength == 2)
+        #expect(try await client.listAllObjects(bucket: bucket, prefix: "dir/").map(\.key) == ["dir/v.bin", "dir/w x+y.bin"])
+
+        let script = """
+            import hashlib, sys, boto3
+            endpoint, key, secret, region, bucket = sys.argv[1:6]
+            s3 = boto3.client("s3", endpoint_url=endpoint, region_name=region, aws_access_key_id=key, aws_secret_access_key=secret)
+            for name in ("dir/v.bin", "dir/w x+y.bin"):
+                print(name, hashlib.sha256(s3.get_object(Bucket=bucket, Key=name)["Body"].read()).hexdigest())
+            """
+        let output = try await Subprocess.python(
+            script, arguments: [servers.s3Endpoint, servers.accessKeyID, servers.secretAccessKey, servers.region, bucket])
+        #expect(output.split(separator: "\n") == [
+            "dir/v.bin \(Hex.encode(try Digest.sha256(data)))", "dir/w x+y.bin \(Hex.encode(try Digest.sha256([1, 2])))",
+        ])
+        let deleted = try await client.deleteObjects(bucket: bucket, keys: ["dir/v.bin", "dir/w x+y.bin"])
+        #expect(deleted.deleted.count == 2)
+        #expect(try await client.listAllObjects(bucket: bucket).isEmpty)
+    }
+
     @Test("the async forms run the same operations off the cooperative pool")
     func asyncForms() async throws {
         let servers = try TestServers.require()

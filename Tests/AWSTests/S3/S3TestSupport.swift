@@ -44,6 +44,31 @@ enum S3TestSupport {
         return logger
     }
 
+    /// Runs blocking work on a fresh thread (the client's blocking API and the writer are for
+    /// dedicated threads, like the engine's pipeline thread) and awaits it, so the cooperative
+    /// pool is never blocked.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
+    /// Waits (suspending, never blocking) until `condition` holds, checking every 100 ms, or
+    /// fails after `timeout` saying what it waited for.
+    static func eventually(
+        _ what: String, timeout: Duration = .seconds(60), _ condition: @escaping @Sendable () async throws -> Bool
+    ) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while try await !condition() {
+            guard clock.now < deadline else {
+                Issue.record("waited \(timeout) for \(what) in vain")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// A new bucket with a unique name.
     static func bucket(_ client: S3Client, _ name: String = "t") throws -> String {
         let bucket = "millrace-\(name)-\(UUID().uuidString.prefix(8).lowercased())"

@@ -95,7 +95,7 @@ struct BotocoreS3FixtureTests {
         // Addressing and key encoding: our client targets the same host and path.
         let client = try fixture.client.s3Client(fixture.credentials, at: fixture.timestamp)
         let target = try client.address(S3Request(operation: fixture.operation, method: fixture.method,
-            bucket: "millrace-bucket", key: fixture.key))
+            bucket: "millrace-bucket", key: fixture.key, isIdempotent: true))
         #expect(target.host == host)
         #expect(target.path == (path.isEmpty ? "/" : path))
 
