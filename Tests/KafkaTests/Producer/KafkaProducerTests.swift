@@ -174,6 +174,23 @@ struct KafkaProducerTests {
         await #expect(throws: KafkaError.self) { try await producer.send(KafkaProducerRecord(topic: topic, value: [1])) }
     }
 
+    @Test("a record for a partition the topic lacks fails naming the topic and partition; partitions(of:) reads the real count")
+    func missingPartitionNamed() async throws {
+        let topic = uniqueName("narrow")
+        let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 2])
+        let producer = try kafka.producer()
+        #expect(try await producer.partitions(of: topic, timeout: .seconds(5)) == [0, 1])
+        let reports = try await producer.send([
+            KafkaProducerRecord(topic: topic, partition: 7, value: Array("nowhere".utf8)),
+            KafkaProducerRecord(topic: topic, partition: 1, value: Array("fits".utf8)),
+        ])
+        let failure = try #require(reports[0].error)
+        #expect(failure.code == .unknownPartition)
+        #expect(failure.message.contains("\(topic)[7]"), "\(failure)")
+        #expect(reports[1].error == nil)
+        await producer.close()
+    }
+
     @Test("transactions commit records with consumer offsets, and abort")
     func transactions() async throws {
         let topic = uniqueName("txn")
