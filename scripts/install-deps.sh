@@ -4,6 +4,13 @@
 #   pip: pyarrow and duckdb (independent Parquet readers, peers), moto[server] (S3 with SigV4
 #        enforced), boto3/botocore (SigV4 oracle), awscli (upload peer), the MSK IAM signer (oracle).
 # `apt-get update` runs at most once, and only when a package is missing.
+#
+# Python: Debian's python3 comes without pip, and Debian 12's is "externally managed" (PEP 668:
+# pip refuses to install into it unless told to). So python3-pip joins the apt packages when pip
+# is missing, and pip gets --break-system-packages only when the interpreter is externally
+# managed, run as root (or through sudo) so the packages and their scripts (moto_server, aws)
+# land in /usr/local, on PATH, for every script that runs python3. A pyenv or virtualenv
+# interpreter (writable, not externally managed) gets a plain install as the current user.
 set -euo pipefail
 
 APT_PACKAGES=(librdkafka-dev libsnappy-dev libcurl4-openssl-dev libssl-dev pkg-config postgresql kcat)
@@ -16,6 +23,8 @@ sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     echo "install-deps: need root (or sudo) to run: $*" >&2; exit 1; fi
 }
+
+python3 -m pip --version >/dev/null 2>&1 || APT_PACKAGES+=(python3-pip)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -43,5 +52,16 @@ command -v moto_server >/dev/null || need_pip=1
 command -v aws >/dev/null || need_pip=1
 if [ "$need_pip" -eq 1 ]; then
   echo "install-deps: pip packages: ${PIP_PACKAGES[*]}"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${PIP_PACKAGES[@]}"
+  pip_install=(python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore)
+  externally_managed=$(python3 - <<'PY'
+import os, sys, sysconfig
+marker = os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")
+print(1 if os.path.isfile(marker) and sys.prefix == sys.base_prefix else 0)
+PY
+)
+  if [ "$externally_managed" = 1 ]; then
+    sudo_if_needed "${pip_install[@]}" --break-system-packages "${PIP_PACKAGES[@]}"
+  else
+    "${pip_install[@]}" "${PIP_PACKAGES[@]}"
+  fi
 fi

@@ -54,7 +54,9 @@ public struct LoadGenConfiguration: Sendable {
     public var tenants: Int = 50
     /// Distinct attributes (also the rows of the attributes snapshot). Default: 200.
     public var attributes: Int = 200
-    /// Partitions per topic, for the partition the default partitioner would pick. Default: 12.
+    /// Partitions per topic, for the partition the default partitioner would pick
+    /// (`LoadRecord.partition`, written by file sinks; producing to Kafka uses each topic's
+    /// real count instead). Default: 12.
     public var partitions: Int = 12
     /// Share of records that redeliver an earlier record byte for byte, 0...1. Default: 0.01.
     public var duplicateRate: Double = 0.01

@@ -18,9 +18,14 @@ struct LoadGenCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Kafka bootstrap servers to produce to.") var bootstrap: String?
+    @Option(help: "Kafka bootstrap servers to produce to (each topic's own partition count is used).") var bootstrap: String?
+    @Option(
+        name: [.customShort("X"), .customLong("property")],
+        help: "A librdkafka producer property, name=value (security.protocol, sasl.mechanisms, ssl.ca.location, ...); repeatable.")
+    var property: [String] = []
     @Option(help: "Write to this file instead of producing.") var output: String?
-    @Option(help: "File format: values (raw value bytes per line) or kcat (kcat -J envelopes).") var format: String = "values"
+    @Option(help: "File format with --output: values (raw value bytes per line, the default) or kcat (kcat -J envelopes).")
+    var format: String?
     @Option(help: "Records to produce (default 10000 unless --duration is given).") var count: Int?
     @Option(help: "Event-time seconds to cover.") var duration: Double?
     @Option(help: "Records per second of event time.") var rate: Double = 10_000
@@ -34,19 +39,37 @@ struct LoadGenCommand: AsyncParsableCommand {
     @Option(help: "Entities.") var entities: Int = 10_000
     @Option(help: "Tenants.") var tenants: Int = 50
     @Option(help: "Attributes.") var attributes: Int = 200
-    @Option(help: "Partitions per topic.") var partitions: Int = 12
+    @Option(help: "Partitions per topic in --output files (producing uses each topic's real count).") var partitions: Int = 12
     @Option(help: "Comma-separated streams: entity_values_ts, entities, entity_jsonb, heartbeat.")
     var topics: String = "entity_values_ts,entities,entity_jsonb,heartbeat"
     @Option(help: "Event time of the first record (ISO-8601; default: now).") var start: String?
     @Option(name: .customLong("attributes-out"), help: "Also write the attributes snapshot (.csv or .ndjson); repeatable.")
     var attributesOut: [String] = []
-    @Option(help: "The registry folder.") var schemas: String = "Schemas"
+    @Option(help: "The registry folder (default: ./Schemas, as in a checkout or the container image's working directory).")
+    var schemas: String?
+
+    /// The registry folder in force.
+    private var schemasFolder: String { schemas ?? "Schemas" }
 
     func validate() throws {
         guard (bootstrap == nil) != (output == nil) || (bootstrap == nil && output == nil && !attributesOut.isEmpty) else {
             throw ValidationError("give exactly one of --bootstrap and --output")
         }
-        guard LoadFileFormat(named: format) != nil else { throw ValidationError("--format must be values or kcat") }
+        if let format {
+            guard bootstrap == nil else { throw ValidationError("--format applies to --output files; Kafka gets the records themselves") }
+            guard LoadFileFormat(named: format) != nil else { throw ValidationError("--format must be values or kcat") }
+        }
+        if !property.isEmpty && bootstrap == nil { throw ValidationError("-X/--property applies to --bootstrap only") }
+        for entry in property {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                throw ValidationError("-X/--property takes name=value, not `\(entry)`")
+            }
+        }
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: schemasFolder, isDirectory: &isFolder) || !isFolder.boolValue {
+            let place = schemas == nil ? "no Schemas/ folder in \(FileManager.default.currentDirectoryPath)" : "--schemas \(schemasFolder) is not a folder"
+            throw ValidationError("\(place): the generator encodes the tables it declares; run from a Millrace checkout or pass --schemas DIR")
+        }
         for name in topics.split(separator: ",") where LoadTopic(named: String(name)) == nil {
             throw ValidationError("unknown topic `\(name)` in --topics")
         }
@@ -54,6 +77,16 @@ struct LoadGenCommand: AsyncParsableCommand {
         for path in attributesOut where !(path.hasSuffix(".csv") || path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl")) {
             throw ValidationError("--attributes-out files end in .csv, .ndjson or .jsonl")
         }
+    }
+
+    /// The `-X` properties by name (a later repetition wins).
+    private var properties: [String: String] {
+        var properties: [String: String] = [:]
+        for entry in property {
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            properties[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        return properties
     }
 
     func run() async throws {
@@ -72,20 +105,20 @@ struct LoadGenCommand: AsyncParsableCommand {
         settings.deleteRate = deleteRate
         settings.addColumnAt = addColumnAt
         settings.topics = Set(topics.split(separator: ",").compactMap { LoadTopic(named: String($0)) })
-        let catalog = try Catalog.load(directory: schemas)
+        let catalog = try Catalog.load(directory: schemasFolder)
         let generator = try LoadGenerator(catalog: catalog, configuration: settings)
         for path in attributesOut {
             let text = path.hasSuffix(".csv") ? AttributeSnapshot.csv(generator.attributes) : AttributeSnapshot.ndjson(generator.attributes)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
         if let bootstrap {
-            let sink = try KafkaRecordSink(bootstrapServers: bootstrap)
+            let sink = try KafkaRecordSink(bootstrapServers: bootstrap, properties: properties)
             let summary = try await LoadRunner.run(generator, into: sink, paced: true)
             CDCCommandIO.printError(summary.report(omittedTombstones: 0))
             return
         }
         guard let output else { return }
-        let sink = try FileRecordSink(path: output, format: LoadFileFormat(named: format) ?? .values)
+        let sink = try FileRecordSink(path: output, format: format.flatMap(LoadFileFormat.init(named:)) ?? .values)
         let summary = try await LoadRunner.run(generator, into: sink, paced: pace)
         CDCCommandIO.printError(summary.report(omittedTombstones: sink.omittedTombstones))
     }

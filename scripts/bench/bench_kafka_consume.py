@@ -10,6 +10,8 @@ values are ~1.1 KB Debezium-shaped JSON in snappy batches, as on the source topi
 
 Both consumers are timed as whole processes (connect, metadata, drain to the end, exit), best
 of several alternating runs, and the ratio of their msg/s is reported with Millrace's peak RSS.
+Each run must drain every message: Millrace reports its count, and kcat prints one newline per
+message (`-f '\n'`, so its time is consuming, not writing payloads) into `wc -l`.
 Targets: ratio >= 0.8 (MISSION.md, Performance), peak RSS <= 200 MiB.
 """
 import argparse
@@ -57,8 +59,12 @@ def main():
                 raise SystemExit(f"bench: drained {drained} of {args.messages} messages: the mock purged data; "
                                  f"use more --partitions or fewer --messages")
             millrace_runs.append((run, result))
-            kcat_runs.append(measure(["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q"],
-                                     stdout=subprocess.DEVNULL))
+            kcat = measure(["bash", "-c", 'set -o pipefail; kcat -C -b "$0" -t "$1" -o beginning -e -q -f "\\n" | wc -l',
+                            bootstrap, topic])
+            kcat_drained = int(kcat.stdout.decode().strip() or 0)
+            if kcat_drained != args.messages:
+                raise SystemExit(f"bench: kcat drained {kcat_drained} of {args.messages} messages")
+            kcat_runs.append(kcat)
     finally:
         mock.send_signal(signal.SIGTERM)
         mock.wait(timeout=30)

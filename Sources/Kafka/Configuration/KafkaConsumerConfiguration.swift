@@ -4,8 +4,9 @@
 /// (`enable.auto.commit=false`, `enable.auto.offset.store=false`), partitions move with the
 /// `cooperative-sticky` assignor, a partition without committed offset starts at the oldest
 /// message, and prefetching is bounded per partition so memory stays bounded at any backlog.
-/// Any librdkafka property can still be set by name in `connection.properties`, which is
-/// applied last.
+/// Any other librdkafka property can be set by name in `connection.properties`, which is
+/// applied last; the properties the commit fence and the consumer's own bookkeeping depend on
+/// (`reservedProperties`) are refused there.
 public struct KafkaConsumerConfiguration: Sendable {
     /// Brokers, identity, security and pass-through properties.
     /// Default: `KafkaConnectionConfiguration()` (localhost:9092).
@@ -79,7 +80,36 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.groupID = groupID
     }
 
-    /// Every librdkafka property of this configuration, pass-through properties last.
+    /// librdkafka properties `connection.properties` may not set, each with the reason. The
+    /// exactly-once commit fence needs manual commits of the offsets the caller names
+    /// (`enable.auto.commit`, `enable.auto.offset.store`) in the group they belong to
+    /// (`group.id`, `group.instance.id`); the rebalance handler's guarantees are stated for the
+    /// chosen assignor; and the consumer reads the other typed fields back (rewinding to
+    /// `autoOffsetReset`, probing at `isolationLevel`, reporting partition ends), so an
+    /// override would make it and librdkafka disagree. Aliases librdkafka accepts are listed too.
+    public static let reservedProperties: [String: String] = [
+        "bootstrap.servers": "set connection.bootstrapServers",
+        "metadata.broker.list": "set connection.bootstrapServers",
+        "group.id": "set groupID",
+        "group.instance.id": "set groupInstanceID",
+        "enable.auto.commit": "offsets are committed only explicitly, by commit(_:), the exactly-once fence",
+        "auto.commit.enable": "offsets are committed only explicitly, by commit(_:), the exactly-once fence",
+        "enable.auto.offset.store": "only the offsets given to commit(_:) are committed",
+        "partition.assignment.strategy": "set partitionAssignmentStrategy",
+        "auto.offset.reset": "set autoOffsetReset",
+        "isolation.level": "set isolationLevel",
+        "enable.partition.eof": "set reportsPartitionEOF",
+    ]
+
+    /// Throws `.invalidArgument` when `connection.properties` sets a reserved property
+    /// (`reservedProperties`); the first in name order is named with its reason.
+    public func validate() throws(KafkaError) {
+        guard let name = connection.properties.keys.sorted().first(where: { Self.reservedProperties[$0] != nil }) else { return }
+        throw KafkaError(.invalidArgument, "librdkafka property \(name) is managed by the consumer and cannot be overridden: \(Self.reservedProperties[name] ?? "")")
+    }
+
+    /// Every librdkafka property of this configuration, pass-through properties last (call
+    /// `validate()` first: they may not replace the reserved ones).
     var properties: KafkaPropertyList {
         var list = connection.baseProperties
         list["group.id"] = groupID

@@ -1,6 +1,6 @@
 import Dispatch
 
-/// `async` twins of the blocking calls, for tests and commands. Each runs the blocking call
+/// `async` twins of the blocking calls, for async callers (commands, tests). Each runs the blocking call
 /// on the consumer's own serial dispatch queue and resumes the caller when it returns, so
 /// Swift's cooperative pool never blocks in librdkafka. Rebalance handlers run on that queue
 /// while `messages` polls.
@@ -21,6 +21,12 @@ extension KafkaConsumer {
             _ = try self.poll(maxMessages: maxMessages, timeout: timeout) { messages.append($0.copy()) }
             return messages
         }
+    }
+
+    /// `assign(_:)` off the cooperative pool: resolving `KafkaOffset.beginning` / `.end` waits
+    /// for ListOffsets answers (up to `sessionTimeoutMs`).
+    public func assign(_ partitions: [KafkaTopicPartitionOffset]) async throws {
+        try await onExecutor { try self.assign(partitions) }
     }
 
     /// `commit(_:)` off the cooperative pool.

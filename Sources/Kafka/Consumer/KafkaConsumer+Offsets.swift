@@ -107,12 +107,6 @@ extension KafkaConsumer {
         try client.queryWatermarks(partition, timeoutMs: timeout.clampedMilliseconds)
     }
 
-    /// The watermarks seen in the last fetch response for `partition`, without a request; nil
-    /// until the partition was fetched.
-    public func cachedWatermarks(_ partition: KafkaTopicPartition) -> KafkaWatermarks? {
-        client.cachedWatermarks(partition)
-    }
-
     /// The group's lag on each of `partitions`: high watermark − committed offset (or the
     /// whole retained range when never committed). One ListOffsets request per partition and
     /// one OffsetFetch for all; each waits at most `timeout`.

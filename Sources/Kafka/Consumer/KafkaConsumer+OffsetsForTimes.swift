@@ -1,14 +1,17 @@
 /// Offsets by time, for backfills over date ranges.
 extension KafkaConsumer {
     /// For each partition, the offset of the first message whose timestamp is at or after the
-    /// given time (ms since the Unix epoch, UTC), or the partition's high watermark when no
-    /// message is that late.
+    /// given time (ms since the Unix epoch, UTC). When no message is that late: the offset just
+    /// past the last message this consumer can read (the high watermark, unless the log ends in
+    /// transaction markers or records `isolationLevel` hides), so reading from the answer never
+    /// skips a message at or after the time.
     ///
     /// Asks the brokers first (ListOffsets by timestamp). Where a broker answers -1 (no such
     /// message, or, like librdkafka 2.0.2's mock cluster, no support for the lookup), the
     /// offset is found by binary search over the partition's offsets, reading single messages
-    /// with a private consumer: O(log n) fetches per partition. The search assumes timestamps
-    /// do not decrease with offsets (see `OffsetTimestampSearch`).
+    /// with a private consumer at this consumer's isolation level: O(log n) fetches per
+    /// partition, across gaps (control records, aborted transactions) anywhere in the log. The
+    /// search assumes timestamps do not decrease with offsets (see `OffsetTimestampSearch`).
     ///
     /// - Parameter timeout: longest wait for each broker request and each probe read.
     public func offsetsForTimes(_ times: [KafkaTopicPartition: Int64], timeout: Duration) throws -> [KafkaTopicPartitionOffset] {

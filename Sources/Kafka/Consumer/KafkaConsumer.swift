@@ -36,12 +36,15 @@ public final class KafkaConsumer: @unchecked Sendable {
     ///   - logger: receives librdkafka's log lines and the consumer's own.
     ///   - statisticsHandler: receives parsed statistics every
     ///     `connection.statisticsIntervalMs`, on a dedicated queue (never the polling thread).
-    /// - Throws: `KafkaError` with `.invalidArgument` when librdkafka rejects the configuration.
+    /// - Throws: `KafkaError` with `.invalidArgument` when `connection.properties` sets a
+    ///   reserved property (`KafkaConsumerConfiguration.reservedProperties`) or librdkafka
+    ///   rejects the configuration.
     public init(
         configuration: KafkaConsumerConfiguration,
         logger: Logger = Logger(label: "millrace.kafka.consumer"),
         statisticsHandler: (@Sendable (KafkaStatistics) -> Void)? = nil
     ) throws {
+        try configuration.validate()
         let inbox = KafkaErrorInbox(logger: logger)
         let callbacks = RDKafkaCallbacks(
             logger: logger,

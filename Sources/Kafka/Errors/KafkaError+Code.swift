@@ -1,5 +1,5 @@
 // The codes Millrace matches on, with librdkafka 2.0.2's numeric values (rdkafka.h,
-// `rd_kafka_resp_err_t`). KafkaErrorCodeTests checks every name against `rd_kafka_err2name`.
+// `rd_kafka_resp_err_t`). KafkaErrorTests checks every name against `rd_kafka_err2name`.
 
 extension KafkaError.Code {
     // MARK: Raised by librdkafka itself (negative codes)

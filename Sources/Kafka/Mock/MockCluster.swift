@@ -23,6 +23,10 @@ public final class MockCluster: Sendable {
         }
         var properties = KafkaPropertyList()
         properties["client.id"] = "millrace-mock-cluster"
+        // The host client has no brokers of its own by design, and librdkafka says so at notice
+        // level ("No `bootstrap.servers` configured"). Its notices are only about itself (the
+        // mock logs errors only), so the host logs warnings and errors.
+        properties["log_level"] = "4"
         let callbacks = RDKafkaCallbacks(logger: logger, statistics: nil, oauthBearerTokenProvider: nil) { error in
             logger.debug("mock cluster host: \(error)")
         }
@@ -32,10 +36,14 @@ public final class MockCluster: Sendable {
         bootstrapServers = cluster.bootstrapServers
     }
 
-    /// Creates `name` with `partitions` partitions (1 ... 100,000) and `replicationFactor`
-    /// replicas (at most the broker count).
+    /// Most partitions a mock topic may have. librdkafka's mock keeps every partition's log and
+    /// state in memory, so the bound keeps a typo from allocating without limit.
+    public static let maxPartitions = 10_000
+
+    /// Creates `name` with `partitions` partitions (1 ... `maxPartitions`) and
+    /// `replicationFactor` replicas (at most the broker count).
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws {
-        guard (1...100_000).contains(partitions), (1...brokerIDs.count).contains(replicationFactor) else {
+        guard (1...Self.maxPartitions).contains(partitions), (1...brokerIDs.count).contains(replicationFactor) else {
             throw KafkaError(.invalidArgument, "topic \(name): \(partitions) partitions and replication \(replicationFactor) are out of range")
         }
         try cluster.createTopic(name, partitions: Int32(partitions), replicationFactor: Int32(replicationFactor))
@@ -45,11 +53,6 @@ public final class MockCluster: Sendable {
     /// codes, in order (`rd_kafka_mock_push_request_errors_array`).
     public func pushRequestErrors(_ api: KafkaAPIKey, _ errors: [KafkaError.Code]) {
         cluster.pushRequestErrors(apiKey: api.rawValue, errors)
-    }
-
-    /// Drops the errors still queued for `api`.
-    public func clearRequestErrors(_ api: KafkaAPIKey) {
-        cluster.clearRequestErrors(apiKey: api.rawValue)
     }
 
     /// Takes broker `id` down: its connections close and new ones are refused.
@@ -70,11 +73,6 @@ public final class MockCluster: Sendable {
     /// Moves the leadership of `topic`'s `partition` to broker `broker`.
     public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) throws {
         try cluster.setPartitionLeader(topic: topic, partition: partition, broker: broker)
-    }
-
-    /// Makes broker `broker` the coordinator of consumer group `group`.
-    public func setGroupCoordinator(group: String, broker: Int32) throws {
-        try cluster.setGroupCoordinator(group: group, broker: broker)
     }
 
     /// Makes every request for `topic` fail with `error` (`.noError` clears it).

@@ -3,7 +3,7 @@
 public struct MockTopicSpec: Hashable, Sendable, CustomStringConvertible {
     /// Topic name: 1 to 249 characters of `[A-Za-z0-9._-]`, as Kafka allows.
     public var name: String
-    /// Partition count, 1 ... 10,000.
+    /// Partition count, 1 ... `MockCluster.maxPartitions`.
     public var partitions: Int
 
     /// A topic `name` with `partitions` partitions.
@@ -25,8 +25,8 @@ public struct MockTopicSpec: Hashable, Sendable, CustomStringConvertible {
         }
         var partitions = 1
         if parts.count == 2 {
-            guard let count = Int(parts[1]), (1...10_000).contains(count) else {
-                throw KafkaError(.invalidArgument, "topic '\(text)': the partition count must be 1 ... 10000")
+            guard let count = Int(parts[1]), (1...MockCluster.maxPartitions).contains(count) else {
+                throw KafkaError(.invalidArgument, "topic '\(text)': the partition count must be 1 ... \(MockCluster.maxPartitions)")
             }
             partitions = count
         }

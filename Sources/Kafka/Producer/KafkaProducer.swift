@@ -49,7 +49,7 @@ public final class KafkaProducer: @unchecked Sendable {
         )
         let tally = DeliveryTally()
         callbacks.setDeliveryTarget { delivery in
-            let error = delivery.code == .noError ? nil : KafkaError(delivery.code, "delivery failed: \(delivery.code.name)")
+            let error = delivery.code == .noError ? nil : KafkaError.deliveryFailed(delivery)
             if let opaque = delivery.opaque {
                 DeliveryBatch.complete(
                     opaque: opaque,

@@ -28,7 +28,8 @@ struct RDKafkaRebalance {
 struct RDKafkaDelivery {
     /// The per-message opaque given to `produce`, nil for fire-and-forget messages.
     var opaque: UnsafeMutableRawPointer?
-    /// Topic name; only read for messages with an opaque (fire-and-forget skips the String).
+    /// Topic name; only read for messages with an opaque and for failed deliveries
+    /// (a delivered fire-and-forget message skips the String).
     var topic: String
     /// Partition the message went to (or -1 when unknown).
     var partition: Int32
@@ -208,7 +209,8 @@ private func rdkafkaDeliveryCallback(_ rk: OpaquePointer?, _ message: UnsafePoin
     let callbacks = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
     guard let target = callbacks.deliveryTarget else { return }
     let messageOpaque = message.pointee._private
-    let topic = messageOpaque == nil ? "" : message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+    let failed = message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR
+    let topic = messageOpaque == nil && !failed ? "" : message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     target(
         RDKafkaDelivery(
             opaque: messageOpaque,

@@ -10,7 +10,8 @@ extension RDKafkaClient {
     /// waits up to `timeoutMs`.
     ///
     /// A topic the cluster does not know throws `.unknownTopicOrPartition` (a consumer does
-    /// not auto-create topics: `allow.auto.create.topics` is false by default); other topic
+    /// not auto-create topics: `allow.auto.create.topics` is false by default for consumers,
+    /// true for producers); other topic
     /// errors (e.g. `.leaderNotAvailable` while a topic is being created) are thrown with
     /// their code. Partition errors are reported per partition, not thrown.
     func topicMetadata(_ topic: String, timeoutMs: Int32) throws(KafkaError) -> KafkaTopicMetadata {

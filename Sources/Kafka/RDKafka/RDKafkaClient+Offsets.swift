@@ -69,16 +69,6 @@ extension RDKafkaClient {
         return KafkaWatermarks(low: low, high: high)
     }
 
-    /// The watermarks last seen in fetch responses, without a request
-    /// (`rd_kafka_get_watermark_offsets`); nil until the partition was fetched.
-    func cachedWatermarks(_ partition: KafkaTopicPartition) -> KafkaWatermarks? {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let code = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, low >= 0, high >= 0 else { return nil }
-        return KafkaWatermarks(low: low, high: high)
-    }
-
     /// The broker's answer to ListOffsets by timestamp (`rd_kafka_offsets_for_times`): per
     /// partition the earliest offset whose timestamp is at or after the given one (ms), or -1.
     func offsetsForTimes(_ query: [KafkaTopicPartitionOffset], timeoutMs: Int32) throws(KafkaError) -> [(KafkaTopicPartitionOffset, KafkaError.Code)] {

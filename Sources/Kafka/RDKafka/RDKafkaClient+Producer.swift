@@ -106,7 +106,8 @@ final class RDKafkaProducerTopics: @unchecked Sendable {
         if let failure = rd_kafka_produceva(client.handle, arguments, arguments.count) {
             // On failure the headers stay ours to free.
             if let headerList { rd_kafka_headers_destroy(headerList) }
-            throw KafkaError(consuming: failure, while: "producing to \(topic)")
+            let destination = partition.map { "\(KafkaTopicPartition(topic: topic, partition: $0))" } ?? topic
+            throw KafkaError(consuming: failure, while: "producing to \(destination)")
         }
     }
 

@@ -68,6 +68,18 @@ final class RDKafkaClient: @unchecked Sendable {
         }
     }
 
+    /// The value librdkafka applies for property `name` on this instance (`rd_kafka_conf_get`
+    /// on `rd_kafka_conf`): after defaults and what other properties imply (idempotence sets
+    /// `acks`); nil for a name librdkafka does not know. Tests read the defaults back with it.
+    func effectiveProperty(_ name: String) -> String? {
+        let conf = rd_kafka_conf(handle)
+        var size = 0
+        guard rd_kafka_conf_get(conf, name, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: size)
+        guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The fatal error raised on `rk`, if any (`rd_kafka_fatal_error`), flagged fatal.
     static func fatalError(of rk: OpaquePointer) -> KafkaError? {
         var code = RD_KAFKA_RESP_ERR_NO_ERROR

@@ -33,6 +33,13 @@ extension KafkaError {
         )
     }
 
+    /// The error of a failed delivery, naming where the message was going: its topic and
+    /// partition (`[-1]` while no partition was chosen) and librdkafka's reason.
+    static func deliveryFailed(_ delivery: RDKafkaDelivery) -> KafkaError {
+        let partition = KafkaTopicPartition(topic: delivery.topic, partition: delivery.partition)
+        return KafkaError(delivery.code, "delivery to \(partition) failed: \(RDKafkaErrorNames.text(of: delivery.code.rawValue))")
+    }
+
     /// Throws when `code` is not `NO_ERROR`.
     static func check(_ code: rd_kafka_resp_err_t, while operation: String) throws(KafkaError) {
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {

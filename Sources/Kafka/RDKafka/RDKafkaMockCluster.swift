@@ -37,10 +37,6 @@ final class RDKafkaMockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, apiKey, errors.count, errors)
     }
 
-    func clearRequestErrors(apiKey: Int16) {
-        rd_kafka_mock_clear_request_errors(cluster, apiKey)
-    }
-
     func setBrokerDown(_ broker: Int32, _ down: Bool) throws(KafkaError) {
         let code = down ? rd_kafka_mock_broker_set_down(cluster, broker) : rd_kafka_mock_broker_set_up(cluster, broker)
         try KafkaError.check(code, while: "setting mock broker \(broker) \(down ? "down" : "up")")
@@ -55,10 +51,6 @@ final class RDKafkaMockCluster: @unchecked Sendable {
             rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker),
             while: "moving the leader of \(topic)[\(partition)]"
         )
-    }
-
-    func setGroupCoordinator(group: String, broker: Int32) throws(KafkaError) {
-        try KafkaError.check(rd_kafka_mock_coordinator_set(cluster, "group", group, broker), while: "moving the coordinator of group \(group)")
     }
 
     func setTopicError(_ topic: String, _ code: KafkaError.Code) {

@@ -1,6 +1,6 @@
 /// Kafka's default partitioner: murmur2 of the key bytes, made positive, modulo the partition
 /// count (Kafka `Utils.murmur2`/`toPositive`; librdkafka's `murmur2_random` matches it for
-/// non-null keys). Null keys go to partition 0 here.
+/// non-null keys). Null keys go to partition 0 here (the generator keys every record).
 enum Partitioner {
     static func partition(key: [UInt8]?, partitions: Int) -> Int32 {
         guard let key, partitions > 1 else { return 0 }
@@ -43,5 +43,15 @@ enum Partitioner {
         h = h &* m
         h ^= h >> 15
         return h
+    }
+}
+
+extension LoadRecord {
+    /// The partition Kafka's default partitioner (`Partitioner`: Java's murmur2, librdkafka's
+    /// `murmur2_random`) gives this record's key among `partitionCount` partitions (1 or more).
+    /// `partition` is this for `LoadGenConfiguration.partitions`; a Kafka sink asks with the
+    /// topic's real count.
+    public func partition(among partitionCount: Int) -> Int32 {
+        Partitioner.partition(key: key, partitions: partitionCount)
     }
 }

@@ -16,8 +16,9 @@ public enum LoadRecordKind: Sendable, Hashable {
 public struct LoadRecord: Sendable {
     /// The topic.
     public var topic: String
-    /// The partition, from the key as Kafka's default partitioner picks it
-    /// (murmur2 of the key bytes, positive, modulo the partition count).
+    /// The partition, from the key as Kafka's default partitioner picks it (murmur2 of the key
+    /// bytes, positive, modulo `LoadGenConfiguration.partitions`). File sinks write it; a
+    /// Kafka sink recomputes it with each topic's real partition count (`partition(among:)`).
     public var partition: Int32
     /// The key bytes (JSON, `schemas.enable=false`), nil for none.
     public var key: [UInt8]?

@@ -1,3 +1,5 @@
+import Kafka
+
 /// The worker's whole configuration: one YAML file (`millrace run --config FILE`), every field
 /// optional with a documented default, unknown keys refused, environment overrides applied on top
 /// (see `ConfigurationLoader`).
@@ -70,8 +72,12 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         for (name, dimension) in dimensions where !["", "csv", "ndjson", "parquet"].contains(dimension.format) {
             throw fail("dimensions.\(name).format must be csv, ndjson or parquet")
         }
-        if let reserved = kafka.properties.keys.first(where: { ["enable.auto.commit", "group.id", "bootstrap.servers"].contains($0) }) {
-            throw fail("kafka.properties.\(reserved) is managed by Millrace; set kafka.group_id / bootstrap_servers instead")
+        // The consumer's own list (one source of truth); its group and brokers are set here.
+        let worker = ["group.id": "set kafka.group_id", "bootstrap.servers": "set kafka.bootstrap_servers",
+                      "metadata.broker.list": "set kafka.bootstrap_servers"]
+        if let reserved = kafka.properties.keys.sorted().first(where: { KafkaConsumerConfiguration.reservedProperties[$0] != nil }) {
+            let reason = worker[reserved] ?? KafkaConsumerConfiguration.reservedProperties[reserved] ?? ""
+            throw fail("kafka.properties.\(reserved) is managed by Millrace and cannot be set: \(reason)")
         }
     }
 }

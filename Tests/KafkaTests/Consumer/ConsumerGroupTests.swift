@@ -34,6 +34,39 @@ struct ConsumerGroupTests {
         #expect(first.errors.isEmpty && second.errors.isEmpty, "\(first.errors) \(second.errors)")
     }
 
+    @Test(
+        "a member keeping partitions while another joins is never asked to revoke them (cooperative-sticky, the default); an eager assignor revokes everything (control)",
+        arguments: ["", "roundrobin"])
+    func keptPartitionsAreNotRevoked(assignor: String) async throws {
+        let topic = uniqueName("sticky")
+        let group = uniqueName("g")
+        let kafka = try KafkaTestCluster(topics: [topic: 6])
+        let configure = { (configuration: inout KafkaConsumerConfiguration) in
+            if !assignor.isEmpty { configuration.partitionAssignmentStrategy = assignor }
+        }
+        let stays = ConsumerLoop(try kafka.consumer(group: group, configure: configure))
+        let joins = ConsumerLoop(try kafka.consumer(group: group, configure: configure))
+        try stays.start(subscribing: [topic])
+        try await eventually("the first member owns everything") { stays.consumer.ownedPartitions.count == 6 }
+        try joins.start(subscribing: [topic])
+        try await eventually("both members own partitions") {
+            let (a, b) = (stays.consumer.ownedPartitions, joins.consumer.ownedPartitions)
+            return !a.isEmpty && !b.isEmpty && a.count + b.count == 6 && a.isDisjoint(with: b)
+        }
+        let kept = stays.consumer.ownedPartitions
+        let revoked = Set(stays.rebalances.flatMap { rebalance -> [KafkaTopicPartition] in
+            if case .revoking(let partitions) = rebalance.event { partitions } else { [] }
+        })
+        await joins.stop()
+        await stays.stop()
+        #expect(!revoked.isEmpty, "the partitions that moved were revoked")
+        if assignor.isEmpty {
+            #expect(revoked.isDisjoint(with: kept), "kept \(kept.sorted()) yet revoked \(revoked.sorted())")
+        } else {
+            #expect(!revoked.isDisjoint(with: kept), "the eager control revoked only \(revoked.sorted())")
+        }
+    }
+
     @Test("the new owner sees nothing of a moved partition before the old owner's revoke handler finished")
     func revokeBeforeMove() async throws {
         let topic = uniqueName("revoke")
@@ -136,7 +169,7 @@ struct ConsumerGroupTests {
         let seen = events.withLock { $0 }
         #expect(seen.contains(.lost(stale.map(\.topicPartition))), "\(seen)")
         #expect(zombie.ownedPartitions.isEmpty, "\(seen)")
-        let local = try #require(throws: KafkaError.self) { try zombie.commit(stale) }
+        let local = try await #require(throws: KafkaError.self) { try await zombie.commit(stale) }
         #expect(local.code == .assignmentLost && local.isFencing)
         await successor.stop()
         try await zombie.close()

@@ -1,4 +1,6 @@
+import Foundation
 @testable import Kafka
+import MillraceTesting
 import Testing
 
 /// Offsets on the mock cluster: commit and resume, metadata, lag, seek and pause, offsets
@@ -61,7 +63,7 @@ struct ConsumerOffsetTests {
         let consumer = try kafka.consumer(group: group)
         let p0 = KafkaTopicPartition(topic: topic, partition: 0)
         let p1 = KafkaTopicPartition(topic: topic, partition: 1)
-        try consumer.assign([KafkaTopicPartitionOffset(p0, offset: KafkaOffset.beginning), KafkaTopicPartitionOffset(p1, offset: KafkaOffset.beginning)])
+        try await consumer.assign([KafkaTopicPartitionOffset(p0, offset: KafkaOffset.beginning), KafkaTopicPartitionOffset(p1, offset: KafkaOffset.beginning)])
         let batchID = "01JD3Z4K8Q-7f3a9c2e-ünïcode"
         try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: 7, metadata: batchID)])
         let mine = try await consumer.committed([p0, p1], timeout: .seconds(5))
@@ -80,19 +82,19 @@ struct ConsumerOffsetTests {
         let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 2])
         let consumer = try kafka.consumer(group: uniqueName("g")) { $0.maxOffsetMetadataBytes = 16 }
         let p0 = KafkaTopicPartition(topic: topic, partition: 0)
-        try consumer.assign([KafkaTopicPartitionOffset(p0, offset: 0)])
-        let unowned = try #require(throws: KafkaError.self) {
-            try consumer.commit([KafkaTopicPartitionOffset(topic: topic, partition: 1, offset: 3)])
+        try await consumer.assign([KafkaTopicPartitionOffset(p0, offset: 0)])
+        let unowned = try await #require(throws: KafkaError.self) {
+            try await consumer.commit([KafkaTopicPartitionOffset(topic: topic, partition: 1, offset: 3)])
         }
         #expect(unowned.code == .assignmentLost && unowned.isFencing)
-        let tooLong = try #require(throws: KafkaError.self) {
-            try consumer.commit([KafkaTopicPartitionOffset(p0, offset: 3, metadata: String(repeating: "x", count: 17))])
+        let tooLong = try await #require(throws: KafkaError.self) {
+            try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: 3, metadata: String(repeating: "x", count: 17))])
         }
         #expect(tooLong.code == .offsetMetadataTooLarge)
-        let negative = try #require(throws: KafkaError.self) { try consumer.commit([KafkaTopicPartitionOffset(p0, offset: -2)]) }
+        let negative = try await #require(throws: KafkaError.self) { try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: -2)]) }
         #expect(negative.code == .invalidArgument)
         try await consumer.close()
-        #expect(throws: KafkaError.self) { try consumer.commit([KafkaTopicPartitionOffset(p0, offset: 1)]) }
+        await #expect(throws: KafkaError.self) { try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: 1)]) }
     }
 
     @Test("lag is the high watermark minus the committed offset")
@@ -104,7 +106,7 @@ struct ConsumerOffsetTests {
         let consumer = try kafka.consumer(group: uniqueName("g"))
         let p0 = KafkaTopicPartition(topic: topic, partition: 0)
         let p1 = KafkaTopicPartition(topic: topic, partition: 1)
-        try consumer.assign([KafkaTopicPartitionOffset(p0, offset: 0), KafkaTopicPartitionOffset(p1, offset: 0)])
+        try await consumer.assign([KafkaTopicPartitionOffset(p0, offset: 0), KafkaTopicPartitionOffset(p1, offset: 0)])
         try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: 40)])
         let lags = try await consumer.lag([p0, p1], timeout: .seconds(5))
         #expect(lags.map(\.topicPartition) == [p0, p1])
@@ -157,7 +159,9 @@ struct ConsumerOffsetTests {
         let p0 = KafkaTopicPartition(topic: topic, partition: 0)
         let p1 = KafkaTopicPartition(topic: topic, partition: 1)
         // The mock cluster cannot look up by time: without the fallback there is no answer.
-        let raw = try consumer.client.offsetsForTimes([KafkaTopicPartitionOffset(p0, offset: start + 12_500)], timeoutMs: 5_000)
+        let raw = try await consumer.onExecutor {
+            try consumer.client.offsetsForTimes([KafkaTopicPartitionOffset(p0, offset: start + 12_500)], timeoutMs: 5_000)
+        }
         #expect(raw.first?.0.offset == -1)
 
         let found = try await consumer.offsetsForTimes([p0: start + 12_500, p1: start + 12_500], timeout: .seconds(5))
@@ -166,6 +170,54 @@ struct ConsumerOffsetTests {
         #expect(edges == [KafkaTopicPartitionOffset(p0, offset: 0), KafkaTopicPartitionOffset(p1, offset: 30)])
         let exact = try await consumer.offsetsForTimes([p0: start + 49_000], timeout: .seconds(5))
         #expect(exact == [KafkaTopicPartitionOffset(p0, offset: 49)])
+        try await consumer.close()
+    }
+    @Test("offsetsForTimes searches across transaction markers, also when the log ends in one")
+    func offsetsForTimesAcrossTransactionMarkers() async throws {
+        let topic = uniqueName("txn-times")
+        let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 1])
+        let start: Int64 = 1_764_000_000_000
+        // Three transactions of 10 messages, one second apart, each followed by its commit
+        // marker, so the log has gaps inside and one at its end. librdkafka 2.0.2's mock serves
+        // transactions but writes no markers; a script writes each one as a transaction
+        // coordinator would (a control batch, through the Kafka protocol).
+        let marker = PackagePaths.root.appendingPathComponent("scripts/testing/kafka_control_record.py").path
+        let producer = try kafka.producer { $0.transactionalID = uniqueName("txn") }
+        try await producer.initTransactions(timeout: .seconds(10))
+        for transaction in 0..<3 {
+            try await producer.beginTransaction()
+            let records = (0..<10).map { index in
+                KafkaProducerRecord(
+                    topic: topic, partition: 0, value: Array("t\(transaction)-\(index)".utf8),
+                    timestampMs: start + Int64(transaction * 10 + index) * 1_000)
+            }
+            for report in try await producer.send(records) { _ = try report.get() }
+            try await producer.commitTransaction(timeout: .seconds(10))
+            try await Subprocess.run(["python3", marker, kafka.bootstrapServers, topic, "0", "commit"])
+        }
+        await producer.close()
+
+        // The oracle: offsets and timestamps of the readable messages, as kcat reads them.
+        let output = try await Subprocess.run([
+            "timeout", "30", "kcat", "-C", "-b", kafka.bootstrapServers, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%o %T\\n",
+        ]).output
+        let log = output.split(separator: "\n").map { line in line.split(separator: " ").compactMap { Int64($0) } }
+        #expect(log.count == 30 && log.allSatisfy { $0.count == 2 }, "\(output)")
+        let consumer = try kafka.consumer(group: uniqueName("g"))
+        let partition = KafkaTopicPartition(topic: topic, partition: 0)
+        let watermarks = try await consumer.watermarks(partition, timeout: .seconds(5))
+        let last = try #require(log.last?.first)
+        // The scenario: markers between the transactions and at the end of the log.
+        #expect(watermarks.high > last + 1, "the log should end in a commit marker: \(watermarks), last message \(last)")
+        #expect(log.map { $0[0] } != Array(0..<30), "the transactions should be separated by markers")
+
+        func expected(_ target: Int64) -> Int64 { log.first { $0[1] >= target }?[0] ?? last + 1 }
+        // Before everything, mid-transaction, the first message after a marker, the last
+        // message, after everything (the offset after the last message: nothing later is read).
+        for target in [start - 1, start + 12_500, start + 10_000, start + 20_000, start + 29_000, start + 29_001] {
+            let found = try await consumer.offsetsForTimes([partition: target], timeout: .seconds(5))
+            #expect(found == [KafkaTopicPartitionOffset(partition, offset: expected(target))], "target \(target - start) ms")
+        }
         try await consumer.close()
     }
 }

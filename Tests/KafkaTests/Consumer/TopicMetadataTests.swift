@@ -81,7 +81,7 @@ struct TopicMetadataTests {
         try await kafka.produce(topic, count: 100)
         let follower = try kafka.consumer(group: uniqueName("g"))
         let partitions = try await follower.partitions(of: topic, timeout: .seconds(5))
-        try follower.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+        try await follower.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
         var values = Set<String>()
         let deadline = ContinuousClock.now + .seconds(40)
         while values.count < 100 && ContinuousClock.now < deadline {

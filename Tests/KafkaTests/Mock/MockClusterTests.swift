@@ -40,7 +40,7 @@ struct MockClusterTests {
         let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 1])
         let consumer = try kafka.consumer(group: uniqueName("g"))
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
-        try consumer.assign([KafkaTopicPartitionOffset(partition, offset: 0)])
+        try await consumer.assign([KafkaTopicPartitionOffset(partition, offset: 0)])
         kafka.cluster.pushRequestErrors(.offsetFetch, [.groupAuthorizationFailed])
         let error = await #expect(throws: KafkaError.self) { try await consumer.committed([partition], timeout: .seconds(5)) }
         #expect(error?.code == .groupAuthorizationFailed)

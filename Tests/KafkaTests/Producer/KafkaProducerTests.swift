@@ -6,7 +6,7 @@ struct KafkaProducerTests {
     /// Reads `count` messages of `topic` (all partitions, from the beginning) as copies.
     static func readAll(_ kafka: KafkaTestCluster, topic: String, partitions: Int32, count: Int) async throws -> [KafkaMessage] {
         let consumer = try kafka.consumer(group: uniqueName("reader"))
-        try consumer.assign((0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+        try await consumer.assign((0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
         var messages: [KafkaMessage] = []
         let deadline = ContinuousClock.now + .seconds(20)
         while messages.count < count && ContinuousClock.now < deadline {
@@ -35,7 +35,12 @@ struct KafkaProducerTests {
         (0..<300).map { KafkaProducerRecord(topic: topic, key: Array("k\($0 % 17)".utf8), value: Array("v-\($0)".utf8)) }
     }
 
-    @Test("the idempotent producer delivers every message exactly once, in order, through retried broker errors")
+    /// The brokers refuse the first requests (nothing stored), so this shows that retries deliver
+    /// each message once and keep order per partition, as idempotence guarantees with several
+    /// requests in flight. That sequence numbers drop a batch stored twice is shown by
+    /// `deduplicatedThroughTimeouts`; that the default producer is idempotent at all, by
+    /// `KafkaConfigurationTests.effectiveDefaults`.
+    @Test("the default (idempotent) producer delivers every message exactly once, in order, through retried broker errors")
     func idempotentThroughErrors() async throws {
         let topic = uniqueName("idempotent")
         let kafka = try KafkaTestCluster(brokers: 3, topics: [topic: 3])
@@ -52,14 +57,14 @@ struct KafkaProducerTests {
 
     /// Sends the 300 records while every broker answers slower than the request timeout, so
     /// librdkafka resends batches the brokers already stored; returns what a reader then
-    /// finds. With `transactional`, inside one transaction (librdkafka 2.0.2's mock checks
-    /// producer sequence numbers only for transactional producers, as a broker does for all
-    /// idempotent ones).
+    /// finds. With `transactional`, the default (idempotent) producer inside one transaction:
+    /// librdkafka 2.0.2's mock checks producer sequence numbers only for transactional
+    /// producers, as a broker does for all idempotent ones. Without, idempotence is switched off.
     static func sendThroughTimeouts(transactional: Bool) async throws -> [KafkaMessage] {
         let topic = uniqueName("timeouts")
         let kafka = try KafkaTestCluster(brokers: 3, topics: [topic: 3])
         let producer = try kafka.producer {
-            $0.enableIdempotence = transactional
+            if !transactional { $0.enableIdempotence = false }
             $0.transactionalID = transactional ? uniqueName("txn") : nil
             // Produce requests time out after socket.timeout.ms (librdkafka checks once a second).
             $0.connection.properties["socket.timeout.ms"] = "300"
@@ -117,7 +122,7 @@ struct KafkaProducerTests {
         #expect(reports.map(\.offset) == [0, 1, 2])
         await producer.close()
         let consumer = try kafka.consumer(group: uniqueName("g"))
-        try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 0)])
+        try await consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 0)])
         let seen = try await onDedicatedThread { () throws -> [String] in
             var seen: [String] = []
             let deadline = ContinuousClock.now + .seconds(10)
@@ -169,6 +174,23 @@ struct KafkaProducerTests {
         await #expect(throws: KafkaError.self) { try await producer.send(KafkaProducerRecord(topic: topic, value: [1])) }
     }
 
+    @Test("a record for a partition the topic lacks fails naming the topic and partition; partitions(of:) reads the real count")
+    func missingPartitionNamed() async throws {
+        let topic = uniqueName("narrow")
+        let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 2])
+        let producer = try kafka.producer()
+        #expect(try await producer.partitions(of: topic, timeout: .seconds(5)) == [0, 1])
+        let reports = try await producer.send([
+            KafkaProducerRecord(topic: topic, partition: 7, value: Array("nowhere".utf8)),
+            KafkaProducerRecord(topic: topic, partition: 1, value: Array("fits".utf8)),
+        ])
+        let failure = try #require(reports[0].error)
+        #expect(failure.code == .unknownPartition)
+        #expect(failure.message.contains("\(topic)[7]"), "\(failure)")
+        #expect(reports[1].error == nil)
+        await producer.close()
+    }
+
     @Test("transactions commit records with consumer offsets, and abort")
     func transactions() async throws {
         let topic = uniqueName("txn")
@@ -176,7 +198,7 @@ struct KafkaProducerTests {
         let transactionalID = uniqueName("dlq")
         let producer = try kafka.producer { $0.transactionalID = transactionalID }
         let consumer = try kafka.consumer(group: uniqueName("g"))
-        try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 0)])
+        try await consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: 0)])
         try await producer.initTransactions(timeout: .seconds(10))
         try await producer.beginTransaction()
         let stored = try await producer.send(KafkaProducerRecord(topic: topic, partition: 1, value: Array("dead letter".utf8)))

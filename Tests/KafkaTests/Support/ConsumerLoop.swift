@@ -20,10 +20,19 @@ final class ConsumerLoop: @unchecked Sendable {
     }
 
     let consumer: KafkaConsumer
-    private final class Log: Sendable {
-        let state = Mutex<(received: [Received], rebalances: [Rebalance], errors: [String], refusedCommits: [KafkaError])>(([], [], [], []))
+    /// What the loop saw.
+    private struct Record: Sendable {
+        var received: [Received] = []
+        var rebalances: [Rebalance] = []
+        var errors: [String] = []
+        var refusedCommits: [KafkaError] = []
+        var reportedErrors: [KafkaError] = []
+    }
 
-        func withLock<T: Sendable>(_ body: (inout (received: [Received], rebalances: [Rebalance], errors: [String], refusedCommits: [KafkaError])) -> T) -> T {
+    private final class Log: Sendable {
+        let state = Mutex(Record())
+
+        func withLock<T: Sendable>(_ body: (inout Record) -> T) -> T {
             state.withLock { body(&$0) }
         }
     }
@@ -77,11 +86,12 @@ final class ConsumerLoop: @unchecked Sendable {
                 }
                 var processed: [KafkaTopicPartition: Int64] = [:]
                 do {
-                    _ = try consumer.poll(maxMessages: 500, timeout: .milliseconds(50)) { view in
+                    let summary = try consumer.poll(maxMessages: 500, timeout: .milliseconds(50)) { view in
                         let received = Received(message: view.copy(), at: .now)
                         log.withLock { $0.received.append(received) }
                         processed[view.topicPartition] = view.offset + 1
                     }
+                    if !summary.errors.isEmpty { log.withLock { $0.reportedErrors += summary.errors } }
                 } catch {
                     log.withLock { $0.errors.append("\(error)") }
                 }
@@ -132,6 +142,8 @@ final class ConsumerLoop: @unchecked Sendable {
     var rebalances: [Rebalance] { log.withLock { $0.rebalances } }
     /// Commits the loop made after a poll that were refused (`commitsAfterPoll`).
     var refusedCommits: [KafkaError] { log.withLock { $0.refusedCommits } }
+    /// Non-fatal errors polls reported (consumer errors and librdkafka's error callback).
+    var reportedErrors: [KafkaError] { log.withLock { $0.reportedErrors } }
     /// Errors thrown by poll or close so far.
     var errors: [String] { log.withLock { $0.errors } }
     /// Values received so far, as text.

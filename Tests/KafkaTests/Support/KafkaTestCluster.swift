@@ -107,11 +107,11 @@ func uniqueName(_ prefix: String) -> String {
 func eventually(
     _ description: String,
     timeout: Duration = .seconds(45),
-    _ condition: () throws -> Bool
+    _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if try condition() { return }
+        if try await condition() { return }
         try await Task.sleep(for: .milliseconds(50))
     }
     throw TimedOut(description: description)

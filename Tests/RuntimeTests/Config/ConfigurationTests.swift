@@ -59,6 +59,8 @@ struct ConfigurationTests {
         ("pipeline:\n  max_batch_bytes: 10\n", "max_batch_bytes"),
         ("warehouse:\n  dialect: oracle\n", "warehouse.dialect"),
         ("kafka:\n  properties:\n    enable.auto.commit: \"true\"\n", "enable.auto.commit"),
+        ("kafka:\n  properties:\n    partition.assignment.strategy: range\n", "kafka.properties.partition.assignment.strategy is managed"),
+        ("kafka:\n  properties:\n    group.id: other\n", "set kafka.group_id"),
         ("dimensions:\n  d:\n    format: csv\n", "dimensions.d.snapshot"),
         ("- a list\n", "expected"),
         ("pipeline:\n  sweep_grace: 1m\n", "sweep_grace must be at least max.poll.interval.ms (300000ms)"),
