@@ -10,17 +10,19 @@ import Testing
 struct DecimalFooterTests {
     /// Columns 1...3: DECIMAL(20,5) on FIXED_LEN_BYTE_ARRAY(9), DECIMAL(6,2) on INT32,
     /// DECIMAL(12,3) on INT64.
+    static let schema = Schema([
+        .decimal("wide", precision: 20, scale: 5), .decimal("narrow", precision: 6, scale: 2), .decimal("middle", precision: 12, scale: 3),
+    ])
+    static let batch = ColumnBatch(columns: [
+        ColumnData(values: .fixedLenByteArray(FixedLenByteArrayValues(bytes: RandomTable.bigEndian(-1_234_500, width: 9), width: 9))),
+        ColumnData(values: .int32([12_345])),
+        ColumnData(values: .int64([-7])),
+    ])
+
     static func sample() throws -> (bytes: [UInt8], metadata: FileMetadata) {
-        let schema = Schema([
-            .decimal("wide", precision: 20, scale: 5), .decimal("narrow", precision: 6, scale: 2), .decimal("middle", precision: 12, scale: 3),
-        ])
         let sink = MemorySink()
         let writer = try ParquetWriter(schema: schema, sink: sink)
-        try writer.append(ColumnBatch(columns: [
-            ColumnData(values: .fixedLenByteArray(FixedLenByteArrayValues(bytes: RandomTable.bigEndian(-1_234_500, width: 9), width: 9))),
-            ColumnData(values: .int32([12_345])),
-            ColumnData(values: .int64([-7])),
-        ]))
+        try writer.append(batch)
         let metadata = try writer.close().metadata
         return (sink.bytes, metadata)
     }
@@ -46,6 +48,11 @@ struct DecimalFooterTests {
     func sampleReads() throws {
         let reader = try ParquetReader(source: MemorySource(Self.sample().bytes))
         #expect(try ParquetInspector(reader: reader, name: "d").text(rows: 1).contains("-12.34500 | 123.45 | -0.007"))
+    }
+
+    @Test("pyarrow and DuckDB read the unedited sample's decimals")
+    func independentReaders() async throws {
+        try await ReaderOracle.check([WrittenFile("decimal sample", bytes: try Self.sample().bytes, schema: Self.schema, batch: Self.batch, statistics: true)])
     }
 
     @Test("precision and scale outside the spec's rules are refused with the column named")
