@@ -36,9 +36,10 @@ import CDC
 import Foundation
 
 /// Without libFuzzer: replays a corpus (files, or folders of files; by default the committed
-/// seed corpus) through the same entry point. `swift build` only compiles it and no test runs
-/// it: `swift run MillraceFuzz [PATH…]` replays by hand, and `make fuzz` (the libFuzzer build)
-/// replays the committed corpus, then fuzzes for a bounded time.
+/// seed corpus) through the same entry point, so every input's invariants are checked
+/// (`FuzzTarget.run` traps on a broken one). `FuzzCorpusReplayTests` runs it over the committed
+/// corpus in `make test`; `swift run MillraceFuzz [PATH…]` replays by hand; `make fuzz` (the
+/// libFuzzer build) replays the committed corpus, then fuzzes for a bounded time.
 @main
 struct FuzzReplay {
     static func main() throws {
@@ -62,7 +63,9 @@ struct FuzzReplay {
                 inputs += 1
             }
         }
-        print("replayed \(inputs) inputs: \(tally.rows) rows, \(tally.heartbeats) heartbeats, \(tally.deadLetters) dead letters")
+        print(
+            "replayed \(inputs) inputs: \(tally.rows) rows, \(tally.heartbeats) heartbeats, \(tally.deadLetters) dead letters, \(tally.empty) empty"
+        )
     }
 }
 #endif

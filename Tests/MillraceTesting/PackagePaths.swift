@@ -41,6 +41,21 @@ public enum SharedTestData {
         FileManager.default.fileExists(atPath: root.path)
     }
 
+    /// True when `subfolder` of the folder exists (e.g. `parquet-testing`).
+    public static func isAvailable(_ subfolder: String) -> Bool {
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(subfolder).path)
+    }
+
+    /// Why a test that needs `subfolder` of the folder was skipped: the path looked at and how
+    /// to provide it.
+    public static func absentMessage(_ subfolder: String) -> Comment {
+        Comment(
+            rawValue: "\(root.appendingPathComponent(subfolder).path) is absent, so these tests cannot run here; "
+                + "../shared/testdata ships beside the checkout on the project's machines (set MILLRACE_SHARED_TESTDATA "
+                + "to a folder holding \(subfolder)/ to run them elsewhere)"
+        )
+    }
+
     /// Why a test that needs the folder was skipped.
     public static let absentMessage: Comment =
         "skipped: ../shared/testdata is absent (it ships beside the checkout on the project's machines; set MILLRACE_SHARED_TESTDATA to point elsewhere)"

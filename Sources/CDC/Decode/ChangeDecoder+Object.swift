@@ -3,15 +3,13 @@ import Catalog
 extension ChangeDecoder {
     /// The plan for the Connect schema at the cursor, leaving the cursor after it. The
     /// previous record's schema is tried first with one memory compare; then the cache by
-    /// hash; only a schema never seen is parsed (and may evolve the table).
+    /// hash; only a schema never seen is parsed (and may evolve the table). Refusals are cached
+    /// too: an incompatible schema until the table evolves, a broken one for good.
     func resolveSchema(_ state: TableState, _ cursor: inout JSONCursor) throws(DecodeFailure) -> RowPlan {
         let cache = state.schemaCache
         if let last = cache.last, cursor.hasPrefix(last.bytes, length: last.length) {
             cursor.position += last.length
-            if let plan = last.plan { return plan }
-            if last.tableVersion == state.definition.version, let why = last.incompatibility {
-                throw DecodeFailure(.incompatibleSchema, why)
-            }
+            if let plan = try cachedPlan(last, state) { return plan }
             cursor.position -= last.length
         }
         let start = cursor.position
@@ -19,24 +17,40 @@ extension ChangeDecoder {
         let bytes = cursor.base + start
         let length = cursor.position - start
         let hash = SchemaCache.hash(bytes, length: length)
-        if let entry = cache.lookup(bytes, length: length, hash: hash) {
-            if let plan = entry.plan { return plan }
-            if entry.tableVersion == state.definition.version, let why = entry.incompatibility {
-                throw DecodeFailure(.incompatibleSchema, why)
-            }
+        if let entry = cache.lookup(bytes, length: length, hash: hash), let plan = try cachedPlan(entry, state) {
+            return plan
         }
         var schemaCursor = JSONCursor(base: bytes, count: length, maxDepth: configuration.maxNestingDepth)
         schemasParsed += 1
-        let schema = try ConnectSchemaParser.parse(try JSONValue.parse(&schemaCursor))
+        let schema: ConnectSchema
+        do {
+            schema = try ConnectSchemaParser.parse(try JSONValue.parse(&schemaCursor))
+        } catch {
+            cache.insert(CachedSchema(bytes: bytes, length: length, hash: hash, verdict: .invalid(error)))
+            throw error
+        }
         let previous = state.definition
         switch PlanBuilder.plan(for: schema, state: state, onChange: record) {
         case .success(let plan):
-            cache.insert(CachedSchema(bytes: bytes, length: length, hash: hash, plan: plan, incompatibility: nil, tableVersion: state.definition.version))
+            cache.insert(CachedSchema(bytes: bytes, length: length, hash: hash, verdict: .plan(plan)))
             return plan
         case .failure(let why):
             let message = "the record's schema is incompatible with \(previous.name) v\(previous.version): \(why); "
                 + "record schema: \(schema.jsonText); table schema: \(previous.connectRowSchema(name: previous.name).jsonText)"
-            cache.insert(CachedSchema(bytes: bytes, length: length, hash: hash, plan: nil, incompatibility: message, tableVersion: state.definition.version))
+            let verdict = SchemaVerdict.incompatible(message: message, tableVersion: state.definition.version)
+            cache.insert(CachedSchema(bytes: bytes, length: length, hash: hash, verdict: verdict))
+            throw DecodeFailure(.incompatibleSchema, message)
+        }
+    }
+
+    /// The cached verdict of `entry`: its plan, its refusal thrown, or nil when an
+    /// incompatible verdict predates the table's current version (reconsider it).
+    @inline(__always) private func cachedPlan(_ entry: CachedSchema, _ state: TableState) throws(DecodeFailure) -> RowPlan? {
+        switch entry.verdict {
+        case .plan(let plan): return plan
+        case .invalid(let failure): throw failure
+        case .incompatible(let message, let version):
+            guard version == state.definition.version else { return nil }
             throw DecodeFailure(.incompatibleSchema, message)
         }
     }

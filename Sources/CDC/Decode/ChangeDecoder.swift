@@ -60,11 +60,6 @@ public final class ChangeDecoder {
         return TopicRoute(index: routes.count - 1)
     }
 
-    /// The topic of `route`.
-    public func topic(of route: TopicRoute) -> String {
-        routes.indices.contains(route.index) ? routes[route.index].topic : "<invalid route>"
-    }
-
     /// The table `route` feeds, or nil for heartbeat and unknown topics.
     public func table(for route: TopicRoute) -> TableID? {
         guard routes.indices.contains(route.index), case .table(let state) = routes[route.index].destination else { return nil }

@@ -131,9 +131,12 @@ enum ValueDecoding {
     /// precision, else `decimal_overflow`.
     static func rescaled(_ unscaled: Int128, from scale: Int, to target: DecimalTarget) throws(DecodeFailure) -> Int128 {
         guard let value = DecimalCodec.rescale(unscaled, by: target.scale - scale) else {
+            // Moving to a smaller scale fails only on the dropped digits; otherwise the result
+            // has too many digits, a precision overflow.
+            guard target.scale < scale else { throw precisionOverflow(unscaled, scale, target) }
             var writer = JSONWriter()
             DecimalCodec.format(unscaled, scale: scale, into: &writer)
-            throw DecodeFailure(.decimalOverflow, "decimal \(writer.text) does not fit scale \(target.scale) exactly")
+            throw DecodeFailure(.decimalOverflow, "decimal \(writer.text) has more fractional digits than scale \(target.scale)")
         }
         guard DecimalCodec.fits(value, precision: target.precision) else { throw precisionOverflow(value, target.scale, target) }
         return value

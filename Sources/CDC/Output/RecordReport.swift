@@ -4,10 +4,12 @@ public import Catalog
 /// heartbeat time, or the dead-letter reason), and each schema change.
 public enum RecordReport {
     /// Decodes `record` with `decoder` and describes the outcome as one JSON object:
-    /// `{"line", "topic", "partition", "offset", "table", "schema_version", "op", "row"}` for a
-    /// row (taken from the builders at once), `{…, "heartbeat": {"source_ts"}}`, or
-    /// `{…, "dead_letter": {…}}` holding the dead letter in the DLQ's format
+    /// `{"line", "topic", "partition", "offset", "key", "table", "schema_version", "op", "row"}`
+    /// for a row (taken from the builders at once), `{…, "key", "heartbeat": {"source_ts"}}`,
+    /// or `{…, "key", "dead_letter": {…}}` holding the dead letter in the DLQ's format
     /// (`DeadLetter.writeJSON(to:batch:)`: reason, message, the original bytes in base64).
+    /// `key` is the record key as JSON (the payload of a `{"schema","payload"}` key), its text
+    /// as a string when it is not JSON, or null for a null key.
     public static func decode(_ record: KcatEnvelope, line: Int, with decoder: ChangeDecoder) -> (outcome: DecodeOutcome, json: [UInt8]) {
         let route = decoder.route(forTopic: record.topic)
         let outcome = withOptionalBytes(record.key) { key in
@@ -26,6 +28,8 @@ public enum RecordReport {
         writer.integer(record.partition)
         writer.raw(",\"offset\":")
         writer.integer(record.offset)
+        writer.raw(",\"key\":")
+        writeKey(record.key, to: &writer)
         switch outcome {
         case .row(let table, let operation):
             if let batch = try? decoder.takeBatch(table), batch.rowCount > 0 {
@@ -72,6 +76,18 @@ public enum RecordReport {
         }
         writer.raw("}}}")
         return writer.bytes
+    }
+
+    /// The key as JSON when it parses as JSON (unwrapped from a `{"schema","payload"}` key),
+    /// else as a string of its text (invalid UTF-8 replaced; the dead letter keeps the bytes).
+    private static func writeKey(_ key: [UInt8]?, to writer: inout JSONWriter) {
+        guard let key else { return writer.null() }
+        let parsed = key.withUnsafeBytes { try? JSONValue.parse($0, maxDepth: 64) }
+        guard var value = parsed else { return writer.string(String(decoding: key, as: UTF8.self)) }
+        if case .object(let members) = value, members.count == 2, value["schema"] != nil, let payload = value["payload"] {
+            value = payload
+        }
+        value.write(to: &writer)
     }
 
     private static func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {

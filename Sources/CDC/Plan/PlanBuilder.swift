@@ -33,7 +33,7 @@ enum PlanBuilder {
             case .failure(let why): return .failure(why)
             }
             let sourceFields = schema.field("source")?.schema.fields.map(\.name) ?? []
-            return .success(envelopePlan(rowPlan: rowPlan, sourceFields: sourceFields, state: state))
+            return .success(envelopePlan(rowPlan: rowPlan, sourceFields: sourceFields))
         }
         return rowFields(schema, state: state, metadata: true, onChange: onChange)
     }
@@ -90,27 +90,26 @@ enum PlanBuilder {
             fields.append((field.name, .column(index: decoded, conversion: specialise(conversion, for: column.type))))
             if !field.schema.isOptional { required.insert(decoded) }
         }
-        return .success(RowPlan(fields: fields, requiredColumns: required.sorted(), tableVersion: state.definition.version))
+        return .success(RowPlan(fields: fields, requiredColumns: required.sorted()))
     }
 
     private static func column(forField field: String, in definition: TableDefinition) -> Column? {
         definition.columns.first { $0.sourceField == field }
     }
 
-    private static func envelopePlan(rowPlan: RowPlan, sourceFields: [String], state: TableState) -> RowPlan {
+    private static func envelopePlan(rowPlan: RowPlan, sourceFields: [String]) -> RowPlan {
         let source = RowPlan(
             fields: sourceFields.map { name in
                 (name, name == "ts_ms" ? FieldAction.sourceMillis : name == "lsn" ? .lsn : .skip)
             },
-            requiredColumns: [], skipsUnknown: true, tableVersion: state.definition.version
+            requiredColumns: [], skipsUnknown: true
         )
         let members: [(String, FieldAction)] = [
             ("before", .before), ("after", .after), ("source", .source), ("op", .operation), ("ts_ms", .eventMillis),
             ("transaction", .skip), ("ts_us", .skip), ("ts_ns", .skip),
         ]
         return RowPlan(
-            fields: members, requiredColumns: rowPlan.requiredColumns, isEnvelope: true, rowPlan: rowPlan, sourcePlan: source,
-            tableVersion: state.definition.version
+            fields: members, requiredColumns: rowPlan.requiredColumns, isEnvelope: true, rowPlan: rowPlan, sourcePlan: source
         )
     }
 
@@ -128,13 +127,13 @@ enum PlanBuilder {
             if !field.schema.isOptional { required.insert(decoded) }
         }
         if envelope {
-            let rowPlan = RowPlan(fields: fields, requiredColumns: required.sorted(), tableVersion: state.definition.version)
-            return envelopePlan(rowPlan: rowPlan, sourceFields: ["ts_ms", "lsn"], state: state)
+            let rowPlan = RowPlan(fields: fields, requiredColumns: required.sorted())
+            return envelopePlan(rowPlan: rowPlan, sourceFields: ["ts_ms", "lsn"])
         }
         for name in ["__op", "__ts_ms", "__lsn", "__deleted", "__source_ts_ms"] {
             fields.append((name, metadataAction(name)))
         }
-        return RowPlan(fields: fields, requiredColumns: required.sorted(), tableVersion: state.definition.version)
+        return RowPlan(fields: fields, requiredColumns: required.sorted())
     }
 
     /// The plan for Kafka keys: the key columns with their declared encodings.
@@ -148,7 +147,7 @@ enum PlanBuilder {
             else { continue }
             fields.append((field, .column(index: decoded, conversion: specialise(conversion, for: column.type))))
         }
-        return RowPlan(fields: fields, requiredColumns: state.keyColumns, tableVersion: definition.version)
+        return RowPlan(fields: fields, requiredColumns: state.keyColumns)
     }
 
     /// `conversion` with the column's limits and storage resolved.

@@ -79,13 +79,10 @@ final class RowPlan {
     /// Members not listed are skipped (true for `source`); else they are a schema mismatch,
     /// except `__`-prefixed metadata in schemaless payloads.
     let skipsUnknown: Bool
-    /// The table version the plan was built against (a cached plan built on an older version
-    /// is rebuilt, since evolution may have changed its verdict).
-    let tableVersion: Int
 
     init(
         fields: [(String, FieldAction)], requiredColumns: [Int], isEnvelope: Bool = false, rowPlan: RowPlan? = nil,
-        sourcePlan: RowPlan? = nil, skipsUnknown: Bool = false, tableVersion: Int
+        sourcePlan: RowPlan? = nil, skipsUnknown: Bool = false
     ) {
         fieldCount = fields.count
         fieldNames = fields.map(\.0)
@@ -107,7 +104,6 @@ final class RowPlan {
         self.rowPlan = rowPlan
         self.sourcePlan = sourcePlan
         self.skipsUnknown = skipsUnknown
-        self.tableVersion = tableVersion
     }
 
     deinit {

@@ -1,32 +1,40 @@
-/// One distinct Connect schema seen on a table's topic: its exact bytes and what they decode to.
+/// What one distinct Connect schema decodes to.
+enum SchemaVerdict {
+    /// The records decode with this plan (valid at every later table version too: evolution
+    /// only appends columns, so the plan's column indices stay right).
+    case plan(RowPlan)
+    /// The evolution policy refused the schema against table version `tableVersion`; the
+    /// verdict is reconsidered once the table has moved on. `message` is the dead letter's.
+    case incompatible(message: String, tableVersion: Int)
+    /// The schema itself is broken (not a Connect schema, nesting too deep): every record
+    /// carrying these bytes is this dead letter, whatever the table's version.
+    case invalid(DecodeFailure)
+}
+
+/// One distinct Connect schema seen on a table's topic: its exact bytes and their verdict.
 final class CachedSchema {
     let bytes: UnsafeMutablePointer<UInt8>
     let length: Int
     let hash: UInt64
-    /// The plan, or nil when the schema is incompatible.
-    let plan: RowPlan?
-    /// Why the schema is incompatible (the dead letter's message), or nil.
-    let incompatibility: String?
-    /// The table version the verdict was reached against.
-    let tableVersion: Int
+    let verdict: SchemaVerdict
 
-    init(bytes source: UnsafePointer<UInt8>, length: Int, hash: UInt64, plan: RowPlan?, incompatibility: String?, tableVersion: Int) {
+    init(bytes source: UnsafePointer<UInt8>, length: Int, hash: UInt64, verdict: SchemaVerdict) {
         bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(length, 1))
         bytes.initialize(from: source, count: length)
         self.length = length
         self.hash = hash
-        self.plan = plan
-        self.incompatibility = incompatibility
-        self.tableVersion = tableVersion
+        self.verdict = verdict
     }
 
     deinit { bytes.deallocate() }
 }
 
 /// Decoded schemas keyed by their exact bytes: a hash finds candidates, a memory compare
-/// confirms, so an identical schema is never parsed twice. The schema of the previous record is
-/// tried first with a single compare at the cursor, which is the common case (Debezium repeats
-/// one schema until a DDL change). Bounded: past `limit` entries the cache starts over.
+/// confirms, so an identical schema is never parsed twice, whether it gave a plan, an
+/// incompatible verdict or was broken (a stream repeating one broken schema costs one parse).
+/// The schema of the previous record is tried first with a single compare at the cursor,
+/// which is the common case (Debezium repeats one schema until a DDL change). Bounded: past
+/// `limit` entries (of every verdict) the cache starts over.
 final class SchemaCache {
     private(set) var last: CachedSchema?
     private var entries: [UInt64: [CachedSchema]] = [:]

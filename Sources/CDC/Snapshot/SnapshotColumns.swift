@@ -59,7 +59,7 @@ final class SnapshotColumns {
     func ndjsonPlan() -> RowPlan {
         RowPlan(
             fields: targets.enumerated().map { ($1.fileName, FieldAction.column(index: $0, conversion: $1.jsonConversion)) },
-            requiredColumns: [], skipsUnknown: true, tableVersion: definition.version
+            requiredColumns: [], skipsUnknown: true
         )
     }
 

@@ -38,7 +38,7 @@ extension SnapshotReader {
         for group in 0..<reader.rowGroupCount {
             var data: [ColumnData] = []
             do {
-                data = try sources.map { try reader.readColumn(rowGroup: group, column: $0.fileColumn) }
+                data = try reader.readColumns(rowGroup: group, columns: sources.map(\.fileColumn))
             } catch {
                 throw CDCError(.invalidSnapshot, "row group \(group) of the Parquet snapshot cannot be read: \(error)", underlying: error as? ParquetError)
             }

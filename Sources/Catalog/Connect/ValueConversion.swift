@@ -113,8 +113,18 @@ private enum EncodingFamily: Equatable {
 }
 
 extension ValueConversion {
-    /// The conversion that turns values of `field` into `column`, or why none exists.
+    /// The conversion that turns values of `field` into `column`, or why none exists. A
+    /// `Decimal` whose declared precision (`connect.decimal.precision`) exceeds the column's is
+    /// refused here, not later value by value: its values may need digits the column lacks, so
+    /// the column must grow first (a new table version declaring more digits).
     public static func resolve(field: ConnectSchema, column: ColumnType) -> Result<ValueConversion, Incompatibility> {
+        if case .decimal(let precision, let scale) = column, field.name == ConnectLogicalName.decimal, field.decimalScale == scale,
+            let fieldPrecision = field.decimalPrecision, fieldPrecision > precision
+        {
+            return .failure(Incompatibility(
+                "decimal precision \(fieldPrecision) exceeds the column's decimal(\(precision),\(scale)); declare a version with more digits"
+            ))
+        }
         if let conversion = direct(field: field, column: column) { return .success(conversion) }
         if case .decimal(_, let scale) = column, field.name == ConnectLogicalName.decimal, let fieldScale = field.decimalScale,
             fieldScale != scale

@@ -51,8 +51,11 @@ extension TableDefinition {
     }
 
     /// `ALTER TABLE … ADD COLUMN` for `column` on the target table. PostgreSQL gets
-    /// `IF NOT EXISTS` so that a retried load is idempotent; Redshift has no such clause, so
-    /// the loader checks the catalog (`SVV_COLUMNS`) first.
+    /// `IF NOT EXISTS`, so running it twice is harmless. Redshift has no such clause: there the
+    /// statement fails when the column exists, so whoever runs it must first look the column up
+    /// (`SVV_COLUMNS` / `PG_TABLE_DEF`) or treat "already exists" as done. Nothing runs these
+    /// statements yet: the engine records them with each batch (`SchemaChange.ddl`), and running
+    /// them before a load is the planned loader's job.
     public func addColumnSQL(_ column: Column, dialect: SQLDialect) -> String {
         let guardClause = dialect == .postgres ? "IF NOT EXISTS " : ""
         return "ALTER TABLE \(dialect.quoted(name)) ADD COLUMN \(guardClause)\(dialect.quoted(column.name)) \(column.sqlType(dialect));"

@@ -40,16 +40,6 @@ public struct Catalog: Sendable, Hashable {
         tables.first { $0.name == name }
     }
 
-    /// The table fed by `topic`, or nil.
-    public func table(forTopic topic: String) -> TableHistory? {
-        tables.first { $0.current.source.topic == topic }
-    }
-
-    /// The heartbeat source for `topic`, or nil.
-    public func heartbeat(forTopic topic: String) -> HeartbeatSource? {
-        heartbeats.first { $0.topic == topic }
-    }
-
     /// This catalog with `definition` as the newest version of its table, after checking that
     /// it evolves compatibly from the current one (same columns first, new ones appended).
     public func adding(version definition: TableDefinition) throws(CatalogError) -> Catalog {

@@ -8,6 +8,9 @@ struct ByteStatisticsRules {
     var truncateLength: Int?
     /// STRING and JSON: truncate at character boundaries so bounds stay valid UTF-8.
     var utf8: Bool
+    /// False when the chunk's statistics carry no bounds at all (only `null_count`):
+    /// FIXED_LEN_BYTE_ARRAY wider than the truncation length. Bounds are then not tracked.
+    var keepsBounds: Bool
 }
 
 /// Writes BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY columns, dictionary-encoded until the dictionary
@@ -24,7 +27,7 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
     private let dictionaryPlain = ByteBuffer(capacity: 64)
     private let dictionaryPage = ByteBuffer(capacity: 64)
 
-    /// A writer for one column, built with the file's codec, scratch buffers and limits.and statistics rules.
+    /// A writer for one column, built with the file's codec, scratch buffers, limits and statistics rules.
     init(setup: ColumnSetup, rules: ByteStatisticsRules) {
         builder = ColumnChunkBuilder(codec: setup.codec, maxDefinitionLevel: setup.maxDefinitionLevel, scratch: setup.scratch)
         limits = setup.limits
@@ -125,6 +128,7 @@ final class ByteArrayColumnWriter<Access: ByteValueAccess> {
     }
 
     private func updateBounds(_ pointer: UnsafeRawPointer, _ count: Int) {
+        guard rules.keepsBounds else { return }
         if let low = minimum {
             if compare(pointer, count, low) < 0 { minimum = Array(UnsafeRawBufferPointer(start: pointer, count: count)) }
         } else {

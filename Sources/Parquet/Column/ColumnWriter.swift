@@ -28,13 +28,17 @@ enum ColumnWriter {
         case .double: self = .double(FixedWidthColumnWriter(setup: setup))
         case .byteArray:
             let utf8 = field.logicalType == .string || field.logicalType == .json
-            let rules = ByteStatisticsRules(signedOrder: false, truncateLength: statisticsTruncateLength, utf8: utf8)
+            let rules = ByteStatisticsRules(signedOrder: false, truncateLength: statisticsTruncateLength, utf8: utf8, keepsBounds: true)
             self = .byteArray(ByteArrayColumnWriter(setup: setup, rules: rules))
         case .fixedLenByteArray:
             var signed = false
             if case .decimal = field.logicalType { signed = true }
-            // Fixed-width bounds keep the column's width, which readers expect: never truncated.
-            let rules = ByteStatisticsRules(signedOrder: signed, truncateLength: nil, utf8: false)
+            // Fixed-width bounds keep the column's width, which readers expect (pyarrow reads a
+            // FIXED_LEN_BYTE_ARRAY bound as `type_length` bytes), so they are never truncated;
+            // bounds wider than the truncation length are left out instead, as parquet-mr leaves
+            // out bounds too large to store. Decimals (at most 16 bytes) always keep theirs.
+            let omitted = !signed && field.typeLength > statisticsTruncateLength
+            let rules = ByteStatisticsRules(signedOrder: signed, truncateLength: nil, utf8: false, keepsBounds: !omitted)
             self = .fixedLenByteArray(ByteArrayColumnWriter(setup: setup, rules: rules))
         }
     }

@@ -1,5 +1,7 @@
 /// The one error type of the Parquet module: what went wrong (`code`, for callers to match),
-/// a message for humans, the underlying cause and whether trying again can help.
+/// a message for humans and the underlying cause. It has no `isRetriable`: the module does no
+/// I/O of its own that a retry could fix (a failing sink or source is the caller's, and the
+/// caller's error type decides whether to write or read again).
 ///
 /// Messages name columns, row groups and byte offsets, never data values beyond what is needed
 /// to find the problem (a row index, a length), so they are safe to log.
@@ -31,7 +33,8 @@ public struct ParquetError: Error, Sendable, CustomStringConvertible {
         /// The schema uses a type Redshift COPY cannot load (TIME, nanosecond or local
         /// timestamps, decimal precision above 38, unsigned integers, INT96, ENUM).
         public static let unsupportedByRedshift = Code(.unsupportedByRedshift)
-        /// A `WriterProperties` or `ReaderOptions` value is out of range.
+        /// A `WriterProperties` or `ReaderOptions` value is out of range (`validate()`, called
+        /// by `ParquetWriter.init` and `ParquetReader.init`).
         public static let invalidProperties = Code(.invalidProperties)
         /// A batch does not match the schema: column count, value type, row count, byte-array
         /// offsets, or a selected row index out of range. Nothing of the batch was written.
@@ -70,15 +73,12 @@ public struct ParquetError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The error that caused this one, if any (an I/O error from a sink, say).
     public var underlying: (any Error & Sendable)?
-    /// True when repeating the same call can succeed (a transient sink or source failure).
-    public var isRetriable: Bool
 
     /// An error with every attribute spelled out.
-    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil, isRetriable: Bool = false) {
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.underlying = underlying
-        self.isRetriable = isRetriable
     }
 
     /// `code: message`, then the underlying error if there is one.

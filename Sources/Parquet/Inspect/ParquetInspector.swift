@@ -12,12 +12,13 @@ public struct ParquetInspector {
         self.name = name
     }
 
-    /// The first `count` rows (fewer if the file is shorter), formatted per column.
+    /// The first `count` rows (fewer if the file is shorter), formatted per column; only those
+    /// rows are decoded.
     func firstRows(_ count: Int) throws -> [[FormattedValue]] {
         var rows: [[FormattedValue]] = []
         for group in 0..<reader.rowGroupCount where rows.count < count {
             let wanted = count - rows.count
-            let columns = try reader.schema.fields.indices.map { try reader.readColumn(rowGroup: group, column: $0, maxRows: wanted) }
+            let columns = try reader.readRowGroup(group, maxRows: wanted).columns
             let available = min(wanted, columns.first?.values.count ?? 0)
             for row in 0..<available {
                 rows.append(zip(columns, reader.schema.fields).map { ValueFormatter.format($0, row: row, field: $1) })

@@ -49,14 +49,48 @@ extension Schema {
             } else if physical == .int96 {
                 typeLength = 12
             }
+            let logicalType = element.logicalType ?? element.legacyLogicalType
+            if case .decimal(let precision, let scale) = logicalType {
+                try Self.checkDecimal(element, precision: precision, scale: scale, physical: physical, typeLength: typeLength)
+            }
             fields.append(
-                Field(
-                    name: element.name, physicalType: physical, logicalType: element.logicalType ?? element.legacyLogicalType,
-                    repetition: repetition, typeLength: typeLength
-                )
+                Field(name: element.name, physicalType: physical, logicalType: logicalType, repetition: repetition, typeLength: typeLength)
             )
         }
         self.init(fields)
+    }
+
+    /// A DECIMAL annotation read from a footer (LogicalTypes.md, DECIMAL): precision positive
+    /// and within what the physical type holds (INT32 9 digits, INT64 18, FIXED_LEN_BYTE_ARRAY(n)
+    /// floor(log10(2^(8n-1) - 1))), 0 ≤ scale ≤ precision, and the legacy `precision`/`scale`
+    /// fields, when present, equal to the LogicalType's. Precision above 38 is valid Parquet but
+    /// `unsupported` here (it is Redshift's limit, and values are formatted through Int128).
+    private static func checkDecimal(_ element: SchemaElement, precision: Int, scale: Int, physical: PhysicalType, typeLength: Int) throws {
+        let column = "column \"\(element.name)\""
+        guard precision >= 1 else { throw ParquetError.corrupt("\(column): DECIMAL precision \(precision) is not positive") }
+        guard precision <= 38 else {
+            throw ParquetError(.unsupported, "\(column): DECIMAL precision \(precision) is above 38, the most this reader supports")
+        }
+        guard scale >= 0 && scale <= precision else {
+            throw ParquetError.corrupt("\(column): DECIMAL(\(precision), \(scale)) has a scale outside 0...\(precision)")
+        }
+        if let legacy = element.precision, Int(legacy) != precision {
+            throw ParquetError.corrupt("\(column): the schema element's precision \(legacy) contradicts its DECIMAL(\(precision), \(scale))")
+        }
+        if let legacy = element.scale, Int(legacy) != scale {
+            throw ParquetError.corrupt("\(column): the schema element's scale \(legacy) contradicts its DECIMAL(\(precision), \(scale))")
+        }
+        let fits = switch physical {
+        case .int32: precision <= 9
+        case .int64: precision <= 18
+        case .fixedLenByteArray: typeLength >= Field.decimalByteWidth(precision: precision)
+        case .byteArray: true
+        default: false
+        }
+        guard fits else {
+            let type = physical == .fixedLenByteArray ? "FIXED_LEN_BYTE_ARRAY(\(typeLength))" : "\(physical)"
+            throw ParquetError.corrupt("\(column): DECIMAL(\(precision), \(scale)) does not fit its physical type \(type)")
+        }
     }
 }
 

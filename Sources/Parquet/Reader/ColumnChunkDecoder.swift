@@ -4,28 +4,32 @@
 ///
 /// Sizes in page headers are checked against the chunk's bytes and `ReaderOptions` before
 /// anything is allocated; value counts against the chunk's row count; dictionary indices against
-/// the dictionary.
+/// the dictionary. Every allocation is charged to the read's `DecodeBudget` first. Only the
+/// rows asked for are decoded: the page that reaches them is decoded up to them and no further.
 struct ColumnChunkDecoder {
     let field: Field
     let chunk: ColumnChunkMetadata
     let options: ReaderOptions
+    let budget: DecodeBudget
 
     /// What has been decoded so far.
     private struct Progress {
         var values: RawValues
         var validity: [Bool] = []
+        var validityCharge = 0
         var dictionary: RawValues?
         var decoded = 0
+        /// Rows wanted (at most the chunk's).
+        let target: Int
     }
 
     /// Decodes `bytes` (the whole chunk), which holds `rows` values, stopping once `limit`
     /// rows are decoded.
     func decode(_ bytes: [UInt8], rows: Int, limit: Int) throws -> ColumnData {
         let codec = try makeCodec(chunk.codec)
-        let target = min(rows, limit)
-        var progress = Progress(values: RawValues(width: Self.width(of: field), limit: options.maxDecodedColumnBytes))
+        var progress = Progress(values: RawValues(width: Self.width(of: field), budget: budget), target: min(rows, limit))
         var position = 0
-        while progress.decoded < target {
+        while progress.decoded < progress.target {
             guard position < bytes.count else {
                 throw corrupt("ends after \(progress.decoded) of its \(rows) values")
             }
@@ -51,12 +55,14 @@ struct ColumnChunkDecoder {
             default: continue  // index pages and unknown kinds carry no values
             }
         }
-        if progress.decoded > target {
-            progress.values.truncate(to: target)
-            if !progress.validity.isEmpty { progress.validity.removeLast(progress.validity.count - target) }
-        }
+        progress.dictionary?.release()
+        progress.dictionary = nil
         let hasNulls = progress.validity.contains(false)
-        return ColumnData(values: progress.values.columnValues(field.physicalType), validity: hasNulls ? progress.validity : nil)
+        if !hasNulls {
+            progress.validity = []
+            budget.release(progress.validityCharge)
+        }
+        return ColumnData(values: try progress.values.columnValues(field.physicalType), validity: hasNulls ? progress.validity : nil)
     }
 
     private func dictionaryPage(_ header: PageHeader, _ bytes: [UInt8], _ page: Range<Int>, _ codec: any Codec, _ progress: inout Progress) throws {
@@ -66,10 +72,9 @@ struct ColumnChunkDecoder {
         guard info.encoding == .plain || info.encoding == .plainDictionary, info.numValues >= 0 else {
             throw ParquetError(.unsupported, "dictionary page encoding \(info.encoding) is not supported")
         }
-        let plain = try Self.decompress(bytes, page, Int(header.uncompressedPageSize), codec)
-        var entries = RawValues(width: progress.values.width, limit: options.maxDecodedColumnBytes)
-        _ = try plain.withUnsafeBytes { plain in
-            try ValueDecoding.plain(plain, count: Int(info.numValues), physicalType: field.physicalType, into: &entries)
+        var entries = RawValues(width: progress.values.width, budget: budget)
+        try withPage(bytes, page, Int(header.uncompressedPageSize), codec) { plain in
+            _ = try ValueDecoding.plain(plain, count: Int(info.numValues), physicalType: field.physicalType, into: &entries)
         }
         progress.dictionary = entries
     }
@@ -80,12 +85,13 @@ struct ColumnChunkDecoder {
     ) throws {
         guard let info = header.dataPage else { throw corrupt("has a data page without its header") }
         let count = try checkedCount(info.numValues, decoded: progress.decoded, rows: rows)
-        let body = try Self.decompress(bytes, page, Int(header.uncompressedPageSize), codec)
-        try body.withUnsafeBytes { body in
-            let (levels, used) = try definitionLevelsV1(body, count: count, encoding: info.definitionLevelEncoding)
-            try appendPage(UnsafeRawBufferPointer(rebasing: body[used...]), count: count, levels: levels, encoding: info.encoding, &progress)
+        let take = min(count, progress.target - progress.decoded)
+        try withPage(bytes, page, Int(header.uncompressedPageSize), codec) { body in
+            let (levels, used) = try definitionLevelsV1(body, count: count, take: take, encoding: info.definitionLevelEncoding)
+            defer { if let levels { budget.release(levels.count) } }
+            try appendPage(UnsafeRawBufferPointer(rebasing: body[used...]), count: take, levels: levels, encoding: info.encoding, &progress)
         }
-        progress.decoded += count
+        progress.decoded += take
     }
 
     /// v2: levels first and never compressed, then the values, compressed when `isCompressed`.
@@ -94,6 +100,7 @@ struct ColumnChunkDecoder {
     ) throws {
         guard let info = header.dataPageV2 else { throw corrupt("has a data page v2 without its header") }
         let count = try checkedCount(info.numValues, decoded: progress.decoded, rows: rows)
+        let take = min(count, progress.target - progress.decoded)
         let definitionBytes = Int(info.definitionLevelsByteLength)
         let levelBytes = definitionBytes + Int(info.repetitionLevelsByteLength)
         guard info.definitionLevelsByteLength >= 0, info.repetitionLevelsByteLength >= 0, levelBytes <= page.count,
@@ -101,14 +108,19 @@ struct ColumnChunkDecoder {
         else { throw corrupt("has v2 page levels that exceed their page") }
         let valuesRange = page.lowerBound + levelBytes..<page.upperBound
         let valuesSize = Int(header.uncompressedPageSize) - levelBytes
-        let body = info.isCompressed ? try Self.decompress(bytes, valuesRange, valuesSize, codec) : Array(bytes[valuesRange])
         let levels = try bytes.withUnsafeBytes { all in
-            try definitionLevelsV2(UnsafeRawBufferPointer(rebasing: all[page.lowerBound..<page.lowerBound + definitionBytes]), count: count)
+            try definitionLevels(UnsafeRawBufferPointer(rebasing: all[page.lowerBound..<page.lowerBound + definitionBytes]), count: take)
         }
-        try body.withUnsafeBytes { body in
-            try appendPage(body, count: count, levels: levels, encoding: info.encoding, &progress)
+        defer { if let levels { budget.release(levels.count) } }
+        func decode(_ body: UnsafeRawBufferPointer) throws {
+            try appendPage(body, count: take, levels: levels, encoding: info.encoding, &progress)
         }
-        progress.decoded += count
+        if info.isCompressed {
+            try withPage(bytes, valuesRange, valuesSize, codec, decode)
+        } else {
+            try bytes.withUnsafeBytes { try decode(UnsafeRawBufferPointer(rebasing: $0[valuesRange])) }
+        }
+        progress.decoded += take
     }
 
     private func corrupt(_ problem: String) -> ParquetError {
@@ -122,13 +134,14 @@ struct ColumnChunkDecoder {
         return Int(numValues)
     }
 
-    /// Appends one page: its non-null values decoded, then spread over the rows by `levels`
-    /// (nil: no nulls in the page).
+    /// Appends the first `count` rows of a page: their non-null values decoded, then spread
+    /// over the rows by `levels` (nil: no nulls in the page).
     private func appendPage(
         _ data: UnsafeRawBufferPointer, count: Int, levels: [UInt8]?, encoding: Encoding, _ progress: inout Progress
     ) throws {
         let present = levels.map { $0.reduce(0) { $0 + Int($1) } } ?? count
         if field.isNullable {
+            try budget.grow(&progress.validity, by: count, charged: &progress.validityCharge)
             if let levels {
                 progress.validity.append(contentsOf: levels.lazy.map { $0 != 0 })
             } else {
@@ -139,7 +152,8 @@ struct ColumnChunkDecoder {
             try decodeValues(data, count: present, encoding: encoding, dictionary: progress.dictionary, into: &progress.values)
             return
         }
-        var page = RawValues(width: progress.values.width, limit: options.maxDecodedColumnBytes)
+        var page = RawValues(width: progress.values.width, budget: budget)
+        defer { page.release() }
         try decodeValues(data, count: present, encoding: encoding, dictionary: progress.dictionary, into: &page)
         var next = 0
         for level in levels {
@@ -166,46 +180,20 @@ struct ColumnChunkDecoder {
         }
     }
 
-    /// v1 definition levels: RLE with a 4-byte length, or the deprecated MSB-first BIT_PACKED.
-    /// Returns nil levels for required columns, and the bytes consumed.
-    private func definitionLevelsV1(_ body: UnsafeRawBufferPointer, count: Int, encoding: Encoding) throws -> ([UInt8]?, Int) {
-        guard field.isNullable else { return (nil, 0) }
-        switch encoding {
-        case .rle:
-            guard body.count >= 4, let base = body.baseAddress else { throw ParquetError.corrupt("definition levels missing") }
-            let length = Int(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
-            guard length <= body.count - 4 else { throw ParquetError.corrupt("definition levels of \(length) bytes exceed the page") }
-            return (try definitionLevelsV2(UnsafeRawBufferPointer(rebasing: body[4..<4 + length]), count: count), 4 + length)
-        case .bitPacked:
-            let length = (count + 7) / 8
-            guard length <= body.count else { throw ParquetError.corrupt("definition levels exceed the page") }
-            let levels = (0..<count).map { i in (body[i >> 3] >> UInt8(7 - i & 7)) & 1 }
-            return (levels, length)
-        default:
-            throw ParquetError(.unsupported, "definition level encoding \(encoding) is not supported")
-        }
-    }
-
-    /// RLE definition levels without a length prefix (v2 pages, or v1 after the prefix).
-    private func definitionLevelsV2(_ data: UnsafeRawBufferPointer, count: Int) throws -> [UInt8]? {
-        guard field.isNullable else { return nil }
-        var levels = [UInt8](repeating: 0, count: count)
-        var decoder = try RLEDecoder(data, bitWidth: 1)
-        try levels.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            try decoder.decode(into: base, count: count)
-        }
-        guard levels.allSatisfy({ $0 <= 1 }) else { throw ParquetError.corrupt("definition level above 1 in a flat column") }
-        return levels
-    }
-
-    private static func decompress(_ bytes: [UInt8], _ range: Range<Int>, _ size: Int, _ codec: any Codec) throws -> [UInt8] {
+    /// Runs `body` over a page's bytes after the header, decompressed to `size` bytes (a
+    /// temporary charged to the budget).
+    private func withPage(
+        _ bytes: [UInt8], _ range: Range<Int>, _ size: Int, _ codec: any Codec, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         guard size >= 0 else { throw ParquetError.corrupt("negative page size") }
-        return try bytes.withUnsafeBytes { all in
-            try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                try codec.decompress(UnsafeRawBufferPointer(rebasing: all[range]), into: UnsafeMutableRawBufferPointer(buffer))
-                initialized = size
+        try budget.withTemporary(size) {
+            let page = try bytes.withUnsafeBytes { all in
+                try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                    try codec.decompress(UnsafeRawBufferPointer(rebasing: all[range]), into: UnsafeMutableRawBufferPointer(buffer))
+                    initialized = size
+                }
             }
+            try page.withUnsafeBytes(body)
         }
     }
 

@@ -1,12 +1,15 @@
 /// Reads flat Parquet files back into `ColumnBatch`es, with bounded memory: `init` reads and
-/// checks the footer; each read then fetches one column chunk, decodes it and lets it go.
+/// checks the footer; each read then fetches one column chunk at a time, decodes it and lets
+/// its bytes go. What a read decodes, all its columns together, temporaries included, is
+/// bounded by `ReaderOptions.maxDecodedBytes`; reads that ask for the first rows decode no
+/// further than those.
 ///
 /// Decodes PLAIN, PLAIN_DICTIONARY and RLE_DICTIONARY (RLE for booleans), v1 and v2 data pages,
 /// SNAPPY or uncompressed, for every physical type (INT96 comes back as 12-byte
 /// FIXED_LEN_BYTE_ARRAY values). Corrupt input (truncation, offsets outside the file, a footer
-/// that contradicts itself or the pages) fails with `corruptFile`; lengths above
-/// `ReaderOptions` with `limitExceeded`; never with a crash or an allocation the file's own
-/// size does not justify. Nested schemas, encryption, other codecs and DELTA encodings are
+/// that contradicts itself or the pages, column chunks that overlap) fails with `corruptFile`;
+/// lengths and decoded sizes above `ReaderOptions` with `limitExceeded`; never with a crash or
+/// an allocation past those limits. Nested schemas, encryption, other codecs and DELTA encodings are
 /// `unsupported`. Not thread-safe.
 public final class ParquetReader {
     /// The file's footer.
@@ -29,6 +32,7 @@ public final class ParquetReader {
     /// Opens a file from `source`: checks both magic numbers, reads the footer and checks it
     /// against the file (row counts, chunk offsets and types).
     public init(source: any ParquetSource, options: ReaderOptions = ReaderOptions()) throws {
+        try options.validate()
         self.source = source
         self.options = options
         fileSize = source.size
@@ -60,28 +64,43 @@ public final class ParquetReader {
     /// Number of row groups.
     public var rowGroupCount: Int { metadata.rowGroups.count }
 
-    /// Reads row group `index` whole, one column chunk at a time.
-    public func readRowGroup(_ index: Int) throws -> ColumnBatch {
-        try ColumnBatch(columns: schema.fields.indices.map { try readColumn(rowGroup: index, column: $0) })
+    /// Reads row group `index` whole, or its first `maxRows` rows, one column chunk at a time.
+    public func readRowGroup(_ index: Int, maxRows: Int? = nil) throws -> ColumnBatch {
+        try ColumnBatch(columns: readColumns(rowGroup: index, columns: Array(schema.fields.indices), maxRows: maxRows))
+    }
+
+    /// Reads the given columns of one row group (in that order), or their first `maxRows` rows:
+    /// one column chunk at a time, decoding stopping at the rows asked for. The decoded columns
+    /// share one `maxDecodedBytes` budget.
+    public func readColumns(rowGroup: Int, columns: [Int], maxRows: Int? = nil) throws -> [ColumnData] {
+        let budget = DecodeBudget(limit: options.maxDecodedBytes)
+        return try columns.map { try decode(rowGroup: rowGroup, column: $0, maxRows: maxRows, budget: budget) }
     }
 
     /// Reads one column of one row group, or its first `maxRows` rows (decoding stops at the
-    /// page that reaches them).
+    /// rows asked for).
     public func readColumn(rowGroup: Int, column: Int, maxRows: Int? = nil) throws -> ColumnData {
+        try decode(rowGroup: rowGroup, column: column, maxRows: maxRows, budget: DecodeBudget(limit: options.maxDecodedBytes))
+    }
+
+    private func decode(rowGroup: Int, column: Int, maxRows: Int?, budget: DecodeBudget) throws -> ColumnData {
         guard metadata.rowGroups.indices.contains(rowGroup), schema.fields.indices.contains(column) else {
             throw ParquetError(.invalidBatch, "no column \(column) in row group \(rowGroup)")
         }
         let group = metadata.rowGroups[rowGroup]
         let chunk = group.columns[column]
-        let bytes = try source.read(offset: Int(chunk.startOffset), count: Int(chunk.totalCompressedSize))
-        let decoder = ColumnChunkDecoder(field: schema.fields[column], chunk: chunk, options: options)
-        return try decoder.decode(bytes, rows: Int(group.numRows), limit: min(Int(group.numRows), max(maxRows ?? Int.max, 0)))
+        let rows = min(Int(group.numRows), max(maxRows ?? Int.max, 0))
+        let bytes = rows > 0 ? try source.read(offset: Int(chunk.startOffset), count: Int(chunk.totalCompressedSize)) : []
+        let decoder = ColumnChunkDecoder(field: schema.fields[column], chunk: chunk, options: options, budget: budget)
+        return try decoder.decode(bytes, rows: Int(group.numRows), limit: rows)
     }
 
     /// The footer's promises that reading relies on: counts add up, every chunk lies between
-    /// the leading magic and the footer, and its type is its column's.
+    /// the leading magic and the footer, no two chunks overlap, and a chunk's type is its
+    /// column's.
     private func checkRowGroups() throws {
         var total: Int64 = 0
+        var extents: [(range: Range<Int64>, place: String)] = []
         for (index, group) in metadata.rowGroups.enumerated() {
             guard group.numRows >= 0, group.numRows <= Int64(options.maxRowGroupRows) else {
                 throw ParquetError(group.numRows < 0 ? .corruptFile : .limitExceeded,
@@ -91,12 +110,24 @@ public final class ParquetReader {
                 throw ParquetError.corrupt("row group \(index) has \(group.columns.count) columns, the schema \(schema.fields.count)")
             }
             for (chunk, field) in zip(group.columns, schema.fields) {
-                try check(chunk, of: field, rows: group.numRows, in: "row group \(index), column \"\(field.name)\"")
+                let place = "row group \(index), column \"\(field.name)\""
+                try check(chunk, of: field, rows: group.numRows, in: place)
+                if chunk.totalCompressedSize > 0 {
+                    extents.append((chunk.startOffset..<chunk.startOffset + chunk.totalCompressedSize, place))
+                }
             }
             total += group.numRows
         }
         guard total == metadata.numRows else {
             throw ParquetError.corrupt("the footer claims \(metadata.numRows) rows; its row groups hold \(total)")
+        }
+        // Each chunk's pages are its own: a footer pointing two chunks at the same bytes would
+        // make a few bytes of pages decode many times over.
+        extents.sort { $0.range.lowerBound < $1.range.lowerBound }
+        for (first, second) in zip(extents, extents.dropFirst()) where first.range.overlaps(second.range) {
+            throw ParquetError.corrupt(
+                "\(second.place): its pages at \(second.range.lowerBound)..<\(second.range.upperBound) overlap those of \(first.place) at \(first.range.lowerBound)..<\(first.range.upperBound)"
+            )
         }
     }
 

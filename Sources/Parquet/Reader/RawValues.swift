@@ -2,42 +2,48 @@
 /// bytes each: little-endian numbers, FIXED_LEN_BYTE_ARRAY and INT96 bytes, booleans as one
 /// byte 0 or 1), or variable-length values as bytes plus offsets. Converted to `ColumnData`
 /// once the column chunk is complete.
+///
+/// Every growth of its arrays is charged to the read's `DecodeBudget` before it happens;
+/// `release()` returns the charge when a temporary store is dropped.
 struct RawValues {
     /// Bytes per value, or nil for BYTE_ARRAY.
     let width: Int?
     /// The values' bytes.
-    var bytes: [UInt8] = []
+    private(set) var bytes: [UInt8] = []
     /// Value boundaries for BYTE_ARRAY (`count + 1` entries).
-    var offsets: [Int] = [0]
+    private(set) var offsets: [Int] = [0]
     /// Number of values.
     private(set) var count = 0
-    /// Most bytes the values may take (`ReaderOptions.maxDecodedColumnBytes`).
-    let limit: Int
+    /// The read's memory budget.
+    let budget: DecodeBudget
+    private var chargedBytes = 0
+    private var chargedOffsets = 0
 
-    /// An empty store for values `width` bytes wide (nil: variable length), holding at most
-    /// `limit` bytes.
-    init(width: Int?, limit: Int) {
+    /// An empty store for values `width` bytes wide (nil: variable length), charging `budget`.
+    init(width: Int?, budget: DecodeBudget) {
         self.width = width
-        self.limit = limit
+        self.budget = budget
     }
 
-    /// Throws `limitExceeded` unless `more` bytes still fit.
-    @inline(__always) private func ensureRoom(_ more: Int) throws {
-        guard more <= limit - bytes.count else {
-            throw ParquetError(.limitExceeded, "a column decodes to more than \(limit) bytes (ReaderOptions.maxDecodedColumnBytes)")
+    /// Charges room for `more` bytes and, for BYTE_ARRAY, `values` more offsets.
+    @inline(__always) private mutating func makeRoom(_ more: Int, values: Int) throws {
+        if more > bytes.capacity - bytes.count { try budget.grow(&bytes, by: more, charged: &chargedBytes) }
+        if width == nil && values > offsets.capacity - offsets.count {
+            try budget.grow(&offsets, by: values, charged: &chargedOffsets)
         }
     }
 
     /// Appends `n` fixed-width values from `pointer` (`n * width` bytes).
     mutating func appendFixed(_ pointer: UnsafeRawPointer, count n: Int) throws {
-        try ensureRoom(n * (width ?? 0))
-        bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: n * (width ?? 0)))
+        let size = n * (width ?? 0)
+        try makeRoom(size, values: 0)
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: size))
         count += n
     }
 
     /// Appends one variable-length value.
     mutating func appendVariable(_ pointer: UnsafeRawPointer, length: Int) throws {
-        try ensureRoom(length)
+        try makeRoom(length, values: 1)
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
         offsets.append(bytes.count)
         count += 1
@@ -46,9 +52,10 @@ struct RawValues {
     /// Appends the slot of a null row: zero bytes, or an empty value.
     mutating func appendNull() throws {
         if let width {
-            try ensureRoom(width)
+            try makeRoom(width, values: 0)
             bytes.append(contentsOf: repeatElement(0, count: width))
         } else {
+            try makeRoom(0, values: 1)
             offsets.append(bytes.count)
         }
         count += 1
@@ -57,45 +64,48 @@ struct RawValues {
     /// Appends value `index` of `other` (same layout).
     mutating func append(_ other: RawValues, at index: Int) throws {
         if let width {
-            try ensureRoom(width)
+            try makeRoom(width, values: 0)
             let start = index * width
             bytes.append(contentsOf: other.bytes[start..<start + width])
         } else {
-            try ensureRoom(other.offsets[index + 1] - other.offsets[index])
-            bytes.append(contentsOf: other.bytes[other.offsets[index]..<other.offsets[index + 1]])
+            let range = other.offsets[index]..<other.offsets[index + 1]
+            try makeRoom(range.count, values: 1)
+            bytes.append(contentsOf: other.bytes[range])
             offsets.append(bytes.count)
         }
         count += 1
     }
 
-    /// Drops the values after the first `n`.
-    mutating func truncate(to n: Int) {
-        guard n < count else { return }
-        if let width {
-            bytes.removeLast(bytes.count - n * width)
-        } else {
-            bytes.removeLast(bytes.count - offsets[n])
-            offsets.removeLast(offsets.count - n - 1)
-        }
-        count = n
-    }
-
-    /// Reserves room for `n` more values of about `bytesPerValue` bytes (within the limit).
+    /// Reserves room for `n` more values of about `bytesPerValue` bytes when that guess takes
+    /// at most a quarter of what the budget has left (the appends charge exactly either way).
     mutating func reserve(_ n: Int, bytesPerValue: Int) {
-        bytes.reserveCapacity(bytes.count + min(n * bytesPerValue, limit - bytes.count))
-        if width == nil { offsets.reserveCapacity(offsets.count + n) }
+        let (guess, overflow) = n.multipliedReportingOverflow(by: bytesPerValue + (width == nil ? 8 : 0))
+        guard !overflow, guess <= (budget.limit - budget.used) / 4 else { return }
+        try? makeRoom(n * bytesPerValue, values: n)
     }
 
-    /// The values as the batch representation of `physicalType`.
-    func columnValues(_ physicalType: PhysicalType) -> ColumnValues {
+    /// Returns this store's charge to the budget (it is being dropped).
+    func release() {
+        budget.release(chargedBytes + chargedOffsets)
+    }
+
+    /// The values as the batch representation of `physicalType`. Byte arrays are handed over
+    /// as they are (their charge stays: the caller holds them now); fixed-width numbers and
+    /// booleans are copied into typed arrays, charged first, and this store's charge returned.
+    consuming func columnValues(_ physicalType: PhysicalType) throws -> ColumnValues {
         switch physicalType {
-        case .boolean: .boolean(bytes.map { $0 != 0 })
-        case .int32: .int32(Self.typed(bytes, Int32.self))
-        case .int64: .int64(Self.typed(bytes, Int64.self))
-        case .float: .float(Self.typed(bytes, Float.self))
-        case .double: .double(Self.typed(bytes, Double.self))
-        case .byteArray: .byteArray(ByteArrayValues(bytes: bytes, offsets: offsets))
-        case .fixedLenByteArray, .int96: .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: width ?? 0))
+        case .byteArray: return .byteArray(ByteArrayValues(bytes: bytes, offsets: offsets))
+        case .fixedLenByteArray, .int96: return .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: width ?? 0))
+        default: break
+        }
+        try budget.charge(bytes.count)
+        defer { release() }
+        switch physicalType {
+        case .boolean: return .boolean(bytes.map { $0 != 0 })
+        case .int32: return .int32(Self.typed(bytes, Int32.self))
+        case .int64: return .int64(Self.typed(bytes, Int64.self))
+        case .float: return .float(Self.typed(bytes, Float.self))
+        default: return .double(Self.typed(bytes, Double.self))
         }
     }
 

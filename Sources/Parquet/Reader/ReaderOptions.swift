@@ -6,14 +6,30 @@ public struct ReaderOptions: Sendable, Hashable {
     public var maxFooterSize: Int = 64 << 20
     /// Largest page accepted once decompressed, in bytes. Default: 256 MiB.
     public var maxPageSize: Int = 256 << 20
-    /// Most rows accepted in one row group (the values of a column are decoded whole).
-    /// Default: 67,108,864 (pyarrow's hard cap on row group size).
+    /// Most rows accepted in one row group. Default: 67,108,864 (pyarrow's hard cap on row
+    /// group size).
     public var maxRowGroupRows: Int = 64 << 20
-    /// Largest decoded column chunk, in bytes of values. Encodings expand (an RLE run of
-    /// dictionary indices can name one large entry millions of times), so decoded size cannot be
-    /// bounded by the file's size; this bounds it instead. Default: 2 GiB.
-    public var maxDecodedColumnBytes: Int = 2 << 30
+    /// Most memory one read (`readRowGroup`, `readColumns`, `readColumn`) may take for what it
+    /// decodes, in bytes: every column of the read together, with byte-array offsets (8 bytes
+    /// a value), validity (1 byte a row), definition levels, dictionary indices and
+    /// decompressed pages counted. Encodings expand (an RLE run of dictionary indices can name
+    /// one entry millions of times in a few bytes), so the file's size bounds nothing; this
+    /// does. Default: 512 MiB (a 1,048,576-row group, pyarrow's and `WriterProperties`'
+    /// default, of 40 nullable 8-byte columns takes about 380 MB).
+    public var maxDecodedBytes: Int = 512 << 20
 
     /// The defaults.
     public init() {}
+
+    /// Throws `invalidProperties` unless every limit is positive (and `maxDecodedBytes` below
+    /// 2^60, so sizes computed against it cannot overflow).
+    public func validate() throws {
+        for (name, value) in [("maxFooterSize", maxFooterSize), ("maxPageSize", maxPageSize), ("maxRowGroupRows", maxRowGroupRows)]
+        where value < 1 {
+            throw ParquetError(.invalidProperties, "ReaderOptions.\(name) must be positive, not \(value)")
+        }
+        guard maxDecodedBytes >= 1 && maxDecodedBytes < 1 << 60 else {
+            throw ParquetError(.invalidProperties, "ReaderOptions.maxDecodedBytes must be within 1..<2^60, not \(maxDecodedBytes)")
+        }
+    }
 }

@@ -1,6 +1,7 @@
 // Decoding of a page's values section (parquet-format Encodings.md): PLAIN for every physical
 // type, RLE for booleans, and dictionary indices (PLAIN_DICTIONARY / RLE_DICTIONARY). Every
-// length is checked against the bytes that remain before anything is read or allocated.
+// length is checked against the bytes that remain before anything is read, and every
+// allocation, temporaries included, is charged to the read's `DecodeBudget` before it is made.
 
 enum ValueDecoding {
     /// Appends `count` PLAIN values of `physicalType` from `data` to `out`; returns the bytes
@@ -14,11 +15,13 @@ enum ValueDecoding {
             // One bit per value, least significant bit first.
             let needed = (count + 7) / 8
             guard needed <= data.count else { throw truncated(count) }
-            var flags = [UInt8](repeating: 0, count: count)
-            flags.withUnsafeMutableBufferPointer { target in
-                for i in 0..<count { target[i] = (base.load(fromByteOffset: i >> 3, as: UInt8.self) >> UInt8(i & 7)) & 1 }
+            try out.budget.withTemporary(count) {
+                var flags = [UInt8](repeating: 0, count: count)
+                flags.withUnsafeMutableBufferPointer { target in
+                    for i in 0..<count { target[i] = (base.load(fromByteOffset: i >> 3, as: UInt8.self) >> UInt8(i & 7)) & 1 }
+                }
+                try flags.withUnsafeBytes { try out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
             }
-            try flags.withUnsafeBytes { try out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
             return needed
         case .byteArray:
             // Each value takes at least its 4-byte length: bound the count before reserving.
@@ -50,10 +53,12 @@ enum ValueDecoding {
         guard data.count >= 4, let base = data.baseAddress else { throw truncated(count) }
         let length = Int(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
         guard length <= data.count - 4 else { throw ParquetError.corrupt("RLE boolean length \(length) exceeds the page") }
-        var flags = [UInt8](repeating: 0, count: count)
         var decoder = try RLEDecoder(UnsafeRawBufferPointer(rebasing: data[4..<4 + length]), bitWidth: 1)
-        try flags.withUnsafeMutableBufferPointer { try decoder.decode(into: $0.baseAddress.unsafelyUnwrapped, count: count) }
-        try flags.withUnsafeBytes { try out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
+        try out.budget.withTemporary(count) {
+            var flags = [UInt8](repeating: 0, count: count)
+            try flags.withUnsafeMutableBufferPointer { try decoder.decode(into: $0.baseAddress.unsafelyUnwrapped, count: count) }
+            try flags.withUnsafeBytes { try out.appendFixed($0.baseAddress.unsafelyUnwrapped, count: count) }
+        }
     }
 
     /// Appends the dictionary entries named by `count` indices: a bit-width byte, then the
@@ -63,16 +68,17 @@ enum ValueDecoding {
         guard data.count >= 1 else { throw truncated(count) }
         let width = Int(data[0])
         var decoder = try RLEDecoder(UnsafeRawBufferPointer(rebasing: data[1...]), bitWidth: width)
-        // The caller bounds `count` by the chunk's row count, already checked against limits.
-        var indices = [UInt32](repeating: 0, count: count)
-        try indices.withUnsafeMutableBufferPointer { try decoder.decode(into: $0.baseAddress.unsafelyUnwrapped, count: count) }
-        let entries = UInt32(truncatingIfNeeded: dictionary.count)
-        out.reserve(count, bytesPerValue: dictionary.width ?? 8)
-        for index in indices {
-            guard index < entries else {
-                throw ParquetError.corrupt("dictionary index \(index) is beyond the \(dictionary.count) entries")
+        try out.budget.withTemporary(count * MemoryLayout<UInt32>.stride) {
+            var indices = [UInt32](repeating: 0, count: count)
+            try indices.withUnsafeMutableBufferPointer { try decoder.decode(into: $0.baseAddress.unsafelyUnwrapped, count: count) }
+            let entries = UInt32(truncatingIfNeeded: dictionary.count)
+            out.reserve(count, bytesPerValue: dictionary.width ?? 8)
+            for index in indices {
+                guard index < entries else {
+                    throw ParquetError.corrupt("dictionary index \(index) is beyond the \(dictionary.count) entries")
+                }
+                try out.append(dictionary, at: Int(index))
             }
-            try out.append(dictionary, at: Int(index))
         }
     }
 

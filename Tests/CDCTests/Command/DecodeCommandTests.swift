@@ -30,6 +30,26 @@ struct DecodeCommandTests {
         let row = try #require(objects.first { ($0["table"] as? String) == "fact_entity_values" }?["row"] as? [String: Any])
         #expect((row["recorded_at"] as? String)?.hasSuffix("Z") == true)
         #expect(decoded.stderr.contains("\(malformed) dead letters"))
+        // Every record line carries its key: for rows the decoded key, naming the row's own
+        // key columns; for dead letters the same JSON as the original bytes they keep.
+        let records = objects.filter { $0["offset"] != nil }
+        #expect(records.allSatisfy { $0.keys.contains("key") }, "a line without its key")
+        let facts = records.filter { ($0["table"] as? String) == "fact_entity_values" }
+        #expect(!facts.isEmpty)
+        for fact in facts {
+            let key = fact["key"] as? [String: Any]
+            let values = fact["row"] as? [String: Any]
+            #expect(key?["entity_id"] as? Int == values?["entity_id"] as? Int && key?["version"] as? Int == values?["version"] as? Int, "\(fact)")
+        }
+        var keyedLetters = 0
+        for record in records {
+            guard let letter = record["dead_letter"] as? [String: Any], let encoded = letter["key_base64"] as? String,
+                let bytes = Data(base64Encoded: encoded), let original = try? JSONSerialization.jsonObject(with: bytes) as? NSObject
+            else { continue }
+            keyedLetters += 1
+            #expect(record["key"] as? NSObject == original, "\(record)")
+        }
+        #expect(keyedLetters > 0)
     }
 
     @Test("explains malformed value lines")
@@ -47,6 +67,24 @@ struct DecodeCommandTests {
         #expect(lines[0].contains("\"reason\":\"bad_base64\""))
         #expect(lines[1].contains("\"value_decimal\":\"0.12345\"") && lines[1].contains("\"recorded_at\":\"2026-11-19T18:15:00.000000Z\""))
         #expect(lines[2].contains("\"reason\":\"malformed_json\""))
+        // Value lines have no key.
+        #expect(lines.allSatisfy { $0.contains("\"key\":null,") })
+    }
+
+    @Test("a key that is not JSON is shown as its text; a schema-wrapped key as its payload")
+    func keys() async throws {
+        let lines = [
+            #"{"topic":"postgres.eav.entity_values_ts","partition":1,"offset":5,"ts":1,"key":"entity 7","payload":null}"#,
+            #"{"topic":"postgres.eav.entity_values_ts","partition":1,"offset":6,"ts":1,"key":"{\"schema\":{\"type\":\"struct\"},\"payload\":{\"entity_id\":7,\"version\":2}}","payload":null}"#,
+        ]
+        let decoded = try await Subprocess.run([millrace, "decode", "--schemas", schemas], input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let objects = try decoded.output.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(objects.count == 2)
+        #expect(objects.first?["key"] as? String == "entity 7")
+        #expect(objects.first?["dead_letter"] != nil)
+        // The tombstone of a schema-wrapped key is a delete row of that key.
+        #expect(objects.last?["key"] as? NSDictionary == ["entity_id": 7, "version": 2] as NSDictionary)
+        #expect(objects.last?["op"] as? String == "d")
     }
 
     @Test("an unknown topic is a dead letter, and value lines need --topic")

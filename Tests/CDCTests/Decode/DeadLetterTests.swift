@@ -88,8 +88,9 @@ struct DeadLetterTests {
     func decimals() throws {
         try expect(.badBase64, FactTable.payload(1).replacingOccurrences(of: "MDk=", with: "M@k="))
         try expect(.badBase64, FactTable.payload(1).replacingOccurrences(of: "MDk=", with: "MD=k"))
-        // 10^38 does not fit 38 digits; 10^15 × 10^5 does not fit DECIMAL(20,5).
-        try expect(.decimalOverflow, FactTable.payload(1).replacingOccurrences(of: "MDk=", with: "SztMqFqGxHoJiiJAAAAAAA=="))
+        // 10^38 (39 digits at the column's own scale) is a precision overflow, not a scale
+        // problem; 10^15 × 10^5 does not fit DECIMAL(20,5).
+        try expect(.decimalOverflow, FactTable.payload(1).replacingOccurrences(of: "MDk=", with: "SztMqFqGxHoJiiJAAAAAAA=="), message: "exceeds DECIMAL(20,5)")
         try expect(.decimalOverflow, FactTable.payload(1).replacingOccurrences(of: "\"MDk=\"", with: "1000000000000000.5"))
         try expect(.decimalOverflow, FactTable.payload(1).replacingOccurrences(of: "\"MDk=\"", with: "1.000001"), message: "fractional")
         // 2^136: more than 128 bits (sign-extension bytes alone would be fine).

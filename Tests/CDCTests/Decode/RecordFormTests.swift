@@ -5,10 +5,12 @@ import Testing
 
 @Suite("Accepted record forms")
 struct RecordFormTests {
-    /// The envelope schema Debezium writes without ExtractNewRecordState.
-    private func envelopeSchema(_ harness: Harness) throws -> ConnectSchema {
+    /// The envelope schema Debezium writes without ExtractNewRecordState; `extra` fields are
+    /// appended to the row (`before`/`after`).
+    private func envelopeSchema(_ harness: Harness, extra: [ConnectField] = []) throws -> ConnectSchema {
         let definition = try #require(FactTable.definition(harness))
-        let row = definition.connectRowSchema(name: "test.facts.Value")
+        var row = definition.connectRowSchema(name: "test.facts.Value")
+        row.fields += extra
         var before = row
         before.isOptional = true
         let source = ConnectSchema(
@@ -56,6 +58,60 @@ struct RecordFormTests {
         #expect(rows.allSatisfy { field($0, "_source_ts") == "\"2026-11-20T00:00:00.123000Z\"" })
         #expect(rows.map { field($0, "version") } == ["4", "4"], "a delete's row comes from `before`")
         #expect(!harness.decoder.hasSchemaChanges, "envelope metadata is not a column")
+    }
+
+    @Test("a field added in the envelope's row evolves the table like an unwrapped one")
+    func envelopeEvolution() throws {
+        let harness = try Harness([FactTable.yaml])
+        let confidence = ConnectField(name: "confidence", schema: ConnectSchema(type: .float64))
+        let schema = try envelopeSchema(harness, extra: [confidence])
+        let after = String(row1.dropLast()) + ",\"confidence\":0.5}"
+        #expect(Harness.isRow(harness.decode(topic: FactTable.topic, value: Messages.value(schema, envelope(before: "null", after: after, op: "u")))))
+        let changes = harness.decoder.takeSchemaChanges()
+        #expect(changes.map(\.toVersion) == [2] && changes.first?.addedColumns.map(\.name) == ["confidence"])
+        // The old envelope schema still decodes, onto the new version; envelope metadata
+        // (`source`, `op`, `ts_ms`, `transaction`) never becomes a column.
+        #expect(Harness.isRow(harness.decode(topic: FactTable.topic, value: Messages.value(try envelopeSchema(harness), envelope(before: "null", after: row1, op: "c")))))
+        #expect(!harness.decoder.hasSchemaChanges)
+        let rows = try harness.takeRows("facts")
+        #expect(rows.map { field($0, "confidence") } == ["0.5", "null"])
+        #expect(rows.map { field($0, "_op") } == ["\"u\"", "\"c\""])
+        #expect(try harness.decoder.definition(of: try #require(harness.decoder.table(named: "facts"))).columns.map(\.name).last == "confidence")
+    }
+
+    @Test("`\"schema\": null` with a payload decodes against the declaration")
+    func nullSchema() throws {
+        let harness = try Harness([FactTable.yaml])
+        let outcome = harness.decode(topic: FactTable.topic, text: "{\"schema\":null,\"payload\":\(FactTable.payload(5))}")
+        guard case .row(_, let operation) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(operation == .create)
+        let row = try #require(try harness.takeRows("facts").first)
+        #expect(field(row, "entity_id") == "5" && field(row, "value") == "\"v5\"" && field(row, "value_decimal") == "\"0.12345\"")
+        #expect(harness.decoder.schemasParsed == 0)
+        // The declaration rules still apply: an undeclared member is a schema mismatch.
+        let extra = "{\"schema\":null,\"payload\":\(FactTable.payload(6, more: ",\"surprise\":1"))}"
+        #expect(Harness.deadLetter(harness.decode(topic: FactTable.topic, text: extra))?.reason == .schemaMismatch)
+    }
+
+    @Test("a broken Connect schema is schema_mismatch, parsed once however often it repeats")
+    func brokenSchemaCached() throws {
+        let harness = try Harness([FactTable.yaml])
+        let broken = "{\"type\":\"struct\",\"fields\":[{\"type\":\"int128\",\"optional\":false,\"field\":\"entity_id\"}],\"optional\":false}"
+        for index in 0..<5 {
+            let letter = Harness.deadLetter(harness.decode(topic: FactTable.topic, text: "{\"schema\":\(broken),\"payload\":\(FactTable.payload(index))}"))
+            #expect(letter?.reason == .schemaMismatch)
+            #expect(letter?.message.contains("the Connect schema is invalid") == true, "\(letter?.message ?? "")")
+        }
+        #expect(harness.decoder.schemasParsed == 1, "the broken schema's verdict is cached by its bytes")
+        // Between a good record and the broken one (the cache's `last` entry changes), still once.
+        let good = try #require(FactTable.schema(harness))
+        #expect(Harness.isRow(harness.decode(topic: FactTable.topic, value: Messages.value(good, FactTable.payload(10)))))
+        #expect(Harness.deadLetter(harness.decode(topic: FactTable.topic, text: "{\"schema\":\(broken),\"payload\":\(FactTable.payload(11))}"))?.reason == .schemaMismatch)
+        #expect(harness.decoder.schemasParsed == 2)
+        #expect(try harness.takeRows("facts").count == 1)
     }
 
     @Test("the full envelope without a schema")
@@ -137,6 +193,20 @@ struct RecordFormTests {
             return
         }
         #expect(first == expected && second == expected && third == nil)
+        // A change of the `_heartbeat` table in the full envelope, with and without a schema.
+        let after = "{\"node_id\":\"debezium\",\"last_heartbeat\":\"2026-11-20T00:00:00Z\"}"
+        let change = "{\"before\":null,\"after\":\(after),\"source\":{\"ts_ms\":1},\"op\":\"u\",\"ts_ms\":2}"
+        let rowSchema = "{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,\"field\":\"node_id\"},"
+            + "{\"type\":\"string\",\"optional\":true,\"name\":\"io.debezium.time.ZonedTimestamp\",\"field\":\"last_heartbeat\"}],\"optional\":true}"
+        let envelopeSchema = "{\"type\":\"struct\",\"fields\":[\(rowSchema.dropLast()),\"field\":\"before\"},\(rowSchema.dropLast()),\"field\":\"after\"},"
+            + "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"}],\"optional\":false,\"name\":\"test._heartbeat.Envelope\"}"
+        for text in [change, "{\"schema\":\(envelopeSchema),\"payload\":\(change)}"] {
+            guard case .heartbeat(let micros) = harness.decode(topic: "test._heartbeat", text: text) else {
+                Issue.record("an enveloped heartbeat must be recognised: \(text)")
+                continue
+            }
+            #expect(micros == expected)
+        }
         #expect(Harness.deadLetter(harness.decode(topic: "test._heartbeat", text: "{\"node_id\":\"x\"}"))?.reason == .missingRequiredField)
         #expect(harness.decoder.bufferedRowCount(try #require(harness.decoder.table(named: "facts"))) == 0)
     }

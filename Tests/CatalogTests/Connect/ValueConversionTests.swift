@@ -47,7 +47,7 @@ struct ValueConversionTests {
     }
 
     @Test("mismatched pairs have no conversion")
-    func mismatches() {
+    func mismatches() throws {
         let pairs: [(ConnectSchema, ColumnType)] = [
             (schema(.string), .bigint), (schema(.int64), .text), (schema(.float64), .bigint),
             (schema(.int64, ConnectLogicalName.microTimestamp), .timestamptz),
@@ -58,6 +58,15 @@ struct ValueConversionTests {
                 Issue.record("\(field.summary) should not feed \(column)")
                 continue
             }
+        }
+        // A Decimal may carry fewer or as many digits as its column, never more.
+        let decimal = { (precision: String) in schema(.bytes, ConnectLogicalName.decimal, ["scale": "5", "connect.decimal.precision": precision]) }
+        #expect(try ValueConversion.resolve(field: decimal("12"), column: .decimal(precision: 20, scale: 5)).get() == .decimal(scale: 5))
+        #expect(try ValueConversion.resolve(field: decimal("20"), column: .decimal(precision: 20, scale: 5)).get() == .decimal(scale: 5))
+        if case .failure(let why) = ValueConversion.resolve(field: decimal("21"), column: .decimal(precision: 20, scale: 5)) {
+            #expect(why.description.contains("decimal precision 21 exceeds the column's decimal(20,5)"))
+        } else {
+            Issue.record("a Decimal wider than its column must be refused")
         }
         let scaleChange = ValueConversion.resolve(
             field: schema(.bytes, ConnectLogicalName.decimal, ["scale": "2"]), column: .decimal(precision: 20, scale: 5))

@@ -7,26 +7,33 @@ import Testing
 /// independent readers, plus the writer's lifecycle.
 @Suite("ParquetWriter")
 struct WriterTests {
+    private static let sampleSchema = Schema([.string("kind", nullable: false), .integer("id", nullable: false), .timestamp("at")])
+
+    private func sampleFile() throws -> (bytes: [UInt8], summary: FileSummary) {
+        let (bytes, summary, _) = try sample()
+        return (bytes, summary)
+    }
+
     /// 3,000 rows over two row groups: a low-cardinality string (stays dictionary-encoded), a
     /// unique id (falls back to PLAIN past a small dictionary limit), a nullable timestamp.
-    private func sampleFile() throws -> (bytes: [UInt8], summary: FileSummary) {
+    private func sample() throws -> (bytes: [UInt8], summary: FileSummary, batch: ColumnBatch) {
         var properties = WriterProperties()
         properties.rowGroupRowLimit = 2_000
         properties.dictionaryPageSizeLimit = 4_000
         properties.dataPageRowLimit = 500
-        let schema = Schema([.string("kind", nullable: false), .integer("id", nullable: false), .timestamp("at")])
         let sink = MemorySink()
-        let writer = try ParquetWriter(schema: schema, sink: sink, properties: properties, keyValueMetadata: [KeyValue(key: "schema.version", value: "7")])
+        let writer = try ParquetWriter(schema: Self.sampleSchema, sink: sink, properties: properties, keyValueMetadata: [KeyValue(key: "schema.version", value: "7")])
         var kinds = ByteArrayValues()
         for row in 0..<3_000 { kinds.append(Array(["create", "update", "delete"][row % 3].utf8)) }
-        try writer.append(ColumnBatch(columns: [
+        let batch = ColumnBatch(columns: [
             ColumnData(values: .byteArray(kinds)),
             ColumnData(values: .int64((0..<3_000).map { Int64($0) * 7 - 5_000 })),
             ColumnData(values: .int64((0..<3_000).map { Int64($0) * 1_000_000 }), validity: (0..<3_000).map { $0 % 10 != 0 }),
-        ]))
+        ])
+        try writer.append(batch)
         writer.keyValueMetadata.append(KeyValue(key: "source.offsets", value: "{\"0\": 42}"))
         let summary = try writer.close()
-        return (sink.bytes, summary)
+        return (sink.bytes, summary, batch)
     }
 
     @Test("offsets, sizes, encodings and annotations, as pyarrow and DuckDB read them")
@@ -99,25 +106,43 @@ struct WriterTests {
         #expect(Array(bytes.prefix(4)) == Array("PAR1".utf8) && Array(bytes.suffix(4)) == Array("PAR1".utf8))
     }
 
-    @Test("a row group closes at the byte limit too")
-    func rowGroupByteLimit() throws {
+    /// 655,360 scattered integers written with a 100 KB row-group byte limit.
+    private func byteLimitedFile() throws -> (file: WrittenFile, summary: FileSummary) {
         var properties = WriterProperties()
         properties.rowGroupByteLimit = 100_000
-        let writer = try ParquetWriter(schema: Schema([.integer("v", nullable: false)]), sink: MemorySink(), properties: properties)
+        let schema = Schema([.integer("v", nullable: false)])
+        let sink = MemorySink()
+        let writer = try ParquetWriter(schema: schema, sink: sink, properties: properties)
+        var all: [Int64] = []
         for part in 0..<10 {
-            try writer.append(ColumnBatch(columns: [ColumnData(values: .int64((0..<65_536).map { Int64(part * 65_536 + $0) &* 2_654_435_761 }))]))
+            let values = (0..<65_536).map { Int64(part * 65_536 + $0) &* 2_654_435_761 }
+            try writer.append(ColumnBatch(columns: [ColumnData(values: .int64(values))]))
+            all += values
         }
         let summary = try writer.close()
+        let file = try WrittenFile("row-group byte limit", bytes: sink.bytes, schema: schema, batch: ColumnBatch(columns: [ColumnData(values: .int64(all))]))
+        return (file, summary)
+    }
+
+    @Test("a row group closes at the byte limit too")
+    func rowGroupByteLimit() throws {
+        let summary = try byteLimitedFile().summary
         #expect(summary.rowGroupCount >= 5)
         #expect(summary.metadata.rowGroups.allSatisfy { ($0.totalCompressedSize ?? 0) < 1_000_000 })
     }
 
-    @Test("an empty file is valid Parquet")
-    func emptyFile() throws {
+    /// A file of no rows: no row groups at all.
+    private func emptyFileBytes() throws -> (bytes: [UInt8], summary: FileSummary) {
         let sink = MemorySink()
         let summary = try ParquetWriter(schema: Schema([.string("s")]), sink: sink).close()
+        return (sink.bytes, summary)
+    }
+
+    @Test("an empty file is valid Parquet")
+    func emptyFile() throws {
+        let (bytes, summary) = try emptyFileBytes()
         #expect(summary.rowCount == 0 && summary.rowGroupCount == 0)
-        let reader = try ParquetReader(source: MemorySource(sink.bytes))
+        let reader = try ParquetReader(source: MemorySource(bytes))
         #expect(reader.rowGroupCount == 0 && reader.schema == Schema([.string("s")]))
     }
 
@@ -153,14 +178,19 @@ struct WriterTests {
         #expect { try writer.append(batch) } throws: { ($0 as? ParquetError)?.code == .writerClosed }
     }
 
-    @Test("selected rows are written in the order given, repeats included")
-    func selection() throws {
+    /// Rows 3, 0, 0, 2 of [10, 11, 12, 13], then an empty selection.
+    private func selectionFile() throws -> [UInt8] {
         let sink = MemorySink()
         let writer = try ParquetWriter(schema: Schema([.integer("v", nullable: false)]), sink: sink)
         try writer.append(ColumnBatch(columns: [ColumnData(values: .int64([10, 11, 12, 13]))]), rows: [3, 0, 0, 2])
         try writer.append(ColumnBatch(columns: [ColumnData(values: .int64([20]))]), rows: [])
         _ = try writer.close()
-        let column = try ParquetReader(source: MemorySource(sink.bytes)).readColumn(rowGroup: 0, column: 0)
+        return sink.bytes
+    }
+
+    @Test("selected rows are written in the order given, repeats included")
+    func selection() throws {
+        let column = try ParquetReader(source: MemorySource(try selectionFile())).readColumn(rowGroup: 0, column: 0)
         #expect(column.values == .int64([13, 10, 10, 12]))
     }
 
@@ -178,21 +208,46 @@ struct WriterTests {
         }
     }
 
+    /// One string written through a `FileSink` to `path`; returns the closed sink and the rows.
+    private func writeToDisk(_ path: String) throws -> (sink: FileSink, summary: FileSummary, batch: ColumnBatch) {
+        let sink = try FileSink(path: path)
+        let writer = try ParquetWriter(schema: Schema([.string("s")]), sink: sink)
+        var values = ByteArrayValues()
+        values.append(Array("on disk".utf8))
+        let batch = ColumnBatch(columns: [ColumnData(values: .byteArray(values))])
+        try writer.append(batch)
+        let summary = try writer.close()
+        try sink.close()
+        return (sink, summary, batch)
+    }
+
     @Test("a file sink writes the same bytes to disk")
     func fileSink() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("f.parquet").path
-        let sink = try FileSink(path: path)
-        let writer = try ParquetWriter(schema: Schema([.string("s")]), sink: sink)
-        var values = ByteArrayValues()
-        values.append(Array("on disk".utf8))
-        try writer.append(ColumnBatch(columns: [ColumnData(values: .byteArray(values))]))
-        let summary = try writer.close()
-        try sink.close()
+        let (sink, summary, batch) = try writeToDisk(path)
         let reader = try ParquetReader(path: path)
         #expect(Int64(reader.fileSize) == summary.fileSize)
-        #expect(try reader.readRowGroup(0).columns[0].values == .byteArray(values))
+        #expect(try reader.readRowGroup(0).columns[0].values == batch.columns[0].values)
         #expect { try sink.write(UnsafeRawBufferPointer(start: nil, count: 0)) } throws: { ($0 as? ParquetError)?.code == .sinkFailed }
+    }
+
+    @Test("the sample, empty, selection, byte-limited and on-disk files read the same in pyarrow and DuckDB")
+    func independentReaders() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("on-disk.parquet").path
+        let disk = try writeToDisk(path)
+        let int64 = Schema([.integer("v", nullable: false)])
+        let sample = try sample()
+        try await ReaderOracle.check([
+            WrittenFile("sample", bytes: sample.bytes, schema: Self.sampleSchema, batch: sample.batch, statistics: true),
+            WrittenFile("empty file", bytes: try emptyFileBytes().bytes, schema: Schema([.string("s")]),
+                        batch: ColumnBatch(columns: [ColumnData(values: .byteArray(ByteArrayValues()))])),
+            WrittenFile("selection", bytes: try selectionFile(), schema: int64, batch: ColumnBatch(columns: [ColumnData(values: .int64([13, 10, 10, 12]))])),
+            try byteLimitedFile().file,
+            WrittenFile("file sink", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))), schema: Schema([.string("s")]), batch: disk.batch),
+        ])
     }
 }

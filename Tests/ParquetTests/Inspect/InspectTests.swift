@@ -6,18 +6,17 @@ import Testing
 /// `millrace inspect`: the library's text and JSON reports, and the command itself.
 @Suite("inspect")
 struct InspectTests {
+    static let sampleSchema = Schema([
+        .integer("id", nullable: false), .timestamp("at"), .date("day"), .decimal("amount", precision: 20, scale: 5),
+        .decimal("price", precision: 6, scale: 2), .uuid("key"), .string("name"), .double("ratio"),
+    ])
+
     /// Two rows covering the formatted types; the second row mostly null.
-    static func sampleFile() throws -> [UInt8] {
-        let schema = Schema([
-            .integer("id", nullable: false), .timestamp("at"), .date("day"), .decimal("amount", precision: 20, scale: 5),
-            .decimal("price", precision: 6, scale: 2), .uuid("key"), .string("name"), .double("ratio"),
-        ])
-        let sink = MemorySink()
-        let writer = try ParquetWriter(schema: schema, sink: sink, keyValueMetadata: [KeyValue(key: "millrace.schema", value: "3")])
+    static var sampleBatch: ColumnBatch {
         var names = ByteArrayValues()
         names.append(Array("Zoë \"quoted\"\n".utf8))
         names.appendEmpty()
-        try writer.append(ColumnBatch(columns: [
+        return ColumnBatch(columns: [
             ColumnData(values: .int64([1, 2])),
             ColumnData(values: .int64([1_795_000_000_123_456, -1]), validity: [true, false]),
             ColumnData(values: .int32([20_417, -1]), validity: [true, false]),
@@ -26,9 +25,21 @@ struct InspectTests {
             ColumnData(values: .fixedLenByteArray(FixedLenByteArrayValues(bytes: Array(0..<16) + Array(repeating: 0, count: 16), width: 16)), validity: [true, false]),
             ColumnData(values: .byteArray(names), validity: [true, false]),
             ColumnData(values: .double([.nan, 0.5])),
-        ]))
+        ])
+    }
+
+    /// The sample, written.
+    static func sampleFile() throws -> [UInt8] {
+        let sink = MemorySink()
+        let writer = try ParquetWriter(schema: sampleSchema, sink: sink, keyValueMetadata: [KeyValue(key: "millrace.schema", value: "3")])
+        try writer.append(sampleBatch)
         _ = try writer.close()
         return sink.bytes
+    }
+
+    @Test("pyarrow and DuckDB read the sample's values")
+    func independentReaders() async throws {
+        try await ReaderOracle.check([WrittenFile("inspect sample", bytes: try Self.sampleFile(), schema: Self.sampleSchema, batch: Self.sampleBatch)])
     }
 
     @Test("the text report shows types, chunk offsets, statistics and formatted rows")

@@ -1,3 +1,4 @@
+import Foundation
 import MillraceTesting
 import Testing
 @testable import Parquet
@@ -6,6 +7,17 @@ import Testing
 /// crash, never an allocation the file's size does not justify.
 @Suite("Corrupt input")
 struct CorruptInputTests {
+    static let sampleSchema = Schema([.string("s"), .integer("i", nullable: false), .boolean("b")])
+    static let sampleBatch: ColumnBatch = {
+        var strings = ByteArrayValues()
+        for row in 0..<200 { strings.append(Array("value \(row % 30)".utf8)) }
+        return ColumnBatch(columns: [
+            ColumnData(values: .byteArray(strings), validity: (0..<200).map { $0 % 7 != 0 }),
+            ColumnData(values: .int64((0..<200).map { Int64($0) * 977 })),
+            ColumnData(values: .boolean((0..<200).map { $0 % 3 == 0 })),
+        ])
+    }()
+
     /// A small file: 2 row groups, dictionary and PLAIN pages, nulls, SNAPPY.
     static let sample: (bytes: [UInt8], metadata: FileMetadata) = {
         var properties = WriterProperties()
@@ -14,14 +26,8 @@ struct CorruptInputTests {
         properties.dataPageRowLimit = 40
         let sink = MemorySink()
         do {
-            let writer = try ParquetWriter(schema: Schema([.string("s"), .integer("i", nullable: false), .boolean("b")]), sink: sink, properties: properties)
-            var strings = ByteArrayValues()
-            for row in 0..<200 { strings.append(Array("value \(row % 30)".utf8)) }
-            try writer.append(ColumnBatch(columns: [
-                ColumnData(values: .byteArray(strings), validity: (0..<200).map { $0 % 7 != 0 }),
-                ColumnData(values: .int64((0..<200).map { Int64($0) * 977 })),
-                ColumnData(values: .boolean((0..<200).map { $0 % 3 == 0 })),
-            ]))
+            let writer = try ParquetWriter(schema: sampleSchema, sink: sink, properties: properties)
+            try writer.append(sampleBatch)
             let summary = try writer.close()
             return (sink.bytes, summary.metadata)
         } catch {
@@ -45,13 +51,7 @@ struct CorruptInputTests {
 
     /// The sample's pages with `metadata` as its footer.
     private func withFooter(_ metadata: FileMetadata) -> [UInt8] {
-        let original = Self.sample.metadata
-        let dataEnd = Int(original.rowGroups.compactMap { g in g.columns.map { $0.fileOffset + $0.totalCompressedSize }.max() }.max() ?? 4)
-        let footer = ByteBuffer()
-        var encoder = CompactEncoder(buffer: footer)
-        metadata.write(to: &encoder)
-        let length = UInt32(footer.count)
-        return Array(Self.sample.bytes[0..<dataEnd]) + footer.toArray() + [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)] + Array("PAR1".utf8)
+        CraftedFile.replacingFooter(of: Self.sample.bytes, original: Self.sample.metadata, with: metadata)
     }
 
     @Test("the sample itself reads")
@@ -126,21 +126,36 @@ struct CorruptInputTests {
         #expect(readAll(Self.sample.bytes, options: options)?.code == .limitExceeded)
     }
 
-    @Test("decoding stops at the decoded-size limit: a dictionary entry named many times")
-    func expansion() throws {
-        // One 100 KB string, 50 rows: a 100 KB dictionary and 50 one-bit indices decode to 5 MB.
+    /// One 100 KB string, 50 rows: a 100 KB dictionary and 50 one-bit indices decode to 5 MB.
+    static func repeatedBigString() throws -> WrittenFile {
         var values = ByteArrayValues()
         let big = [UInt8](repeating: 0x61, count: 100_000)
         for _ in 0..<50 { values.append(big) }
+        let schema = Schema([.string("s", nullable: false)])
+        let batch = ColumnBatch(columns: [ColumnData(values: .byteArray(values))])
         let sink = MemorySink()
-        let writer = try ParquetWriter(schema: Schema([.string("s", nullable: false)]), sink: sink)
-        try writer.append(ColumnBatch(columns: [ColumnData(values: .byteArray(values))]))
+        let writer = try ParquetWriter(schema: schema, sink: sink)
+        try writer.append(batch)
         _ = try writer.close()
-        #expect(sink.bytes.count < 200_000)
+        return try WrittenFile("50 copies of a 100 KB string", bytes: sink.bytes, schema: schema, batch: batch)
+    }
+
+    @Test("the sample and the 100 KB string file read the same in pyarrow and DuckDB")
+    func independentReaders() async throws {
+        try await ReaderOracle.check([
+            WrittenFile("corrupt-input sample", bytes: Self.sample.bytes, schema: Self.sampleSchema, batch: Self.sampleBatch, statistics: true),
+            Self.repeatedBigString(),
+        ])
+    }
+
+    @Test("decoding stops at the decoded-size limit: a dictionary entry named many times")
+    func expansion() throws {
+        let bytes = try Self.repeatedBigString().bytes
+        #expect(bytes.count < 200_000)
         var options = ReaderOptions()
-        options.maxDecodedColumnBytes = 1_000_000
-        #expect(readAll(sink.bytes, options: options)?.code == .limitExceeded)
-        #expect(readAll(sink.bytes) == nil)
+        options.maxDecodedBytes = 1_000_000
+        #expect(readAll(bytes, options: options)?.code == .limitExceeded)
+        #expect(readAll(bytes) == nil)
     }
 
     @Test("random byte flips never crash the reader", arguments: 0..<4)

@@ -5,7 +5,7 @@ import Testing
 
 /// The flat files of apache/parquet-testing (`../shared/testdata/parquet-testing`): every value
 /// cross-checked against pyarrow, and the facts their README and `.md` files document.
-@Suite("parquet-testing files", .enabled(if: SharedTestData.isAvailable, SharedTestData.absentMessage))
+@Suite("parquet-testing files", .enabled(if: SharedTestData.isAvailable("parquet-testing"), SharedTestData.absentMessage("parquet-testing")))
 struct ParquetTestingFilesTests {
     static var folder: URL { SharedTestData.root.appendingPathComponent("parquet-testing") }
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
@@ -19,65 +19,12 @@ struct ParquetTestingFilesTests {
         "plain-dict-uncompressed-checksum.parquet", "rle-dict-snappy-checksum.parquet", "single_nan.parquet",
     ]
 
-    /// Every value, in the canonical form the pyarrow script below also prints.
-    static func canonical(_ data: ColumnData, _ field: Field, row: Int) -> String {
-        if data.isNull(row) { return "null" }
-        switch data.values {
-        case .boolean(let v): return v[row] ? "true" : "false"
-        case .int32(let v): return String(v[row])
-        case .int64(let v): return String(v[row])
-        case .float(let v): return v[row].isNaN ? "nan" : String(v[row].bitPattern, radix: 16)
-        case .double(let v): return v[row].isNaN ? "nan" : String(v[row].bitPattern, radix: 16)
-        case .byteArray, .fixedLenByteArray:
-            let bytes = data.bytes(at: row)
-            if case .decimal = field.logicalType { return String(Canonical.integer(bigEndian: bytes)) }
-            if field.physicalType == .int96 {
-                // INT96: nanoseconds of the day (8 bytes LE), then the Julian day (4 bytes LE).
-                let nanos = bytes[0..<8].reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) }
-                let julian = bytes[8..<12].reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) }
-                return String((julian - 2_440_588) * 86_400_000_000_000 + nanos)
-            }
-            return Canonical.hex(bytes)
-        }
-    }
-
     @Test("every value matches pyarrow's reading")
     func matchesPyarrow() async throws {
-        let output = try await Subprocess.python(#"""
-        import sys, json, struct, decimal, pyarrow as pa, pyarrow.parquet as pq
-        decimal.getcontext().prec = 200
-        def canon(v, t):
-            if v is None: return "null"
-            if pa.types.is_boolean(t): return "true" if v else "false"
-            if pa.types.is_floating(t):
-                if v != v: return "nan"
-                f, i = ("<f", "<I") if pa.types.is_float32(t) else ("<d", "<Q")
-                return format(struct.unpack(i, struct.pack(f, v))[0], "x")
-            if pa.types.is_decimal(t): return str(int(decimal.Decimal(v).scaleb(t.scale)))
-            if isinstance(v, str): return v.encode("utf-8", "surrogatepass").hex()
-            if isinstance(v, bytes): return v.hex()
-            return str(v)
-        out = {}
-        for path in sys.argv[1:]:
-            table = pq.read_table(path)
-            columns = []
-            for col in table.columns:
-                if pa.types.is_timestamp(col.type): col = col.cast(pa.int64())
-                if pa.types.is_date32(col.type): col = col.cast(pa.int32())
-                columns.append([canon(v, col.type) for v in col.to_pylist()])
-            out[path] = columns
-        print(json.dumps(out))
-        """#, arguments: Self.flatFiles.map(Self.path))
+        let output = try await Subprocess.python(PyarrowValues.script, arguments: Self.flatFiles.map(Self.path))
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [[String]]])
         for name in Self.flatFiles {
-            let reader = try ParquetReader(path: Self.path(name))
-            var columns = Array(repeating: [String](), count: reader.schema.fields.count)
-            for group in 0..<reader.rowGroupCount {
-                let batch = try reader.readRowGroup(group)
-                for (index, field) in reader.schema.fields.enumerated() {
-                    columns[index] += (0..<batch.rowCount).map { Self.canonical(batch.columns[index], field, row: $0) }
-                }
-            }
+            let columns = try PyarrowValues.read(Self.path(name))
             #expect(columns == expected[Self.path(name)], "\(name)")
         }
     }

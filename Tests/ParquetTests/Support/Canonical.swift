@@ -82,6 +82,11 @@ struct ExpectedStatistics: Equatable {
             guard let low = sorted.first, let high = sorted.last else { return }
             (minBytes, maxBytes) = (low, high)
             (min, max) = (Canonical.hex(low), Canonical.hex(high))
+            // FIXED_LEN_BYTE_ARRAY wider than the limit (not decimals, not UUIDs) has no bounds.
+            if column.kind == .fixedBinary && column.field.typeLength > truncateLength {
+                (minBytes, maxBytes) = ([], [])
+                (min, max) = (nil, nil)
+            }
             if case .byteArray = data.values {
                 minIsExact = low.count <= truncateLength
                 maxIsExact = high.count <= truncateLength || !Self.canIncrement(high, limit: truncateLength, utf8: column.kind != .binary)

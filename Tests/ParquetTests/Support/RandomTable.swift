@@ -11,6 +11,8 @@ struct RandomTable {
     enum Kind: String, CaseIterable {
         case boolean, int8, int16, int32, int64, rawInt32, rawInt64, float, double, string, json, binary, uuid, date
         case timestampMicros, timestampMillis, decimal32, decimal64, decimalFixed
+        /// FIXED_LEN_BYTE_ARRAY without an annotation, some wider than the statistics limit.
+        case fixedBinary
     }
 
     /// One column of the table: its field, kind and every row's value.
@@ -67,6 +69,9 @@ struct RandomTable {
         case .json: return .json(name, nullable: nullable)
         case .binary: return .binary(name, nullable: nullable)
         case .uuid: return .uuid(name, nullable: nullable)
+        case .fixedBinary:
+            let width = random.pick([1, 7, 64, 65, 300])
+            return Field(name: name, physicalType: .fixedLenByteArray, repetition: nullable ? .optional : .required, typeLength: width)
         case .date: return .date(name, nullable: nullable)
         case .timestampMicros: return .timestamp(name, unit: .micros, nullable: nullable)
         case .timestampMillis: return .timestamp(name, unit: .millis, nullable: nullable)
@@ -140,10 +145,18 @@ struct RandomTable {
                 out.append(value)
             }
             return ColumnData(values: .byteArray(out), validity: validity)
-        case .uuid:
+        case .uuid, .fixedBinary:
+            let width = field.typeLength
             var bytes: [UInt8] = []
-            for _ in 0..<rows { bytes += (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) } }
-            return ColumnData(values: .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: 16)), validity: validity)
+            for row in 0..<rows {
+                // A few values repeat (dictionary-encoded chunks), the others are random.
+                if row > 0 && random.chance(0.2) {
+                    bytes += bytes[(row - 1) * width..<row * width]
+                } else {
+                    bytes += (0..<width).map { _ in UInt8.random(in: 0...255, using: &random) }
+                }
+            }
+            return ColumnData(values: .fixedLenByteArray(FixedLenByteArrayValues(bytes: bytes, width: width)), validity: validity)
         }
     }
 
