@@ -36,10 +36,7 @@ struct ColumnAdditions {
     /// The statements adding the columns that `version` of its table added after `fromVersion`.
     func add(columnsOf version: TableDefinition, after fromVersion: Int) -> [String] {
         version.columns.filter { $0.addedIn > fromVersion && $0.addedIn <= version.version }.map { column in
-            guard dialect == .redshift else {
-                return "ALTER TABLE \(dialect.quoted(schema)).\(dialect.quoted(version.name)) ADD COLUMN IF NOT EXISTS "
-                    + "\(dialect.quoted(column.name)) \(column.sqlType(dialect));"
-            }
+            guard dialect == .redshift else { return version.addColumnSQL(column, dialect: dialect, schema: schema) }
             return "CALL \(dialect.quoted(schema)).\(Self.procedure)(\(SQLText.literal(version.name)), "
                 + "\(SQLText.literal(column.name)), \(SQLText.literal(column.sqlType(dialect))));"
         }

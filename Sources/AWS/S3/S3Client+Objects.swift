@@ -128,9 +128,13 @@ extension S3Client {
             body = Array("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(XMLEscaping.escape(configuration.region))</LocationConstraint></CreateBucketConfiguration>".utf8)
         }
         request.payloadHash = Hex.encode(try Digest.sha256(body))
-        _ = try body.withUnsafeBytes { buffer in
-            Result { () throws(AWSError) in try send(request, body: buffer.isEmpty ? .empty : .memory(buffer)) }
-        }.get()
+        do {
+            _ = try body.withUnsafeBytes { buffer in
+                Result { () throws(AWSError) in try send(request, body: buffer.isEmpty ? .empty : .memory(buffer)) }
+            }.get()
+        } catch where error.serviceCode == "BucketAlreadyOwnedByYou" {
+            // The bucket is ours: a repeat after a lost answer, or a bucket made earlier.
+        }
     }
 
     /// A presigned GET URL for `key`, valid for `expires` seconds (1 s to 7 days), signed with

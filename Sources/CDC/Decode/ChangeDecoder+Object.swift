@@ -1,10 +1,14 @@
 import Catalog
 
 extension ChangeDecoder {
+    /// The largest broken schema whose refusal is cached (real Connect schemas are a few KiB).
+    static let maxCachedInvalidSchemaBytes = 64 << 10
+
     /// The plan for the Connect schema at the cursor, leaving the cursor after it. The
     /// previous record's schema is tried first with one memory compare; then the cache by
     /// hash; only a schema never seen is parsed (and may evolve the table). Refusals are cached
-    /// too: an incompatible schema until the table evolves, a broken one for good.
+    /// too: an incompatible schema until the table evolves, a broken one (up to
+    /// `maxCachedInvalidSchemaBytes`) for good.
     func resolveSchema(_ state: TableState, _ cursor: inout JSONCursor) throws(DecodeFailure) -> RowPlan {
         let cache = state.schemaCache
         if let last = cache.last, cursor.hasPrefix(last.bytes, length: last.length) {
@@ -26,7 +30,12 @@ extension ChangeDecoder {
         do {
             schema = try ConnectSchemaParser.parse(try JSONValue.parse(&schemaCursor))
         } catch {
-            cache.insert(CachedSchema(bytes: bytes, length: length, hash: hash, verdict: .invalid(error)))
+            // A broken schema repeated by every record is parsed once; a large or one-off one
+            // (garbage let through upstream) is not kept, so it neither holds megabytes in the
+            // cache nor evicts the plans of good schemas.
+            if length <= Self.maxCachedInvalidSchemaBytes {
+                cache.insert(CachedSchema(bytes: bytes, length: length, hash: hash, verdict: .invalid(error)))
+            }
             throw error
         }
         let previous = state.definition

@@ -50,15 +50,15 @@ extension TableDefinition {
         return "CREATE TEMP TABLE \(dialect.quoted(stagingName)) (\n\(columnLines.joined(separator: ",\n"))\n);"
     }
 
-    /// `ALTER TABLE … ADD COLUMN` for `column` on the target table. PostgreSQL gets
-    /// `IF NOT EXISTS`, so running it twice is harmless. Redshift has no such clause: there the
-    /// statement fails when the column exists, so whoever runs it must first look the column up
-    /// (`SVV_COLUMNS` / `PG_TABLE_DEF`) or treat "already exists" as done. Nothing runs these
-    /// statements yet: the engine records them with each batch (`SchemaChange.ddl`), and running
-    /// them before a load is the planned loader's job.
-    public func addColumnSQL(_ column: Column, dialect: SQLDialect) -> String {
+    /// `ALTER TABLE … ADD COLUMN` for `column` on the target table, qualified by `schema` when
+    /// given. PostgreSQL gets `IF NOT EXISTS`, so running it twice is harmless. Redshift has no
+    /// such clause: there the statement fails when the column exists, so the load plan runs it
+    /// through a procedure that looks the column up in `SVV_COLUMNS` first
+    /// (`Warehouse.ColumnAdditions`); the commit records carry this form for operators.
+    public func addColumnSQL(_ column: Column, dialect: SQLDialect, schema: String? = nil) -> String {
         let guardClause = dialect == .postgres ? "IF NOT EXISTS " : ""
-        return "ALTER TABLE \(dialect.quoted(name)) ADD COLUMN \(guardClause)\(dialect.quoted(column.name)) \(column.sqlType(dialect));"
+        let table = (schema.map { dialect.quoted($0) + "." } ?? "") + dialect.quoted(name)
+        return "ALTER TABLE \(table) ADD COLUMN \(guardClause)\(dialect.quoted(column.name)) \(column.sqlType(dialect));"
     }
 }
 

@@ -44,7 +44,8 @@ public struct DeadLetterFile: Sendable, Hashable, Codable {
     }
 }
 
-/// A schema change a batch introduced, with the DDL the loader must run before loading it.
+/// A schema change a batch introduced: the new version's declaration, and its DDL per dialect
+/// for operators (the load plan adds the columns itself, idempotently).
 ///
 /// The new version's declaration travels in the record, so it becomes visible exactly when the
 /// batch commits: finalizing the batch writes it to `_millrace/schemas/{table}/v{n}.yaml`
@@ -56,9 +57,12 @@ public struct SchemaChangeNote: Sendable, Hashable, Codable {
     public var fromVersion: Int
     /// Version after.
     public var toVersion: Int
-    /// DDL per dialect (`redshift`, `postgres`), in order.
+    /// `ALTER TABLE … ADD COLUMN` per dialect (`redshift`, `postgres`), in order: what the change
+    /// means for the target table. Informational: on Redshift it is not idempotent, so loads use
+    /// `Warehouse`'s guarded form instead.
     public var ddl: [String: [String]]
-    /// The new version's declaration, in the `Schemas/` YAML format.
+    /// The new version's declaration, in the `Schemas/` YAML format. Empty in records written
+    /// by builds that stored it in the staging store before the fence instead.
     public var definition: String
 
     /// A schema change entry.
@@ -68,6 +72,20 @@ public struct SchemaChangeNote: Sendable, Hashable, Codable {
         self.toVersion = toVersion
         self.ddl = ddl
         self.definition = definition
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case table, fromVersion, toVersion, ddl, definition
+    }
+
+    /// Decodes an entry; `definition` may be absent (records of earlier builds).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        table = try container.decode(String.self, forKey: .table)
+        fromVersion = try container.decode(Int.self, forKey: .fromVersion)
+        toVersion = try container.decode(Int.self, forKey: .toVersion)
+        ddl = try container.decode([String: [String]].self, forKey: .ddl)
+        definition = try container.decodeIfPresent(String.self, forKey: .definition) ?? ""
     }
 }
 

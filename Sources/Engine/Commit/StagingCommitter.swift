@@ -107,16 +107,15 @@ public final class StagingCommitter {
     public var hasDeferred: Bool { !deferred.isEmpty }
 
     /// Writes the committed records of the batches whose finalize failed after their fence,
-    /// oldest first, and returns them; throws the first failure (that batch and the later ones
-    /// stay deferred). `begin` calls it; call it also while idle, so the loader sees the batch
-    /// without waiting for the next one.
+    /// oldest first, and returns them as committed; throws the first failure (that batch and the
+    /// later ones stay deferred). `begin` calls it; call it also while idle, so the loader sees
+    /// the batch without waiting for the next one.
     @discardableResult
-    public func finishDeferred() throws -> [BatchID] {
-        var finished: [BatchID] = []
+    public func finishDeferred() throws -> [CommitRecord] {
+        var finished: [CommitRecord] = []
         while let first = deferred.first {
-            _ = try finalize(first)
+            finished.append(try finalize(first))
             deferred.removeFirst()
-            finished.append(first.batchID)
         }
         return finished
     }
@@ -206,7 +205,7 @@ public final class StagingCommitter {
     private func finalize(_ ready: CommitRecord) throws -> CommitRecord {
         var final = ready
         final.state = .committed
-        for change in ready.schemaChanges {
+        for change in ready.schemaChanges where !change.definition.isEmpty {
             try store.put(layout.schemaKey(table: change.table, version: change.toVersion), data: Array(change.definition.utf8))
         }
         try store.put(layout.commitKey(final.batchID), data: try encode(final))

@@ -4,8 +4,11 @@ public import Parquet
 ///
 /// A changelog dimension is kept from its CDC topic: `upsert` keeps the newest change per key by
 /// rank (LSN, then version) and `delete` removes the key, remembering the delete's rank so that
-/// an older change redelivered afterwards cannot bring the key back. A snapshot dimension is rebuilt from a
-/// file with `upsert` for every row. Keys are INT64. Memory is one slot per live key plus the
+/// an older change redelivered afterwards cannot bring the key back (for the most recent
+/// `rememberedDeletes` deletes, and not across a restart from a checkpoint, which holds live keys
+/// only: redeliveries come with connector restarts, soon after the delete). A snapshot dimension is rebuilt from a
+/// file with `upsert` for every row. Keys are INT64. Memory is one slot per live key (and at
+/// most `2 * rememberedDeletes` delete ranks) plus the
 /// typed columns; freed slots are reused.
 public struct DimensionTable: Sendable {
     /// The dimension's name (for metrics and errors).
@@ -16,8 +19,10 @@ public struct DimensionTable: Sendable {
     private var slotOfKey: [Int64: Int32] = [:]
     private var rankOfSlot: [Int64] = []
     private var freeSlots: [Int32] = []
-    /// The rank of the delete of each deleted key (one entry per deleted key, until it comes back).
+    /// The rank of the delete of recently deleted keys (until the key comes back), bounded.
     private var deletedRank: [Int64: Int64] = [:]
+    /// How many deletes' ranks are kept at least; past twice as many the older half is dropped.
+    public static let rememberedDeletes = 100_000
 
     /// An empty dimension with the given value columns.
     public init(name: String, fields: [Field]) {
@@ -66,6 +71,10 @@ public struct DimensionTable: Sendable {
         if let rank {
             if let slot = slotOfKey[key], rankOfSlot[Int(slot)] > rank { return }
             deletedRank[key] = max(rank, deletedRank[key] ?? .min)
+            if deletedRank.count > 2 * Self.rememberedDeletes {
+                let newest = deletedRank.sorted { $0.value > $1.value }.prefix(Self.rememberedDeletes)
+                deletedRank = Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.value) })
+            }
         }
         guard let slot = slotOfKey.removeValue(forKey: key) else { return }
         for index in columns.indices {

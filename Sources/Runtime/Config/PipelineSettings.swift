@@ -16,8 +16,9 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// margin for clock skew between workers. Default: `15m`.
     public var sweepGrace: ConfigDuration = .minutes(15)
     /// How long SIGTERM or SIGINT waits for the open batch to commit. Past it the worker exits
-    /// with status 1 without that batch; its offsets are not committed, so the group's next owner
-    /// reads its records again. Keep it below the orchestrator's kill timeout (90 s in `deploy/`).
+    /// with status 1 without finishing that batch, as a crash would: the group's next owner
+    /// recovers it if its fence went through, or reads its records again. Keep it below the
+    /// orchestrator's kill timeout (90 s in `deploy/`).
     /// Default: `60s`.
     public var shutdownGrace: ConfigDuration = .seconds(60)
 
@@ -52,6 +53,10 @@ public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     public var bootstrapServers: String = "localhost:9092"
     /// `group.id`: workers sharing it split the partitions. Default: `millrace-eav`.
     public var groupID: String = "millrace-eav"
+    /// `group.instance.id` for static membership (a stable name per replica, e.g. a StatefulSet
+    /// pod's): a restarted worker keeps its partitions without a rebalance if it is back within
+    /// `session.timeout.ms`. Empty: dynamic membership. Default: empty.
+    public var groupInstanceID: String = ""
     /// Topics to consume. Default: the seed's three EAV topics, Debezium's heartbeat topic and
     /// the `_heartbeat` table's topic.
     public var topics: [String] = [
@@ -71,7 +76,8 @@ public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case bootstrapServers = "bootstrap_servers", groupID = "group_id", topics, properties, iamRegion = "iam_region"
+        case bootstrapServers = "bootstrap_servers", groupID = "group_id", groupInstanceID = "group_instance_id", topics, properties
+        case iamRegion = "iam_region"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -82,6 +88,7 @@ public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         let d = KafkaSettings()
         bootstrapServers = try c.value(.bootstrapServers, default: d.bootstrapServers)
         groupID = try c.value(.groupID, default: d.groupID)
+        groupInstanceID = try c.value(.groupInstanceID, default: d.groupInstanceID)
         topics = try c.value(.topics, default: d.topics)
         properties = try c.value(.properties, default: d.properties)
         iamRegion = try c.value(.iamRegion, default: d.iamRegion)

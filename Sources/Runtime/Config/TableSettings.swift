@@ -5,9 +5,10 @@ public struct SchemaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// Warehouse tables to produce; empty means every table fed by a configured topic.
     /// Default: empty.
     public var tables: [String] = []
-    /// Also write each committed evolved version into `dir` (`{table}/v{n}.yaml`), for review
-    /// and commit with the code. The staging store's copy (`_millrace/schemas/`) is the one
-    /// workers read; a failure to write here is logged, never fatal. Default: false.
+    /// Also write each evolved version this worker commits into `dir` (`{table}/v{n}.yaml`), for
+    /// review and commit with the code (a batch another worker started and this one recovered
+    /// is not written here). The staging store's copy (`_millrace/schemas/`) is the one workers
+    /// read; a failure to write here is logged, never fatal. Default: false.
     public var writeEvolved = false
 
     /// The defaults.

@@ -72,9 +72,15 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         for (name, dimension) in dimensions where !["", "csv", "ndjson", "parquet"].contains(dimension.format) {
             throw fail("dimensions.\(name).format must be csv, ndjson or parquet")
         }
-        // The consumer's own list (one source of truth); its group and brokers are set here.
-        let worker = ["group.id": "set kafka.group_id", "bootstrap.servers": "set kafka.bootstrap_servers",
-                      "metadata.broker.list": "set kafka.bootstrap_servers"]
+        // The consumer's own list (one source of truth), explained in the configuration's terms.
+        let worker = [
+            "group.id": "set kafka.group_id", "bootstrap.servers": "set kafka.bootstrap_servers",
+            "metadata.broker.list": "set kafka.bootstrap_servers", "group.instance.id": "set kafka.group_instance_id",
+            "partition.assignment.strategy": "the revoke handling that commits a batch before its partitions move needs cooperative-sticky",
+            "auto.offset.reset": "a partition without a committed offset is read from its beginning, so nothing is skipped",
+            "isolation.level": "only committed transactional records are read (read_committed)",
+            "enable.partition.eof": "end-of-partition events follow the run mode (--until-drained)",
+        ]
         if let reserved = kafka.properties.keys.sorted().first(where: { KafkaConsumerConfiguration.reservedProperties[$0] != nil }) {
             let reason = worker[reserved] ?? KafkaConsumerConfiguration.reservedProperties[reserved] ?? ""
             throw fail("kafka.properties.\(reserved) is managed by Millrace and cannot be set: \(reason)")

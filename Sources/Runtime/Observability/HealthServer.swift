@@ -61,11 +61,12 @@ public final class HealthServer: Sendable {
         thread.start()
     }
 
-    /// Stops serving and closes the socket (idempotent).
+    /// Stops serving (idempotent). The serving thread closes the socket when it sees the stop,
+    /// so its descriptor number cannot be reused by another socket while that thread still
+    /// polls and accepts on it.
     public func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(socket, Int32(SHUT_RDWR))
-        close(socket)
     }
 
     deinit {
@@ -81,6 +82,7 @@ public final class HealthServer: Sendable {
             handle(client)
             close(client)
         }
+        close(socket)
     }
 
     private func handle(_ client: Int32) {

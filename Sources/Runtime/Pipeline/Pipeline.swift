@@ -40,7 +40,7 @@ final class Pipeline {
     private var lastLagMillis: Int64?
     /// Failed attempts at writing deferred committed records, and when to try next.
     private var deferredAttempts = 0
-    private var nextDeferredAttemptMillis: Int64 = 0
+    private var nextDeferredAttempt = ContinuousClock.now
 
     init(
         consumer: KafkaConsumer, decoder: ChangeDecoder, flusher: BatchFlusher, committer: StagingCommitter,
@@ -103,7 +103,7 @@ final class Pipeline {
         }
         if committer.hasDeferred {
             do {
-                try committer.finishDeferred()
+                try finishDeferred()
             } catch {
                 throw RuntimeError(
                     .staging,
@@ -151,6 +151,9 @@ final class Pipeline {
     @discardableResult
     private func flush() throws -> Bool {
         guard !batch.isEmpty else { return true }
+        // A deferred batch first, reported here (the committer's `begin` would finish it silently,
+        // or refuse to start this one while it cannot).
+        if committer.hasDeferred { try? finishDeferred() }
         carriedSchemaChanges += decoder.takeSchemaChanges()
         var tables: [DecodedBatch] = []
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
@@ -191,6 +194,16 @@ final class Pipeline {
             let delay = backoff.delay(forRetry: consecutiveFailures, unitRandom: Double.random(in: 0..<1))
             sleepUnlessStopping(delay)
             return false
+        }
+    }
+
+    /// Writes the committed records deferred after their fence and reports those batches like
+    /// any committed batch.
+    private func finishDeferred() throws {
+        let finished = try committer.finishDeferred()
+        for record in finished {
+            telemetry.logger.info("deferred committed record written", metadata: ["batch": "\(record.batchID)"])
+            onCommit(record)
         }
     }
 
@@ -273,16 +286,14 @@ final class Pipeline {
     // MARK: Housekeeping
 
     private func maintain() throws {
-        if committer.hasDeferred, clock.monotonicMillis() >= nextDeferredAttemptMillis {
+        if !committer.hasDeferred {
+            deferredAttempts = 0
+        } else if ContinuousClock.now >= nextDeferredAttempt {
             do {
-                let finished = try committer.finishDeferred()
-                deferredAttempts = 0
-                telemetry.logger.info("deferred committed records written", metadata: ["batches": "\(finished)"])
+                try finishDeferred()
             } catch {
                 deferredAttempts += 1
-                let delay = backoff.delay(forRetry: deferredAttempts, unitRandom: Double.random(in: 0..<1))
-                nextDeferredAttemptMillis = clock.monotonicMillis() + Int64(delay.components.seconds * 1000)
-                    + delay.components.attoseconds / 1_000_000_000_000_000
+                nextDeferredAttempt = .now + backoff.delay(forRetry: deferredAttempts, unitRandom: Double.random(in: 0..<1))
                 telemetry.logger.warning(
                     "a committed batch's committed record still cannot be written; retrying", metadata: ["error": "\(error)"])
             }

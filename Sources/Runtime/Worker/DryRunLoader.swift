@@ -8,6 +8,7 @@ final class DryRunLoader: @unchecked Sendable {
     // Used only from the pipeline thread (the commit callback), so no lock is needed.
     private var catalog: Catalog
     private let store: any StagingStore
+    private let layout: StagingLayout
     private let configuration: WorkerConfiguration
     private let output: @Sendable (String) -> Void
     private var printedBootstrap = false
@@ -15,6 +16,7 @@ final class DryRunLoader: @unchecked Sendable {
     init(catalog: Catalog, store: any StagingStore, configuration: WorkerConfiguration, output: @escaping @Sendable (String) -> Void) {
         self.catalog = catalog
         self.store = store
+        self.layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
         self.configuration = configuration
         self.output = output
     }
@@ -22,7 +24,11 @@ final class DryRunLoader: @unchecked Sendable {
     func handle(_ record: CommitRecord) {
         do {
             for change in record.schemaChanges where catalog.table(change.table)?.version(change.toVersion) == nil {
-                catalog = try catalog.adding(version: Catalog.definition(yaml: change.definition))
+                var yaml = change.definition
+                if yaml.isEmpty, let stored = try store.get(layout.schemaKey(table: change.table, version: change.toVersion)) {
+                    yaml = String(decoding: stored, as: UTF8.self)  // a record of an earlier build
+                }
+                catalog = try catalog.adding(version: Catalog.definition(yaml: yaml))
             }
             let planner = LoadPlanner(
                 catalog: catalog, dialect: SQLDialect(named: configuration.warehouse.dialect) ?? .redshift,

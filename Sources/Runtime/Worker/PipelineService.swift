@@ -1,4 +1,5 @@
 import Foundation
+import Retry
 import ServiceLifecycle
 import Synchronization
 
@@ -57,10 +58,10 @@ final class PipelineService: Service {
         guard !stop.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let grace = shutdownGrace
         let timer = Thread { [self] in
-            Thread.sleep(forTimeInterval: Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18)
+            RetryPolicy.threadSleep(grace)
             finish(.failure(RuntimeError(
                 .staging,
-                "the open batch did not commit within pipeline.shutdown_grace (\(grace)); stopping without it: its offsets are not committed, so the group's next owner reads its records again")))
+                "the open batch did not commit within pipeline.shutdown_grace (\(grace)); stopping without it: the group's next owner recovers it if its offsets were committed, or reads its records again")))
         }
         timer.name = "millrace-shutdown-grace"
         timer.start()

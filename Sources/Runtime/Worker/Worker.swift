@@ -5,7 +5,8 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The worker: `millrace run`. Runs the pipeline and the health endpoint as a service group
-/// that drains on SIGTERM or SIGINT (the open batch is committed, the group left, exit 0).
+/// that drains on SIGTERM or SIGINT: the open batch is committed and the group left, or, when
+/// that fails or outlasts `pipeline.shutdown_grace`, `run` throws (`millrace run` exits 1).
 public enum Worker {
     /// Runs until a shutdown signal (or, with `stopWhenDrained`, until the input is drained).
     /// Throws `RuntimeError` with `.configuration` or `.authentication` for fatal setup errors.

@@ -127,6 +127,7 @@ struct WorkerAssembly: Sendable {
         var kafka = KafkaConsumerConfiguration(
             bootstrapServers: configuration.kafka.bootstrapServers, groupID: group ?? configuration.kafka.groupID)
         kafka.connection.properties = configuration.kafka.properties
+        if group == nil, !configuration.kafka.groupInstanceID.isEmpty { kafka.groupInstanceID = configuration.kafka.groupInstanceID }
         kafka.reportsPartitionEOF = options.stopWhenDrained
         // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
         // `kafka.properties` may still override it.
@@ -203,7 +204,7 @@ struct WorkerAssembly: Sendable {
     /// Writes the schema versions `record` committed into `schemas.dir` (best effort: the
     /// staging store holds the copy workers read).
     func writeEvolvedVersions(of record: CommitRecord) {
-        for change in record.schemaChanges {
+        for change in record.schemaChanges where !change.definition.isEmpty {
             do {
                 try Catalog.write(try Catalog.definition(yaml: change.definition), toDirectory: configuration.schemas.dir)
                 telemetry.logger.notice("evolved schema written", metadata: [

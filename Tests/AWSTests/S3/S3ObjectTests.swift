@@ -5,6 +5,20 @@ import Testing
 
 @Suite("S3 objects against moto (SigV4 enforced)")
 struct S3ObjectTests {
+    @Test("creating a bucket that is already ours succeeds, so a retried create after a lost answer does not fail")
+    func createBucketTwice() async throws {
+        let servers = try TestServers.require()
+        // Outside us-east-1 S3 (and moto) answers a repeated create with 409 BucketAlreadyOwnedByYou.
+        var configuration = S3TestSupport.configuration(endpoint: servers.s3Endpoint, servers: servers)
+        configuration.region = "eu-west-1"
+        let client = try S3Client(configuration: configuration, credentials: StaticCredentialsProvider(S3TestSupport.credentials(servers)))
+        let bucket = "millrace-twice-\(UUID().uuidString.prefix(8).lowercased())"
+        try await client.createBucket(bucket)
+        try await client.createBucket(bucket)
+        _ = try await client.putObject(bucket: bucket, key: "k", bytes: [1])
+        #expect(try await client.getObject(bucket: bucket, key: "k").bytes == [1])
+    }
+
     @Test("PutObject, HeadObject and GetObject round-trip bytes, type, metadata and checksum")
     func putHeadGet() throws {
         let servers = try TestServers.require()

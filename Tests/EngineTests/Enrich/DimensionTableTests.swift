@@ -56,6 +56,18 @@ struct DimensionTableTests {
         #expect(dimension.count == 1)
     }
 
+    @Test("delete ranks are bounded: the most recent deletes are remembered, the oldest forgotten")
+    func boundedDeleteRanks() {
+        var dimension = DimensionTable(name: "dim_entities", fields: [.string("status")])
+        let batch = rows([(1, "x", 0)])
+        let deletes = 2 * DimensionTable.rememberedDeletes + 1
+        for key in 0..<Int64(deletes) { dimension.delete(key: key, rank: key + 1_000) }
+        dimension.upsert(key: Int64(deletes - 1), rank: 5, row: 0, of: batch, columnPositions: [1])
+        #expect(dimension.count == 0, "a recent delete was forgotten")
+        dimension.upsert(key: 0, rank: 5, row: 0, of: batch, columnPositions: [1])
+        #expect(dimension.count == 1, "the oldest delete ranks should have been dropped")
+    }
+
     @Test("a freed slot is reused without leaking the old value")
     func slotReuse() {
         var dimension = DimensionTable(name: "d", fields: [.string("name")])
