@@ -18,3 +18,20 @@ func generate(_ configure: (inout LoadGenConfiguration) -> Void = { _ in }) thro
     while let record = generator.next() { records.append(record) }
     return (records, generator.summary)
 }
+
+/// The Python oracle of Kafka's default partitioner (Java `Utils.murmur2`, `toPositive`).
+let murmur2Oracle = """
+    def murmur2(data):
+        m, r = 0x5bd1e995, 24
+        h = (0x9747b28c ^ len(data)) & 0xffffffff
+        for i in range(0, len(data) - len(data) % 4, 4):
+            k = int.from_bytes(data[i:i + 4], 'little')
+            k = (k * m) & 0xffffffff; k ^= k >> r; k = (k * m) & 0xffffffff
+            h = (h * m) & 0xffffffff; h ^= k
+        tail = data[len(data) - len(data) % 4:]
+        if len(tail) == 3: h ^= tail[2] << 16
+        if len(tail) >= 2: h ^= tail[1] << 8
+        if len(tail) >= 1: h ^= tail[0]; h = (h * m) & 0xffffffff
+        h ^= h >> 13; h = (h * m) & 0xffffffff; h ^= h >> 15
+        return h
+    """

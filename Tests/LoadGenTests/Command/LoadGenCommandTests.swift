@@ -24,23 +24,6 @@ struct LoadGenCommandTests {
         #expect(try String(contentsOf: directory.path("a.ndjson"), encoding: .utf8).split(separator: "\n").count == 30)
     }
 
-    /// The Python oracle of Kafka's default partitioner (Java `Utils.murmur2`, `toPositive`).
-    static let murmur2 = """
-        def murmur2(data):
-            m, r = 0x5bd1e995, 24
-            h = (0x9747b28c ^ len(data)) & 0xffffffff
-            for i in range(0, len(data) - len(data) % 4, 4):
-                k = int.from_bytes(data[i:i + 4], 'little')
-                k = (k * m) & 0xffffffff; k ^= k >> r; k = (k * m) & 0xffffffff
-                h = (h * m) & 0xffffffff; h ^= k
-            tail = data[len(data) - len(data) % 4:]
-            if len(tail) == 3: h ^= tail[2] << 16
-            if len(tail) >= 2: h ^= tail[1] << 8
-            if len(tail) >= 1: h ^= tail[0]; h = (h * m) & 0xffffffff
-            h ^= h >> 13; h = (h * m) & 0xffffffff; h ^= h >> 15
-            return h
-        """
-
     @Test("--bootstrap produces to topics of different partition counts; kcat reads back valid Debezium JSON for every record, each where Kafka's partitioner puts its key")
     func bootstrap() async throws {
         let cluster = try MockCluster(brokers: 3, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -67,7 +50,7 @@ struct LoadGenCommandTests {
             // Every record is Debezium JSON (or a tombstone) in the partition murmur2 gives its
             // key among the topic's real partitions.
             let checked = try await Subprocess.python(
-                Self.murmur2 + "\n" + """
+                murmur2Oracle + "\n" + """
                 import json, sys
                 count = len(json.loads(open(sys.argv[2]).read())["topics"][0]["partitions"])
                 lines = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
