@@ -25,7 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
         options.records = records
         let sqlFile = output + "/load.sql"
         let collected = SQLCollector()
-        let report: DemoReport
+        var report: DemoReport
         do {
             report = try await Demo.run(options, logger: logger, sqlOutput: { text in
                 collected.append(text)
@@ -36,6 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         try collected.text.write(toFile: sqlFile, atomically: true, encoding: .utf8)
+        // The command as this binary was started (`make demo` runs .build/release/millrace).
+        report.executable = CommandLine.arguments.first ?? "millrace"
         print(report.text)
         print("  loader SQL:        \(sqlFile)")
     }

@@ -9,6 +9,8 @@ public struct DemoReport: Sendable {
     public var produced: Int
     /// Where the staged files are.
     public var location: String
+    /// How the report names the `millrace` executable in the commands it suggests.
+    public var executable = "millrace"
 
     /// A report over `records`.
     public init(records: [CommitRecord], produced: Int, location: String) {
@@ -47,7 +49,7 @@ public struct DemoReport: Sendable {
         }
         if let example = files.max(by: { $0.rows < $1.rows }) {
             lines.append("")
-            lines.append("  look inside one:   millrace inspect \(location)/\(example.key) --rows 5")
+            lines.append("  look inside one:   \(executable) inspect \(location)/\(example.key) --rows 5")
             lines.append("  commit records:    \(location)/\(StagingLayout.commitsPrefix)")
         }
         return lines.joined(separator: "\n")

@@ -42,8 +42,11 @@ struct DemoCommandTests {
         }
 
         // The inspect command it suggests works on a real file; the loader SQL it points at exists.
-        let inspect = try #require(line("look inside one:")).split(separator: " ").drop { $0 != "millrace" }.dropFirst().map(String.init)
-        let inspected = try await Subprocess.run([millrace] + inspect)
+        // Copied as printed: it names this binary, so it works without millrace on the PATH.
+        let suggested = try #require(line("look inside one:")?.split(separator: ":", maxSplits: 1).last)
+            .split(separator: " ").map(String.init)
+        #expect(suggested.first == millrace && suggested.dropFirst().first == "inspect", "\(suggested)")
+        let inspected = try await Subprocess.run(suggested)
         #expect(inspected.output.contains("fact_entity_values") || inspected.output.contains("row group"), "\(inspected.output.prefix(300))")
         let sql = try String(contentsOfFile: output + "/load.sql", encoding: .utf8)
         #expect(sql.contains("FORMAT AS PARQUET MANIFEST") && sql.contains("MERGE INTO"))
