@@ -1,5 +1,4 @@
 import Catalog
-import Engine
 
 /// The columns schema evolution added, applied to the target tables idempotently.
 ///

@@ -45,21 +45,15 @@ public struct LoadPlanner: Sendable {
         var manifests: [Manifest] = []
         var seenChanges: Set<String> = []
         for change in records.flatMap(\.schemaChanges) where seenChanges.insert("\(change.table)/\(change.toVersion)").inserted {
-            guard let version = catalog.table(change.table)?.version(change.toVersion) else {
-                throw WarehouseError(.unknownVersion, "\(change.table) has no version \(change.toVersion) in the catalog")
-            }
-            statements += columnAdditions.add(columnsOf: version, after: change.fromVersion)
+            statements += columnAdditions.add(columnsOf: try definition(change.table, version: change.toVersion), after: change.fromVersion)
         }
         let files = Dictionary(grouping: records.flatMap(\.files), by: \.table)
         let refresh = DailyMetricsRefresh(dialect: dialect, schema: settings.schema)
         let refreshesDays = files[DailyMetricsRefresh.factTable] != nil && DailyMetricsRefresh.applies(to: catalog)
         for name in try orderedTables(files.keys) {
-            guard let history = catalog.table(name), let tableFiles = files[name] else { continue }
-            let versions = try Set(tableFiles.map(\.schemaVersion)).sorted().map { version throws(WarehouseError) -> TableDefinition in
-                guard let definition = history.version(version) else {
-                    throw WarehouseError(.unknownVersion, "\(name) has no version \(version) in the catalog")
-                }
-                return definition
+            guard let tableFiles = files[name] else { continue }
+            let versions = try Set(tableFiles.map(\.schemaVersion)).sorted().map { version throws(WarehouseError) in
+                try definition(name, version: version)
             }
             guard let newest = versions.last else { continue }
             for definition in versions {
@@ -81,6 +75,14 @@ public struct LoadPlanner: Sendable {
         statements += ledger.record(records, loadID: loadID)
         statements.append("COMMIT;")
         return LoadPlan(loadID: loadID, batches: records.map(\.batchID.rawValue), manifests: manifests, statements: statements)
+    }
+
+    /// Version `version` of `table`; the records name only versions the catalog must know.
+    private func definition(_ table: String, version: Int) throws(WarehouseError) -> TableDefinition {
+        guard let definition = catalog.table(table)?.version(version) else {
+            throw WarehouseError(.unknownVersion, "\(table) has no version \(version) in the catalog")
+        }
+        return definition
     }
 
     private func merge(_ definition: TableDefinition) -> TableMerge {

@@ -26,8 +26,7 @@ public enum Worker {
             // The key template, Schemas/ and the client settings: they need a fix, not a restart.
             throw RuntimeError(.configuration, "cannot set up the worker: \(error)", underlying: error)
         }
-        let grace = Duration.milliseconds(configuration.pipeline.shutdownGrace.milliseconds)
-        var services: [any Service] = [PipelineService(shutdownGrace: grace) { try assembly.makePipeline() }]
+        var services: [any Service] = [PipelineService(shutdownGrace: configuration.pipeline.shutdownGrace.duration) { try assembly.makePipeline() }]
         if options.servesHealth, !configuration.observability.listen.isEmpty {
             let (host, port) = try listenAddress(configuration.observability.listen)
             let server = try HealthServer(

@@ -71,7 +71,7 @@ struct S3MultipartTests {
         // Every UploadPart fails with a 500; everything else passes through.
         let proxy = try FaultProxy(FaultProxy.Configuration(
             upstream: servers.s3Endpoint, faultRate: 1, kinds: [.internalError],
-            isEligible: { $0.method == "PUT" && $0.target.contains("uploadId=") }))
+            isEligible: S3TestSupport.isUploadPart))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         let client = try S3TestSupport.client(servers, endpoint: proxy.endpoint, attempts: 3, recorder: recorder)
@@ -94,7 +94,7 @@ struct S3MultipartTests {
         // Every UploadPart fails with a 500; everything else passes through.
         let proxy = try FaultProxy(FaultProxy.Configuration(
             upstream: servers.s3Endpoint, faultRate: 1, kinds: [.internalError],
-            isEligible: { $0.method == "PUT" && $0.target.contains("uploadId=") }))
+            isEligible: S3TestSupport.isUploadPart))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         let client = try S3TestSupport.client(servers, endpoint: proxy.endpoint, attempts: 2, recorder: recorder)

@@ -11,10 +11,6 @@ import Testing
 struct S3PartsInFlightTests {
     static let mebibyte = 1024 * 1024
 
-    static func isUploadPart(_ request: HTTPStubMessage) -> Bool {
-        request.method == "PUT" && request.target.contains("uploadId=")
-    }
-
     /// A client through a proxy that holds each UploadPart for `delay`.
     static func client(
         _ servers: TestServers, proxy: FaultProxy, partsInFlight: Int, threads: Int, recorder: EventRecorder
@@ -31,7 +27,7 @@ struct S3PartsInFlightTests {
     func boundedInFlight() async throws {
         let servers = try TestServers.require()
         let proxy = try FaultProxy(FaultProxy.Configuration(
-            upstream: servers.s3Endpoint, faultRate: 0, delay: .milliseconds(400), isEligible: Self.isUploadPart))
+            upstream: servers.s3Endpoint, faultRate: 0, delay: .milliseconds(400), isEligible: S3TestSupport.isUploadPart))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         // Eight part threads, so only maxPartsInFlight (3) can limit the parts in flight.
@@ -76,7 +72,7 @@ struct S3PartsInFlightTests {
     func releasedWriters() async throws {
         let servers = try TestServers.require()
         let proxy = try FaultProxy(FaultProxy.Configuration(
-            upstream: servers.s3Endpoint, faultRate: 0, delay: .seconds(1), isEligible: Self.isUploadPart))
+            upstream: servers.s3Endpoint, faultRate: 0, delay: .seconds(1), isEligible: S3TestSupport.isUploadPart))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         // Two part threads for five writers with three parts queued each.

@@ -23,20 +23,12 @@ struct S3RetrySafetyTests {
         }
     }
 
-    static func isCreate(_ request: HTTPStubMessage) -> Bool {
-        request.method == "POST" && request.target.contains("?uploads")
-    }
-
-    static func isComplete(_ request: HTTPStubMessage) -> Bool {
-        request.method == "POST" && request.target.contains("uploadId=")
-    }
-
     @Test("a CreateMultipartUpload whose response was lost is sent again, and the upload the lost attempt started is aborted")
     func createRepeatIsUndone() async throws {
         let servers = try TestServers.require()
         // moto starts an upload for the first create, but the client gets half its response.
         let proxy = try FaultProxy(FaultProxy.Configuration(
-            upstream: servers.s3Endpoint, faultRate: 1, kinds: [.truncatedResponse], isEligible: Self.first(1, Self.isCreate)))
+            upstream: servers.s3Endpoint, faultRate: 1, kinds: [.truncatedResponse], isEligible: Self.first(1, S3TestSupport.isCreateMultipartUpload)))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         let client = try S3TestSupport.client(servers, endpoint: proxy.endpoint, recorder: recorder)
@@ -66,7 +58,7 @@ struct S3RetrySafetyTests {
     func createFailureLeavesNothing() async throws {
         let servers = try TestServers.require()
         let proxy = try FaultProxy(FaultProxy.Configuration(
-            upstream: servers.s3Endpoint, faultRate: 1, kinds: [.truncatedResponse], isEligible: Self.isCreate))
+            upstream: servers.s3Endpoint, faultRate: 1, kinds: [.truncatedResponse], isEligible: S3TestSupport.isCreateMultipartUpload))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         let client = try S3TestSupport.client(servers, endpoint: proxy.endpoint, attempts: 3, recorder: recorder)
@@ -94,7 +86,7 @@ struct S3RetrySafetyTests {
     func completeRepeat() async throws {
         let servers = try TestServers.require()
         let proxy = try FaultProxy(FaultProxy.Configuration(
-            upstream: servers.s3Endpoint, faultRate: 1, kinds: [.truncatedResponse], isEligible: Self.first(1, Self.isComplete)))
+            upstream: servers.s3Endpoint, faultRate: 1, kinds: [.truncatedResponse], isEligible: Self.first(1, S3TestSupport.isCompleteMultipartUpload)))
         defer { proxy.stop() }
         let recorder = EventRecorder()
         let client = try S3TestSupport.client(servers, endpoint: proxy.endpoint, recorder: recorder)

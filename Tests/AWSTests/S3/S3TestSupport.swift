@@ -69,6 +69,21 @@ enum S3TestSupport {
         }
     }
 
+    /// True for an UploadPart request (what a `FaultProxy` or stub should hold or fail).
+    static func isUploadPart(_ request: HTTPStubMessage) -> Bool {
+        request.method == "PUT" && request.target.contains("uploadId=")
+    }
+
+    /// True for a CreateMultipartUpload request.
+    static func isCreateMultipartUpload(_ request: HTTPStubMessage) -> Bool {
+        request.method == "POST" && request.target.contains("?uploads")
+    }
+
+    /// True for a CompleteMultipartUpload request.
+    static func isCompleteMultipartUpload(_ request: HTTPStubMessage) -> Bool {
+        request.method == "POST" && request.target.contains("uploadId=")
+    }
+
     /// A new bucket with a unique name.
     static func bucket(_ client: S3Client, _ name: String = "t") throws -> String {
         let bucket = "millrace-\(name)-\(UUID().uuidString.prefix(8).lowercased())"

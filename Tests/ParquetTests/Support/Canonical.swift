@@ -13,6 +13,12 @@ enum Canonical {
     }
 
     static func value(_ data: ColumnData, kind: RandomTable.Kind, row: Int) -> String {
+        value(data, row: row) { bytes in kind == .decimalFixed ? String(integer(bigEndian: bytes)) : hex(bytes) }
+    }
+
+    /// Row `row` of `data` in canonical form, byte values rendered by `bytes` (their meaning
+    /// depends on the column: hex, a decimal's unscaled integer, an INT96 timestamp).
+    static func value(_ data: ColumnData, row: Int, bytes render: ([UInt8]) -> String) -> String {
         if data.isNull(row) { return "null" }
         switch data.values {
         case .boolean(let v): return v[row] ? "true" : "false"
@@ -20,9 +26,7 @@ enum Canonical {
         case .int64(let v): return String(v[row])
         case .float(let v): return v[row].isNaN ? "nan" : String(v[row].bitPattern, radix: 16)
         case .double(let v): return v[row].isNaN ? "nan" : String(v[row].bitPattern, radix: 16)
-        case .byteArray, .fixedLenByteArray:
-            let bytes = data.bytes(at: row)
-            return kind == .decimalFixed ? String(integer(bigEndian: bytes)) : hex(bytes)
+        case .byteArray, .fixedLenByteArray: return render(data.bytes(at: row))
         }
     }
 

@@ -36,15 +36,7 @@ enum PyarrowValues {
 
     /// Row `row` of `data` (a column of `field`) in canonical form.
     static func canonical(_ data: ColumnData, _ field: Field, row: Int) -> String {
-        if data.isNull(row) { return "null" }
-        switch data.values {
-        case .boolean(let v): return v[row] ? "true" : "false"
-        case .int32(let v): return String(v[row])
-        case .int64(let v): return String(v[row])
-        case .float(let v): return v[row].isNaN ? "nan" : String(v[row].bitPattern, radix: 16)
-        case .double(let v): return v[row].isNaN ? "nan" : String(v[row].bitPattern, radix: 16)
-        case .byteArray, .fixedLenByteArray:
-            let bytes = data.bytes(at: row)
+        Canonical.value(data, row: row) { bytes in
             if case .decimal = field.logicalType { return String(Canonical.integer(bigEndian: bytes)) }
             if field.physicalType == .int96 {
                 // INT96: nanoseconds of the day (8 bytes LE), then the Julian day (4 bytes LE).
