@@ -39,7 +39,7 @@ public struct DimensionTable: Sendable {
     /// when a column's type does not match its field (that value is stored as null).
     @discardableResult
     public mutating func upsert(key: Int64, rank: Int64, row: Int, of batch: ColumnBatch, columnPositions: [Int]) -> Bool {
-        if let deleted = deletedRank[key] {
+        if !deletedRank.isEmpty, let deleted = deletedRank[key] {  // snapshots never delete: no lookup
             guard rank > deleted else { return true }
             deletedRank[key] = nil
         }
