@@ -47,18 +47,33 @@ struct S3MultipartTests {
     }
 
     @Test("abort() of an incomplete upload leaves no multipart upload behind and reports an event")
-    func explicitAbort() throws {
+    func explicitAbort() async throws {
         let servers = try TestServers.require()
         let recorder = EventRecorder()
         let client = try S3TestSupport.client(servers, recorder: recorder)
         let bucket = try S3TestSupport.bucket(client, "abort")
         let writer = client.makeWriter(bucket: bucket, key: "never-finished")
         try writer.write(S3TestSupport.bytes(12 * Self.mebibyte, seed: 5))  // two parts sent, one buffered
-        let before = try client.listMultipartUploads(bucket: bucket)
+        let before = try await client.listMultipartUploads(bucket: bucket)
         #expect(before.map(\.key) == ["never-finished"])
+        // abort() skips parts still queued; wait until moto holds both (boto3's ListParts, an
+        // independent look), so that the report below counts exactly the two uploaded.
+        let upload = try #require(before.first?.uploadID)
+        let script = """
+            import sys, boto3
+            endpoint, key, secret, region, bucket, name, upload = sys.argv[1:8]
+            s3 = boto3.client("s3", endpoint_url=endpoint, region_name=region, aws_access_key_id=key, aws_secret_access_key=secret)
+            print(len(s3.list_parts(Bucket=bucket, Key=name, UploadId=upload).get("Parts", [])))
+            """
+        try await S3TestSupport.eventually("moto holds both parts") {
+            let count = try await Subprocess.python(script, arguments: [
+                servers.s3Endpoint, servers.accessKeyID, servers.secretAccessKey, servers.region, bucket, "never-finished", upload,
+            ])
+            return count.trimmingCharacters(in: .whitespacesAndNewlines) == "2"
+        }
         try writer.abort()
-        #expect(try client.listMultipartUploads(bucket: bucket).isEmpty)
-        #expect(try client.listAllObjects(bucket: bucket).isEmpty)
+        #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
+        #expect(try await client.listAllObjects(bucket: bucket).isEmpty)
         #expect(recorder.aborted.count == 1)
         #expect(recorder.aborted.first?.partsUploaded == 2)
         let error = #expect(throws: AWSError.self) { try writer.finish() }
