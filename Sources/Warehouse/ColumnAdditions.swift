@@ -3,7 +3,7 @@ import Catalog
 /// The columns schema evolution added, applied to the target tables idempotently.
 ///
 /// Several batches may carry the same schema change: two workers that saw the new column at the
-/// same time, or a worker restarted while the batch that introduced it was being recovered.
+/// same time both announce it (a batch skips only versions already committed to the staging store).
 /// Every load therefore adds only what the target lacks. PostgreSQL says so with
 /// `ADD COLUMN IF NOT EXISTS`. Redshift has no such clause (and no conditional DDL outside a
 /// procedure), so the bootstrap creates `millrace_add_column`, a stored procedure that checks

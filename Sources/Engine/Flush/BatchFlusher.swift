@@ -88,10 +88,16 @@ public final class BatchFlusher {
             record.deadLetters = DeadLetterFile(key: key, records: input.deadLetters.count, reasons: reasons, bytes: Int64(bytes.count))
         }
         for change in input.schemaChanges {
+            let definition = Catalog.yaml(of: change.definition)
+            // An earlier committed batch introduced this very version (this worker restarted
+            // while that batch was being recovered, or another worker got there first): the
+            // files follow it, but the change is not this batch's to announce again.
+            let committed = try store.get(settings.layout.schemaKey(table: change.table, version: change.toVersion))
+            if committed == Array(definition.utf8) { continue }
             record.schemaChanges.append(SchemaChangeNote(
                 table: change.table, fromVersion: change.fromVersion, toVersion: change.toVersion,
                 ddl: ["redshift": change.ddl(.redshift), "postgres": change.ddl(.postgres)],
-                definition: Catalog.yaml(of: change.definition)))
+                definition: definition))
         }
         stats.sourceTimeMillis = [stats.sourceTimeMillis, plans.compactMap { Self.newestSourceMillis($0.table) }.max()]
             .compactMap { $0 }.max()

@@ -23,10 +23,15 @@ final class DryRunLoader: @unchecked Sendable {
 
     func handle(_ record: CommitRecord) {
         do {
-            for change in record.schemaChanges where catalog.table(change.table)?.version(change.toVersion) == nil {
-                var yaml = change.definition
-                if yaml.isEmpty, let stored = try store.get(layout.schemaKey(table: change.table, version: change.toVersion)) {
-                    yaml = String(decoding: stored, as: UTF8.self)  // a record of an earlier build
+            // Versions this process has not seen: from the record's own change, else from the
+            // staging store (a version an earlier batch committed, e.g. one recovered on
+            // assignment, or a record of an earlier build that carried no declaration).
+            let announced = Dictionary(record.schemaChanges.map { ("\($0.table)/\($0.toVersion)", $0.definition) }) { first, _ in first }
+            let used = record.files.map { ($0.table, $0.schemaVersion) } + record.schemaChanges.map { ($0.table, $0.toVersion) }
+            for (table, version) in used where catalog.table(table)?.version(version) == nil {
+                var yaml = announced["\(table)/\(version)"] ?? ""
+                if yaml.isEmpty, let stored = try store.get(layout.schemaKey(table: table, version: version)) {
+                    yaml = String(decoding: stored, as: UTF8.self)
                 }
                 catalog = try catalog.adding(version: Catalog.definition(yaml: yaml))
             }

@@ -200,6 +200,37 @@ struct StagingCommitterTests {
         #expect(try store.get(layout.deadLetterKey(batch)) != nil, "the dead letters of a committed batch were deleted")
         #expect(try committer.loadRecord(layout.pendingKey(batch))?.deadLetters?.records == 1)
     }
+
+    @Test("a schema change another committed batch already introduced is not announced again; a different one is")
+    func committedChangeNotRepeated() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let flusher = BatchFlusher(
+            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), worker: "test"),
+            dimensions: try DimensionSet(catalog: try Catalog(tables: []), tables: []))
+        let fact = try #require(try Catalog.load(directory: PackagePaths.schemas.path).table("fact_entity_values")?.current)
+        let change = try fact.addingColumns(for: [ConnectField(name: "confidence", schema: ConnectSchema(type: .float64, isOptional: true))]).get()
+        func flush(_ offset: Int64) throws -> CommitRecord {
+            let letter = DeadLetter(
+                reason: .malformedJSON, message: "not JSON", topic: "t", partition: 0, offset: offset, timestampMs: 0, key: nil,
+                value: Array("{oops".utf8))
+            return try flusher.flush(BatchInput(
+                batchID: BatchID(createdAtMillis: 1_795_132_800_000 + offset, random: 1),
+                sources: [SourceRange(source: Self.partition, startOffset: offset, endOffset: offset + 1, records: 1)], tables: [],
+                deadLetters: [letter], schemaChanges: [change], stats: BatchStats()))
+        }
+        let first = try flush(0)
+        #expect(first.schemaChanges.map(\.toVersion) == [2])
+        let key = layout.schemaKey(table: "fact_entity_values", version: 2)
+        #expect(try store.get(key) == Array(Catalog.yaml(of: change.definition).utf8))
+        // The same version again (a restarted worker evolving once more): not this batch's change.
+        #expect(try flush(1).schemaChanges.isEmpty)
+        // A version 2 with other content is still announced (and seen by the loader).
+        try store.put(key, data: Array("table: fact_entity_values\nversion: 2\n".utf8))
+        #expect(try flush(2).schemaChanges.map(\.toVersion) == [2])
+    }
 }
 
 /// A fence whose group has moved on: every commit is refused.
