@@ -2,7 +2,7 @@
 // Millrace: a stream ETL engine (Debezium CDC on Kafka → Parquet on S3 → Redshift COPY).
 //
 // Layering (dependencies point one way, left to right):
-//   C shims → Parquet, Kafka, AWS → Catalog → CDC, LoadGen → Engine → Runtime → millrace
+//   C shims → Parquet, Kafka, AWS → Catalog → Staging → CDC, LoadGen → Engine, Warehouse → Runtime → millrace
 // The pure transforms (Catalog, CDC, Engine) never import the I/O modules (Kafka, AWS).
 import PackageDescription
 
@@ -105,21 +105,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The staging contract between the worker and the loader: batch ids, commit records,
+        // the layout of the staging store and the stores' interface (plus the local store).
+        .target(
+            name: "Staging",
+            dependencies: ["Catalog"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Engine",
-            dependencies: ["Parquet", "Catalog", "CDC"],
+            dependencies: ["Parquet", "Catalog", "CDC", "Staging"],
             swiftSettings: swiftSettings
         ),
 
         .target(
             name: "Warehouse",
-            dependencies: ["Catalog", "Engine"],
+            dependencies: ["Catalog", "Staging"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Runtime",
             dependencies: [
-                "Engine", "Warehouse", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry", "CMalloc",
+                "Engine", "Staging", "Warehouse", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry", "CMalloc",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -142,6 +149,7 @@ let package = Package(
                 "LoadGen",
                 "Runtime",
                 "Engine",
+                "Staging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -217,19 +225,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StagingTests",
+            dependencies: ["Staging", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Parquet", "MillraceTesting"],
+            dependencies: ["Engine", "Staging", "Parquet", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WarehouseTests",
-            dependencies: ["Warehouse", "Engine", "Catalog", "Parquet", "MillraceTesting"],
+            dependencies: ["Warehouse", "Staging", "Catalog", "Parquet", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "Engine", "Warehouse", "Catalog", "LoadGen", "Parquet", "Kafka", "AWS", "MillraceTesting",
+                "Runtime", "Engine", "Staging", "Warehouse", "Catalog", "LoadGen", "Parquet", "Kafka", "AWS", "MillraceTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Staging
 import Foundation
 import Runtime
 

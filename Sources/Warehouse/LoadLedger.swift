@@ -1,5 +1,5 @@
 import Catalog
-import Engine
+import Staging
 
 /// The ledger of loaded batches and the freshness row ("Data as of 17:42 UTC").
 ///

@@ -1,5 +1,5 @@
 public import Catalog
-public import Engine
+public import Staging
 
 /// Plans the load of committed batches into the warehouse, as one transaction.
 ///

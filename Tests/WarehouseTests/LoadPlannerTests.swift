@@ -2,6 +2,7 @@ import Catalog
 import Engine
 import Foundation
 import MillraceTesting
+import Staging
 import Testing
 import Warehouse
 

@@ -1,3 +1,4 @@
+public import Staging
 /// The fencing point of the commit protocol: the Kafka consumer group's offset commit.
 ///
 /// `commit` stores the next offset to read for every partition, each with the batch id as its

@@ -1,3 +1,4 @@
+public import Staging
 /// The fence of a bounded source that one process owns alone (a file replay, a backfill slice):
 /// there is no consumer group to refuse a stale writer, so every commit succeeds and the
 /// committed offsets are kept in memory for the run.

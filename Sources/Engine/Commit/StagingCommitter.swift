@@ -1,4 +1,4 @@
-import Foundation
+public import Staging
 
 /// Commits batches to a staging store exactly once, fenced by the Kafka group's offset commit.
 ///
@@ -36,11 +36,6 @@ public final class StagingCommitter {
     private let crashHook: CrashHook?
     /// Batches fenced by this committer whose committed record is not written yet, oldest first.
     private var deferred: [CommitRecord] = []
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return encoder
-    }()
 
     /// A committer over `store`, fenced by `fence`.
     public init(store: any StagingStore, fence: any OffsetFence, layout: StagingLayout, crashHook: CrashHook? = nil) {
@@ -65,7 +60,7 @@ public final class StagingCommitter {
         }
         var intent = record
         intent.state = .writing
-        try store.put(layout.pendingKey(record.batchID), data: try encode(intent))
+        try store.put(layout.pendingKey(record.batchID), data: try intent.encoded())
         try crashHook?(.afterIntent)
     }
 
@@ -79,7 +74,7 @@ public final class StagingCommitter {
             abandon(ready)
             throw EngineError(.fenced, "batch \(ready.batchID) covers \(source.source), which this worker no longer owns")
         }
-        try store.put(layout.pendingKey(ready.batchID), data: try encode(ready))
+        try store.put(layout.pendingKey(ready.batchID), data: try ready.encoded())
         try crashHook?(.afterReadyRecord)
         let offsets = Dictionary(uniqueKeysWithValues: ready.sources.map { ($0.source, $0.endOffset) })
         do {
@@ -147,7 +142,7 @@ public final class StagingCommitter {
                 try store.delete([layout.pendingKey(batch)])
                 continue
             }
-            guard let pending = try loadRecord(layout.pendingKey(batch)), pending.state == .ready else {
+            guard let pending = try store.record(layout.pendingKey(batch)), pending.state == .ready else {
                 recovery.unrecorded.append(batch)
                 continue
             }
@@ -178,7 +173,7 @@ public final class StagingCommitter {
         var committed: [BatchID] = []
         var abandoned: [BatchID] = []
         for object in try store.list(prefix: StagingLayout.pendingPrefix) {
-            guard let record = try loadRecord(object.key), nowMillis - record.batchID.createdAtMillis > graceMillis else {
+            guard let record = try store.record(object.key), nowMillis - record.batchID.createdAtMillis > graceMillis else {
                 continue
             }
             // A batch whose committed record exists is committed, whatever Kafka holds now.
@@ -208,29 +203,9 @@ public final class StagingCommitter {
         for change in ready.schemaChanges where !change.definition.isEmpty {
             try store.put(layout.schemaKey(table: change.table, version: change.toVersion), data: Array(change.definition.utf8))
         }
-        try store.put(layout.commitKey(final.batchID), data: try encode(final))
+        try store.put(layout.commitKey(final.batchID), data: try final.encoded())
         try crashHook?(.afterCommitRecord)
         try store.delete([layout.pendingKey(final.batchID)])
         return final
-    }
-
-    private func encode(_ record: CommitRecord) throws -> [UInt8] {
-        Array(try encoder.encode(record))
-    }
-
-    /// The record under `key`, nil if absent; throws `.corruptRecord` if unreadable.
-    public func loadRecord(_ key: String) throws -> CommitRecord? {
-        guard let bytes = try store.get(key) else { return nil }
-        do {
-            let record = try JSONDecoder().decode(CommitRecord.self, from: Data(bytes))
-            guard record.format == CommitRecord.currentFormat else {
-                throw EngineError(.corruptRecord, "\(key) has format \(record.format); this build reads \(CommitRecord.currentFormat)")
-            }
-            return record
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw EngineError(.corruptRecord, "cannot decode the commit record \(key)", underlying: error)
-        }
     }
 }

@@ -1,6 +1,7 @@
 import CDC
 import Catalog
 import Parquet
+public import Staging
 
 /// Turns a closed batch into committed staged files: deduplicate → enrich → partition by
 /// event-time hour → write Parquet → stage → commit (see `StagingCommitter` for the protocol).

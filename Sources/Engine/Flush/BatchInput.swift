@@ -1,5 +1,6 @@
 public import CDC
 public import Catalog
+public import Staging
 
 /// Everything a closed batch holds, handed from the pipeline to `BatchFlusher`.
 public struct BatchInput: Sendable {

@@ -1,5 +1,6 @@
 public import CDC
 import Catalog
+public import Staging
 
 /// Dead letters as NDJSON, one object per record, in CDC's one dead-letter format
 /// (`DeadLetter.writeJSON(to:batch:)`): the original key and value bytes in base64, so that

@@ -1,4 +1,5 @@
 public import Parquet
+public import Staging
 
 /// How `BatchFlusher` lays out and sizes what it stages.
 public struct FlushSettings: Sendable {

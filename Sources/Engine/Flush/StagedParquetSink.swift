@@ -1,4 +1,5 @@
 import Parquet
+import Staging
 
 /// Lets a `ParquetWriter` stream into a staging-store object.
 final class StagedParquetSink: ParquetSink {

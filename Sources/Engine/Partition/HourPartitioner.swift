@@ -1,4 +1,5 @@
 public import Parquet
+public import Staging
 
 /// The rows of one event-time hour, in the order they were selected.
 public struct HourSlice: Sendable, Hashable {

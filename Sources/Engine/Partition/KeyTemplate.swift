@@ -1,3 +1,4 @@
+public import Staging
 /// Renders staging object keys from a template such as
 /// `staging/{table}/{yyyy}/{MM}/{dd}/{HH}/{file}.parquet`.
 ///

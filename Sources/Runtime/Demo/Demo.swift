@@ -4,6 +4,7 @@ import Foundation
 import Kafka
 import LoadGen
 public import Logging
+import Staging
 import Synchronization
 
 /// `millrace demo`: the main job on an embedded default, needing nothing external.

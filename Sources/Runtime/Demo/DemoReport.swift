@@ -1,4 +1,5 @@
-public import Engine
+import Engine
+public import Staging
 
 /// What the demo prints at the end: files per table and hour, rows in and out, duplicates,
 /// enrichment misses, dead letters by reason, and where to look.

@@ -1,5 +1,6 @@
 import Engine
 import Parquet
+import Staging
 
 /// Dimension checkpoints in the staging store: the keyed state as Parquet, with the follower's
 /// next offsets in the footer (`millrace.offsets`, `partition:offset,…`), so a restart resumes

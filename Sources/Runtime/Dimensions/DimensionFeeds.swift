@@ -4,6 +4,7 @@ import Catalog
 import Engine
 import Kafka
 import Logging
+import Staging
 
 /// Keeps the worker's dimension state current, on the pipeline thread.
 ///

@@ -1,6 +1,7 @@
 import Engine
 import Kafka
 import Retry
+import Staging
 
 /// The commit protocol's fence over a real consumer group: `commit` is the group offset commit,
 /// with the batch id as metadata on every partition.

@@ -2,6 +2,7 @@ import CoreMetrics
 import Engine
 public import Logging
 import Prometheus
+import Staging
 import Synchronization
 
 /// Counts and logs `TelemetryEvent`s: the single place where metrics are named.

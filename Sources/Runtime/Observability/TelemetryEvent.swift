@@ -1,4 +1,5 @@
-public import Engine
+import Engine
+public import Staging
 
 /// Everything the worker reports, as named events. `Telemetry` turns each into metrics and a
 /// log line in one place, so no component counts or logs on its own.

@@ -1,5 +1,6 @@
 import CDC
 import Engine
+import Staging
 
 /// What the pipeline has consumed since the last commit: offset ranges per partition, dead
 /// letters and counters. The decoded rows themselves sit in the decoder's builders.

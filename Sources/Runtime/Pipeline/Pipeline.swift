@@ -5,6 +5,7 @@ import Foundation
 import Kafka
 import Logging
 import Retry
+import Staging
 
 /// The worker's pipeline, run on one dedicated thread: poll → decode into builders → close the
 /// batch at the window or a size limit → `BatchFlusher` (dedup, enrich, stage, commit).

@@ -1,8 +1,9 @@
 import CDC
 import Catalog
-public import Engine
+import Engine
 import Foundation
 public import Logging
+public import Staging
 
 /// Replays Kafka records saved in files through the worker's own path: decode → dedup → enrich
 /// → stage → commit. Used to reprocess dumps and by the transform benchmark.

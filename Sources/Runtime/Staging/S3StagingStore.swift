@@ -1,5 +1,6 @@
 public import AWS
-public import Engine
+import Engine
+public import Staging
 
 /// The staging store in S3: every key lives under `prefix` in `bucket`.
 ///

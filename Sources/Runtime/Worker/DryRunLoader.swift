@@ -1,5 +1,6 @@
 import Catalog
 import Engine
+import Staging
 import Warehouse
 
 /// What the loader would do for each committed batch, in dry-run: writes the COPY manifests to

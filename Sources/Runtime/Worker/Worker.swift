@@ -1,5 +1,6 @@
 import AWS
 import Engine
+import Staging
 public import Logging
 import ServiceLifecycle
 import UnixSignals

@@ -6,6 +6,7 @@ import Foundation
 import Kafka
 import Logging
 import Parquet
+import Staging
 
 /// Builds the worker's parts from its configuration: the catalog (with evolved versions from
 /// the staging store), the staging store, the consumer, the decoder, the dimensions, the

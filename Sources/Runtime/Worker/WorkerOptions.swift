@@ -1,4 +1,5 @@
 public import Engine
+public import Staging
 
 /// How one run of the worker differs from the configured production run.
 public struct WorkerOptions: Sendable {

@@ -3,6 +3,7 @@ import Catalog
 import Engine
 import Foundation
 import MillraceTesting
+import Staging
 import Synchronization
 import Testing
 
@@ -63,12 +64,12 @@ struct StagingCommitterTests {
         let record = try stageOneFile(committer, store)
         #expect(code { _ = try committer.commit(record) } == .commitOutcomeUnknown)
         #expect(try store.get(record.files[0].key) != nil, "the data file of a possibly committed batch was deleted")
-        #expect(try committer.loadRecord(layout.pendingKey(record.batchID))?.state == .ready)
+        #expect(try store.record(layout.pendingKey(record.batchID))?.state == .ready)
         #expect(try store.get(layout.commitKey(record.batchID)) == nil)
 
         let recovery = try committer.recover([Self.partition])
         #expect(recovery == StagingCommitter.Recovery(finished: [record.batchID], unrecorded: []))
-        let committed = try #require(try committer.loadRecord(layout.commitKey(record.batchID)))
+        let committed = try #require(try store.record(layout.commitKey(record.batchID)))
         #expect(committed.state == .committed && committed.files == record.files)
         #expect(try store.get(layout.pendingKey(record.batchID)) == nil)
     }
@@ -82,11 +83,11 @@ struct StagingCommitterTests {
         let record = try stageOneFile(committer, store)
         #expect(code { _ = try committer.commit(record) } == .finalizeDeferred)
         #expect(try store.get(record.files[0].key) != nil, "the data file of a committed batch was deleted")
-        #expect(try committer.loadRecord(layout.pendingKey(record.batchID))?.state == .ready)
+        #expect(try store.record(layout.pendingKey(record.batchID))?.state == .ready)
 
         store.heal()
         #expect(try committer.recover([Self.partition]).finished == [record.batchID])
-        #expect(try committer.loadRecord(layout.commitKey(record.batchID))?.files == record.files)
+        #expect(try store.record(layout.commitKey(record.batchID))?.files == record.files)
     }
 
     @Test("a deferred batch gets its committed record before another batch is fenced, so the sweep never deletes it")
@@ -107,7 +108,7 @@ struct StagingCommitterTests {
         store.heal()
         let second = try stageOneFile(committer, store, createdAt: first.batchID.createdAtMillis + 2)
         #expect(!committer.hasDeferred)
-        #expect(try committer.loadRecord(layout.commitKey(first.batchID))?.files == first.files)
+        #expect(try store.record(layout.commitKey(first.batchID))?.files == first.files)
         _ = try committer.commit(second)
         let swept = try committer.sweep(nowMillis: second.batchID.createdAtMillis + 10_000, graceMillis: 0)
         #expect(swept.abandoned.isEmpty)
@@ -143,7 +144,7 @@ struct StagingCommitterTests {
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
         let record = try stageOneFile(committer, store)
         #expect(code { _ = try committer.commit(record) } == .finalizeDeferred)
-        #expect(try committer.loadRecord(layout.commitKey(record.batchID))?.state == .committed)
+        #expect(try store.record(layout.commitKey(record.batchID))?.state == .committed)
         #expect(try store.get(record.files[0].key) != nil)
 
         store.heal()
@@ -198,7 +199,7 @@ struct StagingCommitterTests {
             deadLetters: [letter], schemaChanges: [], stats: BatchStats())
         #expect(code { _ = try flusher.flush(input) } == .finalizeDeferred)
         #expect(try store.get(layout.deadLetterKey(batch)) != nil, "the dead letters of a committed batch were deleted")
-        #expect(try committer.loadRecord(layout.pendingKey(batch))?.deadLetters?.records == 1)
+        #expect(try store.record(layout.pendingKey(batch))?.deadLetters?.records == 1)
     }
 
     @Test("a schema change another committed batch already introduced is not announced again; a different one is")

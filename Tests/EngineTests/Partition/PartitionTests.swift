@@ -1,5 +1,6 @@
 import Engine
 import Parquet
+import Staging
 import Testing
 
 @Suite("Hourly partitions and key templates")

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MillraceTesting
+import Staging
 import Testing
 
 /// `millrace demo`, the README's first command, as a user runs it: the real binary, its report

@@ -4,6 +4,7 @@ import Foundation
 import MillraceTesting
 import Parquet
 @testable import Runtime
+import Staging
 import Testing
 
 @Suite("Dimension checkpoints")

@@ -1,6 +1,7 @@
 import Engine
 import Logging
 import Runtime
+import Staging
 import Testing
 
 @Suite("Telemetry")

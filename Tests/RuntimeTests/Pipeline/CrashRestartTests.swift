@@ -4,6 +4,7 @@ import LoadGen
 import MillraceTesting
 import Runtime
 import Synchronization
+import Staging
 import Testing
 
 /// Crash the worker at every step of the commit protocol (a simulated `kill -9`: the consumer

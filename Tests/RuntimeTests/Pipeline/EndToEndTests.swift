@@ -3,6 +3,7 @@ import Foundation
 import LoadGen
 import MillraceTesting
 import Runtime
+import Staging
 import Testing
 
 /// The whole worker against librdkafka's mock cluster, staging to a local folder (dry-run),

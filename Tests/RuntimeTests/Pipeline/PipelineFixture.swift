@@ -7,6 +7,7 @@ import LoadGen
 import Logging
 import MillraceTesting
 import Runtime
+import Staging
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import LoadGen
 import MillraceTesting
 import Runtime
+import Staging
 import Synchronization
 import Testing
 

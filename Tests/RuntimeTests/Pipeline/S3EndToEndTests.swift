@@ -5,6 +5,7 @@ import Logging
 import LoadGen
 import MillraceTesting
 import Runtime
+import Staging
 import Testing
 
 /// The worker staging to S3 for real: moto_server with every SigV4 signature verified.

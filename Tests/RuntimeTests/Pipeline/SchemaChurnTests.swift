@@ -3,6 +3,7 @@ import Foundation
 import LoadGen
 import MillraceTesting
 import Runtime
+import Staging
 import Testing
 
 /// A Debezium DDL rollout interleaves old and new schema versions of one table. Every record

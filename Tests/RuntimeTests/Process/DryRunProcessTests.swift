@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Kafka
 import MillraceTesting
+import Staging
 import Testing
 
 /// `millrace run --dry-run` as a developer runs it: the real binary with no AWS credentials

@@ -5,6 +5,7 @@ import LoadGen
 import Logging
 import MillraceTesting
 import Runtime
+import Staging
 import Testing
 import Warehouse
 

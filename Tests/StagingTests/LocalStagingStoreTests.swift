@@ -1,6 +1,6 @@
-import Engine
 import Foundation
 import MillraceTesting
+import Staging
 import Testing
 
 @Suite("Local staging store")
@@ -42,6 +42,6 @@ struct LocalStagingStoreTests {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = try LocalStagingStore(root: folder.url)
-        #expect(throws: EngineError.self) { try store.put(key, data: [1]) }
+        #expect(throws: StagingError.self) { try store.put(key, data: [1]) }
     }
 }

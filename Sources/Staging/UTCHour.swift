@@ -42,7 +42,7 @@ public struct UTCHour: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Zero-padded decimal of `value` with at least `width` digits (a sign first if negative).
-    static func pad(_ value: Int64, _ width: Int) -> String {
+    public static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value.magnitude)
         let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
         return value < 0 ? "-" + padded : padded

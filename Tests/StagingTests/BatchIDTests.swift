@@ -1,4 +1,4 @@
-import Engine
+import Staging
 import Testing
 
 @Suite("Batch ids")

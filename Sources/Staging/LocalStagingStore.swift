@@ -10,12 +10,12 @@ public struct LocalStagingStore: StagingStore {
     public let root: URL
 
     /// A store rooted at `root` (created if missing).
-    public init(root: URL) throws(EngineError) {
+    public init(root: URL) throws(StagingError) {
         self.root = root.standardizedFileURL
         do {
             try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
         } catch {
-            throw EngineError(.staging, "cannot create the staging folder \(root.path)", underlying: error)
+            throw StagingError(.store, "cannot create the staging folder \(root.path)", underlying: error)
         }
     }
 
@@ -51,7 +51,7 @@ public struct LocalStagingStore: StagingStore {
         do {
             return Array(try Data(contentsOf: file))
         } catch {
-            throw EngineError(.staging, "cannot read \(file.path)", underlying: error, isRetriable: true)
+            throw StagingError(.store, "cannot read \(file.path)", underlying: error, isRetriable: true)
         }
     }
 
@@ -78,16 +78,16 @@ public struct LocalStagingStore: StagingStore {
         for key in keys {
             let file = try path(key)
             if unlink(file.path) != 0 && errno != ENOENT {
-                throw EngineError(.staging, "cannot delete \(file.path): \(String(cString: strerror(errno)))")
+                throw StagingError(.store, "cannot delete \(file.path): \(String(cString: strerror(errno)))")
             }
         }
     }
 
-    private func path(_ key: String) throws(EngineError) -> URL {
+    private func path(_ key: String) throws(StagingError) -> URL {
         let components = key.split(separator: "/", omittingEmptySubsequences: false)
         guard !key.isEmpty, !key.hasPrefix("/"), !components.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty })
         else {
-            throw EngineError(.staging, "invalid staging key \"\(key)\"")
+            throw StagingError(.invalidKey, "invalid staging key \"\(key)\"")
         }
         return root.appendingPathComponent(key)
     }
@@ -100,12 +100,12 @@ final class LocalObjectWriter: StagedObjectWriter {
     private var descriptor: Int32
     private var size: Int64 = 0
 
-    init(temporary: URL, target: URL) throws(EngineError) {
+    init(temporary: URL, target: URL) throws(StagingError) {
         self.temporary = temporary
         self.target = target
         descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw EngineError(.staging, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+            throw StagingError(.store, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -114,14 +114,14 @@ final class LocalObjectWriter: StagedObjectWriter {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard descriptor >= 0 else { throw EngineError(.staging, "write to \(target.path) after finish or abort") }
+        guard descriptor >= 0 else { throw StagingError(.store, "write to \(target.path) after finish or abort") }
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw EngineError(.staging, "cannot write \(temporary.path): \(String(cString: strerror(errno)))")
+                throw StagingError(.store, "cannot write \(temporary.path): \(String(cString: strerror(errno)))")
             }
             offset += written
         }
@@ -129,14 +129,14 @@ final class LocalObjectWriter: StagedObjectWriter {
     }
 
     func finish() throws -> Int64 {
-        guard descriptor >= 0 else { throw EngineError(.staging, "finish of \(target.path) after finish or abort") }
+        guard descriptor >= 0 else { throw StagingError(.store, "finish of \(target.path) after finish or abort") }
         let synced = fsync(descriptor) == 0
         close(descriptor)
         descriptor = -1
         guard synced, rename(temporary.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)
-            throw EngineError(.staging, "cannot publish \(target.path): \(reason)")
+            throw StagingError(.store, "cannot publish \(target.path): \(reason)")
         }
         return size
     }
