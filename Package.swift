@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages; see scripts/install-deps.sh)
@@ -120,13 +121,24 @@ let package = Package(
 
         .target(
             name: "Warehouse",
-            dependencies: ["Catalog", "Staging"],
+            dependencies: ["Catalog", "Staging", "Parquet"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs load plans: the load cycle, the lease, the PostgreSQL wire executor (postgres-nio)
+        // and the Redshift Data API executor; reads staged files and commit records.
+        .target(
+            name: "Loader",
+            dependencies: [
+                "Warehouse", "Staging", "Catalog", "Parquet", "AWS", "Retry",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Runtime",
             dependencies: [
-                "Engine", "Staging", "Warehouse", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry", "CMalloc",
+                "Engine", "Staging", "Warehouse", "Loader", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry", "CMalloc",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -150,6 +162,7 @@ let package = Package(
                 "Runtime",
                 "Engine",
                 "Staging",
+                "Loader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -237,6 +250,14 @@ let package = Package(
         .testTarget(
             name: "WarehouseTests",
             dependencies: ["Warehouse", "Staging", "Catalog", "Parquet", "MillraceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LoaderTests",
+            dependencies: [
+                "Loader", "Warehouse", "Staging", "Catalog", "Parquet", "AWS", "MillraceTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

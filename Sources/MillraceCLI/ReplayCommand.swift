@@ -21,13 +21,12 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "values or kcat.") var format = "kcat"
     @Option(help: "The topic of every line of a values file.") var topic: String?
     @Flag(help: "Stage to a local folder and print the COPY and merge SQL instead of running it.") var dryRun = false
-    @Option(help: "The dry-run folder (default: staging.local_dir).") var output: String?
+    @Option(help: "A local staging folder (instead of staging.bucket or staging.local_dir).") var output: String?
 
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input") }
         guard ["values", "kcat"].contains(format) else { throw ValidationError("--format must be values or kcat") }
         if format == "values" && topic == nil { throw ValidationError("values files need --topic") }
-        if output != nil && !dryRun { throw ValidationError("--output needs --dry-run") }
     }
 
     func run() throws {
@@ -36,6 +35,7 @@ struct ReplayCommand: ParsableCommand {
         var options = WorkerOptions()
         options.dryRun = dryRun
         options.outputDirectory = output
+        if dryRun { options.sqlOutput = { sql in print(sql) } }
         let records = try FileReplay.run(
             configuration, inputs: input.map { FileReplay.Input(path: $0, topic: format == "values" ? topic : nil) },
             options: options, logger: logger)

@@ -22,15 +22,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Stage to a local folder and print the COPY and merge SQL instead of running it.")
     var dryRun = false
 
-    @Option(help: "The dry-run folder (default: staging.local_dir).")
+    @Option(help: "A local staging folder (instead of staging.bucket or staging.local_dir; with --dry-run the default is staging.local_dir, else out/staging).")
     var output: String?
 
     @Flag(help: "Stop once the input is drained (bounded replays and tests).")
     var untilDrained = false
-
-    func validate() throws {
-        if output != nil && !dryRun { throw ValidationError("--output needs --dry-run") }
-    }
 
     func run() async throws {
         let configuration: WorkerConfiguration

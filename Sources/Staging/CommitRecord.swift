@@ -104,6 +104,11 @@ public struct BatchStats: Sendable, Hashable, Codable {
     /// Newest source timestamp seen (ms since the epoch), from data or heartbeats: the batch's
     /// "data as of" time.
     public var sourceTimeMillis: Int64?
+    /// The newest heartbeat's source time (ms since the epoch) that the worker had consumed well
+    /// before the batch closed (by more than a fetch's round trip), so every change the source
+    /// wrote before it to a partition in `CommitRecord.caughtUp` is in this batch or an earlier
+    /// one. The loader moves those partitions' freshness to it. Nil when no heartbeat qualifies.
+    public var heartbeatMillis: Int64?
 
     /// Empty counters.
     public init() {}
@@ -137,6 +142,10 @@ public struct CommitRecord: Sendable, Hashable, Codable {
     public var schemaChanges: [SchemaChangeNote] = []
     /// Counters.
     public var stats = BatchStats()
+    /// The partitions the worker owned that were read to their end when the batch closed
+    /// (sorted). With `stats.heartbeatMillis` they tell the loader how fresh a table is even when
+    /// its partitions carry no new changes.
+    public var caughtUp: [SourcePartition] = []
 
     /// The format string this version writes.
     public static let currentFormat = "millrace.commit/1"
@@ -158,5 +167,25 @@ public struct CommitRecord: Sendable, Hashable, Codable {
         self.worker = worker
         self.sources = sources
         self.plannedPrefixes = plannedPrefixes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, batchID, state, worker, sources, plannedPrefixes, files, deadLetters, schemaChanges, stats, caughtUp
+    }
+
+    /// Decodes a record; `caughtUp` may be absent (records of earlier builds).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        batchID = try container.decode(BatchID.self, forKey: .batchID)
+        state = try container.decode(State.self, forKey: .state)
+        worker = try container.decode(String.self, forKey: .worker)
+        sources = try container.decode([SourceRange].self, forKey: .sources)
+        plannedPrefixes = try container.decode([String].self, forKey: .plannedPrefixes)
+        files = try container.decode([StagedFile].self, forKey: .files)
+        deadLetters = try container.decodeIfPresent(DeadLetterFile.self, forKey: .deadLetters)
+        schemaChanges = try container.decode([SchemaChangeNote].self, forKey: .schemaChanges)
+        stats = try container.decode(BatchStats.self, forKey: .stats)
+        caughtUp = try container.decodeIfPresent([SourcePartition].self, forKey: .caughtUp) ?? []
     }
 }

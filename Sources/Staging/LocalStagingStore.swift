@@ -55,6 +55,28 @@ public struct LocalStagingStore: StagingStore {
         }
     }
 
+    /// Reads `count` bytes of the file at `key` from `offset` with `pread(2)`.
+    public func read(_ key: String, offset: Int64, count: Int) throws -> [UInt8] {
+        let file = try path(key)
+        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw StagingError(.store, "cannot open \(file.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else {
+                throw StagingError(.store, "cannot read \(count) bytes at \(offset) of \(file.path): "
+                    + (got == 0 ? "the file is shorter" : String(cString: strerror(errno))))
+            }
+            done += got
+        }
+        return bytes
+    }
+
     /// Walks the root folder for regular files whose keys start with `prefix`, skipping dot-files
     /// (in-flight temp files), sorted by key.
     public func list(prefix: String) throws -> [StagedObject] {

@@ -37,6 +37,9 @@ public protocol StagingStore: Sendable {
     func openWriter(_ key: String) throws -> any StagedObjectWriter
     /// The object under `key`, or nil if there is none.
     func get(_ key: String) throws -> [UInt8]?
+    /// Exactly `count` bytes of the object under `key` from `offset` (reading a large staged file
+    /// piece by piece, with bounded memory); throws if the object is missing or shorter.
+    func read(_ key: String, offset: Int64, count: Int) throws -> [UInt8]
     /// Objects whose keys start with `prefix`, in key order.
     func list(prefix: String) throws -> [StagedObject]
     /// Deletes the objects (missing keys are not an error).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns an AWS error response (S3's `<Error>` or the query services' `<ErrorResponse><Error>`)
 /// into an `AWSError`. Only the `Code`, `Message` and request id are read: S3 echoes the
 /// canonical request (session token included) in `SignatureDoesNotMatch` bodies, so the rest
@@ -20,6 +22,25 @@ enum ServiceErrors {
             message += "; the response had no error body"
         }
         return AWSError(code, message, httpStatus: status, serviceCode: serviceCode ?? (status == 503 ? "SlowDown" : nil), requestID: requestID)
+    }
+
+    /// The error for a non-2xx `response` of a JSON-protocol service (`awsJson1_1`, the Redshift
+    /// Data API): `{"__type": "…#Code", "message": "…"}`. Only the type and message are read.
+    static func jsonError(_ response: HTTPResponse, operation: String, accessKeyID: String? = nil) -> AWSError {
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        let type = (object?["__type"] as? String).map { String($0.split(separator: "#").last ?? Substring($0)) }
+            ?? response.headers["x-amzn-ErrorType"].map { String($0.split(separator: ":").first ?? "") }
+        let serviceMessage = (object?["message"] as? String) ?? (object?["Message"] as? String)
+        let serviceCode = type.flatMap { $0.isEmpty ? nil : $0 }
+        var (code, advice) = classify(status: response.status, serviceCode: serviceCode, response: response, accessKeyID: accessKeyID)
+        if serviceCode == "ActiveStatementsExceededException" {
+            (code, advice) = (.throttled, "too many statements are running; retried after a pause")
+        }
+        var message = "\(operation) failed"
+        if let serviceMessage { message += ": \(serviceMessage)" }
+        if let advice { message += " (\(advice))" }
+        return AWSError(code, message, httpStatus: response.status, serviceCode: serviceCode,
+            requestID: response.headers["x-amzn-RequestId"])
     }
 
     private static func classify(status: Int, serviceCode: String?, response: HTTPResponse, accessKeyID: String?)

@@ -12,11 +12,19 @@ extension TableDefinition {
     /// `CREATE TABLE IF NOT EXISTS` for the warehouse target table: `targetColumns`, NOT NULL
     /// where declared, the merge key as PRIMARY KEY (informational in Redshift, enforced in
     /// PostgreSQL where the merge relies on it), and for Redshift DISTSTYLE, DISTKEY and
-    /// SORTKEY. PostgreSQL gets an index on the sort key instead.
-    public func createTableSQL(_ dialect: SQLDialect) -> String {
+    /// SORTKEY. PostgreSQL gets an index on the sort key instead. The table is qualified by
+    /// `schema` when given.
+    public func createTableSQL(_ dialect: SQLDialect, schema: String? = nil) -> String {
+        createTableStatements(dialect, schema: schema).joined(separator: "\n")
+    }
+
+    /// The statements of `createTableSQL`, one per element (for a client that sends one
+    /// statement at a time).
+    public func createTableStatements(_ dialect: SQLDialect, schema: String? = nil) -> [String] {
+        let table = (schema.map { dialect.quoted($0) + "." } ?? "") + dialect.quoted(name)
         var lines: [String] = []
         if let description { lines.append("-- \(name): \(description.singleLine)") }
-        lines.append("CREATE TABLE IF NOT EXISTS \(dialect.quoted(name)) (")
+        lines.append("CREATE TABLE IF NOT EXISTS \(table) (")
         var items = targetColumns.map { column in
             "    \(dialect.quoted(column.name)) \(column.sqlType(dialect))\(column.nullable ? "" : " NOT NULL")"
         }
@@ -31,13 +39,14 @@ extension TableDefinition {
             }
         }
         lines.append(tail + ";")
+        var statements = [lines.joined(separator: "\n")]
         if dialect == .postgres && !distribution.sortKey.isEmpty {
             let index = dialect.quoted("\(name)_\(distribution.sortKey.joined(separator: "_"))_idx")
-            lines.append(
-                "CREATE INDEX IF NOT EXISTS \(index) ON \(dialect.quoted(name)) (\(distribution.sortKey.map(dialect.quoted).joined(separator: ", ")));"
+            statements.append(
+                "CREATE INDEX IF NOT EXISTS \(index) ON \(table) (\(distribution.sortKey.map(dialect.quoted).joined(separator: ", ")));"
             )
         }
-        return lines.joined(separator: "\n")
+        return statements
     }
 
     /// `CREATE TEMP TABLE` for a staging table named `stagingName` whose columns are exactly

@@ -50,3 +50,21 @@ extension ColumnType {
         }
     }
 }
+
+extension SQLDialect: Codable {
+    /// Decodes `redshift` or `postgres`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let dialect = SQLDialect(named: name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected redshift or postgres, not \(name)")
+        }
+        self = dialect
+    }
+
+    /// Encodes the dialect's name.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

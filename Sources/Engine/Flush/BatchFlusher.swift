@@ -46,11 +46,12 @@ public final class BatchFlusher {
             stats.enrichmentMisses.merge(table.misses(in: dedup.selection), uniquingKeysWith: +)
         }
         let filePrefix = batchID.rawValue + "-"
-        let record = CommitRecord(
+        var record = CommitRecord(
             batchID: batchID, state: .writing, worker: settings.worker, sources: input.sources.sorted { $0.source < $1.source },
             plannedPrefixes: plans.flatMap { plan in
                 plan.slices.map { settings.template.prefix(table: plan.table.definition.name, hour: $0.hour, filePrefix: filePrefix) }
             } + [settings.layout.deadLetterKey(batchID)])
+        record.caughtUp = input.caughtUp.sorted()
         try committer.begin(record)
         do {
             return try stage(input, plans: plans, record: record, stats: stats)

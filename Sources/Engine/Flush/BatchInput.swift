@@ -16,6 +16,8 @@ public struct BatchInput: Sendable {
     public var schemaChanges: [SchemaChange]
     /// Counters gathered while consuming (records in, heartbeats, newest source time).
     public var stats: BatchStats
+    /// Partitions the worker owned that were read to their end when the batch closed.
+    public var caughtUp: [SourcePartition] = []
 
     /// A batch input with every part given.
     public init(

@@ -162,7 +162,7 @@ extension ColumnData {
 
     /// A big-endian two's complement integer of `width` (1...16) bytes, sign-extended: the
     /// low eight bytes in one load when there are that many.
-    @inline(__always) static func bigEndianInteger(_ p: UnsafeRawPointer, width: Int) -> Int128 {
+    @inline(__always) public static func bigEndianInteger(_ p: UnsafeRawPointer, width: Int) -> Int128 {
         var high: Int64 = Int64(Int8(bitPattern: p.load(as: UInt8.self))) >> 8
         let lowWidth = Swift.min(width, 8)
         for b in 0..<(width - lowWidth) { high = high << 8 | Int64(p.load(fromByteOffset: b, as: UInt8.self)) }

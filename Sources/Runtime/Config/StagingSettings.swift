@@ -1,7 +1,9 @@
-/// Where batches are staged. In dry-run, `local_dir` replaces the bucket.
+/// Where batches are staged: an S3 bucket, or a local folder (`local_dir`), which the
+/// PostgreSQL loader reads too. `--output DIR` and `--dry-run` stage to a local folder.
 public struct StagingSettings: Sendable, Hashable, Codable, StrictlyDecodable {
-    /// S3 bucket, in the warehouse's region. Default: `eav-olap` (the seed's bucket).
-    public var bucket: String = "eav-olap"
+    /// S3 bucket, in the warehouse's region (the seed's is `eav-olap`); empty stages to
+    /// `local_dir`. One of the two is required. Default: empty.
+    public var bucket: String = ""
     /// Key prefix inside the bucket, before every key. Default: empty.
     public var prefix: String = ""
     /// AWS region; empty means `AWS_REGION` / `AWS_DEFAULT_REGION`. Default: empty.
@@ -15,8 +17,9 @@ public struct StagingSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     public var keyTemplate: String = "staging/{table}/{yyyy}/{MM}/{dd}/{HH}/{file}.parquet"
     /// KMS key id for SSE-KMS; empty means the bucket's default encryption. Default: empty.
     public var kmsKeyID: String = ""
-    /// The local folder used instead of S3 by `--dry-run`. Default: `out/staging`.
-    public var localDir: String = "out/staging"
+    /// A local folder to stage to when `bucket` is empty; `--dry-run` stages here too (to
+    /// `out/staging` when empty). Default: empty.
+    public var localDir: String = ""
 
     /// The defaults.
     public init() {}

@@ -58,39 +58,3 @@ public struct SnapshotDimensionSettings: Sendable, Hashable, Codable, StrictlyDe
         refresh = try c.value(.refresh, default: .minutes(5))
     }
 }
-
-/// The warehouse the loader targets; the worker uses it to print SQL in dry-run.
-public struct WarehouseSettings: Sendable, Hashable, Codable, StrictlyDecodable {
-    /// `redshift` or `postgres`. Default: `redshift`.
-    public var dialect: String = "redshift"
-    /// IAM role Redshift assumes to read the staged files (`COPY … IAM_ROLE`). Default: empty.
-    public var iamRole: String = ""
-    /// Schema holding the target tables. Default: `public`.
-    public var schema: String = "public"
-    /// How often the scheduled loader (planned) will load staged batches; the worker does not
-    /// read it yet. Default: `5m`.
-    public var loadInterval: ConfigDuration = .minutes(5)
-    /// How long deleted keys are remembered so that an older change of a deleted key loaded
-    /// later (redelivered, replayed, backfilled) does not bring it back. Default: `7d`.
-    public var deleteRetention: ConfigDuration = .days(7)
-
-    /// The defaults.
-    public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case dialect, iamRole = "iam_role", schema, loadInterval = "load_interval", deleteRetention = "delete_retention"
-    }
-
-    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
-
-    public init(from decoder: any Decoder) throws {
-        try Self.rejectUnknownKeys(in: decoder)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = WarehouseSettings()
-        dialect = try c.value(.dialect, default: d.dialect)
-        iamRole = try c.value(.iamRole, default: d.iamRole)
-        schema = try c.value(.schema, default: d.schema)
-        loadInterval = try c.value(.loadInterval, default: d.loadInterval)
-        deleteRetention = try c.value(.deleteRetention, default: d.deleteRetention)
-    }
-}

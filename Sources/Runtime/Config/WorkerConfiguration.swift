@@ -1,4 +1,5 @@
 import Kafka
+public import Warehouse
 
 /// The worker's whole configuration: one YAML file (`millrace run --config FILE`), every field
 /// optional with a documented default, unknown keys refused, environment overrides applied on top
@@ -63,9 +64,11 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard pipeline.shutdownGrace.milliseconds >= 1000 else { throw fail("pipeline.shutdown_grace must be at least 1s") }
         guard !kafka.groupID.isEmpty else { throw fail("kafka.group_id must not be empty") }
         guard !kafka.topics.isEmpty else { throw fail("kafka.topics must list at least one topic") }
-        guard ["redshift", "postgres"].contains(warehouse.dialect) else {
-            throw fail("warehouse.dialect must be redshift or postgres, not \(warehouse.dialect)")
-        }
+        guard warehouse.loadInterval.milliseconds >= 1000 else { throw fail("warehouse.load_interval must be at least 1s") }
+        guard warehouse.leaseTTL.milliseconds >= 10_000 else { throw fail("warehouse.lease_ttl must be at least 10s") }
+        guard warehouse.maxBatchesPerLoad > 0, warehouse.maxFilesPerLoad > 0, warehouse.maxRowsPerLoad > 0,
+            warehouse.maxBytesPerLoad.bytes > 0
+        else { throw fail("warehouse.max_batches_per_load, max_files_per_load, max_bytes_per_load and max_rows_per_load must be positive") }
         guard ["json", "text"].contains(observability.logFormat) else {
             throw fail("observability.log_format must be json or text")
         }
@@ -79,11 +82,23 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
             "partition.assignment.strategy": "the revoke handling that commits a batch before its partitions move needs cooperative-sticky",
             "auto.offset.reset": "a partition without a committed offset is read from its beginning, so nothing is skipped",
             "isolation.level": "only committed transactional records are read (read_committed)",
-            "enable.partition.eof": "end-of-partition events follow the run mode (--until-drained)",
+            "enable.partition.eof": "end-of-partition events tell which partitions are caught up (freshness, --until-drained)",
         ]
         if let reserved = kafka.properties.keys.sorted().first(where: { KafkaConsumerConfiguration.reservedProperties[$0] != nil }) {
             let reason = worker[reserved] ?? KafkaConsumerConfiguration.reservedProperties[reserved] ?? ""
             throw fail("kafka.properties.\(reserved) is managed by Millrace and cannot be set: \(reason)")
         }
+    }
+}
+
+extension WorkerConfiguration {
+    /// The lease's name: `warehouse.lease_name`, else `kafka.group_id`.
+    public var leaseName: String { warehouse.leaseName.isEmpty ? kafka.groupID : warehouse.leaseName }
+
+    /// Where the loader reads staged files and how it names things in the warehouse.
+    public var loadSettings: LoadSettings {
+        LoadSettings(
+            bucket: staging.bucket, prefix: staging.prefix, iamRole: warehouse.iamRole, schema: warehouse.schema, leaseName: leaseName,
+            deleteRetention: warehouse.deleteRetention.duration)
     }
 }

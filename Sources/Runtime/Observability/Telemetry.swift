@@ -1,9 +1,12 @@
 import CoreMetrics
 import Engine
+import Foundation
+import Loader
 public import Logging
 import Prometheus
 import Staging
 import Synchronization
+import Warehouse
 
 /// Counts and logs `TelemetryEvent`s: the single place where metrics are named.
 ///
@@ -73,6 +76,47 @@ public final class Telemetry: Sendable {
         case .readiness(let isReady):
             ready.store(isReady, ordering: .releasing)
             Gauge(label: "millrace_ready", factory: factory).record(isReady ? 1 : 0)
+        case .loadCycle(let report):
+            loaded(report)
+        case .loadFailed(let error):
+            count("millrace_load_cycle_failures_total", ["code": "\(error.code)"])
+            logger.error("load cycle failed; retrying after a backoff", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func loaded(_ report: CycleReport) {
+        guard report.heldLease else {
+            if case .heldElsewhere(holder: let holder, until: let until) = report.lease {
+                logger.info("another loader holds the lease; waiting", metadata: ["holder": "\(holder)", "until": "\(until)"])
+            }
+            return
+        }
+        count("millrace_load_cycles_total", [:])
+        Gauge(label: "millrace_load_cycle_duration_seconds", factory: factory).record(report.duration.seconds)
+        Gauge(label: "millrace_load_batches_waiting", factory: factory).record(Double(report.waiting))
+        Gauge(label: "millrace_load_batches_quarantined", factory: factory).record(Double(report.quarantinedTotal))
+        for load in report.loads {
+            count("millrace_load_batches_total", ["table": load.table], by: load.batches)
+            count("millrace_load_rows_total", ["table": load.table], by: load.rows)
+            count("millrace_load_bytes_total", ["table": load.table], by: Int(load.bytes))
+            logger.info("table loaded", metadata: [
+                "table": "\(load.table)", "batches": "\(load.batches)", "files": "\(load.files)", "rows": "\(load.rows)",
+                "seconds": "\(load.duration.seconds)",
+            ])
+        }
+        for quarantine in report.quarantined {
+            count("millrace_load_quarantined_total", ["table": quarantine.table])
+        }
+        let now = Date().timeIntervalSince1970
+        for freshness in report.freshness {
+            guard let asOf = freshness.epochSeconds else { continue }
+            Gauge(label: "millrace_warehouse_data_as_of_timestamp_seconds", dimensions: [("table", freshness.table)], factory: factory)
+                .record(asOf)
+            Gauge(label: "millrace_warehouse_lag_seconds", dimensions: [("table", freshness.table)], factory: factory).record(max(0, now - asOf))
+        }
+        if report.quarantinedTotal > 0 {
+            logger.warning("quarantined batches wait in the ledger; fix the cause, then run millrace load --retry-quarantined",
+                metadata: ["quarantined": "\(report.quarantinedTotal)"])
         }
     }
 

@@ -1,4 +1,5 @@
 import Engine
+public import Loader
 public import Staging
 
 /// Everything the worker reports, as named events. `Telemetry` turns each into metrics and a
@@ -27,4 +28,8 @@ public enum TelemetryEvent: Sendable {
     case dimensionLoaded(name: String, rows: Int)
     /// The worker's readiness changed.
     case readiness(Bool)
+    /// A load cycle ended (it may have found the lease held elsewhere).
+    case loadCycle(CycleReport)
+    /// A load cycle failed; the next one retries after a backoff.
+    case loadFailed(LoaderError)
 }

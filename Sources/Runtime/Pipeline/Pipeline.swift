@@ -32,6 +32,8 @@ final class Pipeline {
     private var carriedSchemaChanges: [SchemaChange] = []
     private var failure: (any Error)?
     private var atEnd: Set<SourcePartition> = []
+    /// The heartbeats consumed, for the batches' caught-up partitions (see `HeartbeatWindow`).
+    private var heartbeats: HeartbeatWindow
     private var consecutiveFailures = 0
     /// True while a rebalance handler runs: a failed flush must not hold the rebalance up.
     private var inRebalance = false
@@ -58,6 +60,7 @@ final class Pipeline {
         self.clock = clock
         self.topics = topics
         self.onCommit = onCommit
+        heartbeats = HeartbeatWindow(marginMillis: options.heartbeatMarginMillis)
     }
 
     /// Consumes until `shouldStop` returns true (or, with `stopWhenDrained`, until every
@@ -129,6 +132,7 @@ final class Pipeline {
             route: route, partition: message.partition, offset: message.offset, timestampMs: message.timestampMs ?? 0,
             key: message.key, value: message.value)
         batch.record(outcome, partition, offset: message.offset, nowMillis: nowMillis)
+        if case .heartbeat(let micros?) = outcome { heartbeats.seen(sourceMillis: micros / 1000, atMillis: nowMillis) }
         if !atEnd.isEmpty { atEnd.remove(partition) }
     }
 
@@ -160,10 +164,13 @@ final class Pipeline {
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
             tables.append(try decoder.takeBatch(table))
         }
-        let input = BatchInput(
+        var stats = batch.stats
+        stats.heartbeatMillis = heartbeats.qualifying(nowMillis: clock.monotonicMillis())
+        var input = BatchInput(
             batchID: BatchID(createdAtMillis: clock.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
             sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters,
-            schemaChanges: carriedSchemaChanges, stats: batch.stats)
+            schemaChanges: carriedSchemaChanges, stats: stats)
+        input.caughtUp = consumer.ownedPartitions.map { SourcePartition(topic: $0.topic, partition: $0.partition) }.filter(atEnd.contains)
         let started = clock.monotonicMillis()
         do {
             let record = try flusher.flush(input)

@@ -18,4 +18,8 @@ struct PipelineOptions: Sendable {
     var sweepGraceMillis: Int64 = 15 * 60_000
     /// How often consumer lag is published, in ms.
     var lagIntervalMillis: Int64 = 15_000
+    /// How long before a batch closes a heartbeat must have been consumed to stand for its
+    /// caught-up partitions: librdkafka's fetch wait (`fetch.wait.max.ms`, 500 ms) plus a
+    /// second's allowance (see `HeartbeatWindow`), in ms.
+    var heartbeatMarginMillis: Int64 = 1_500
 }

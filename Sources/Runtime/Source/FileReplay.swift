@@ -38,6 +38,7 @@ public enum FileReplay {
         let parts = try assembly.makeFlushPath(fence: SingleWriterFence(), followsChangelogs: false)
         try parts.feeds.loadAll(nowMillis: PipelineClock.system.wallMillis())
         var records: [CommitRecord] = []
+        let onCommit = assembly.commitHandler()
         var batch = OpenBatch()
         var changes: [SchemaChange] = []
         let decoder = parts.decoder
@@ -53,7 +54,7 @@ public enum FileReplay {
             changes = []
             batch = OpenBatch()
             telemetry.emit(.batchCommitted(record, durationMillis: 0))
-            options.onCommit?(record)
+            onCommit(record)
             records.append(record)
         }
         let limits = configuration.pipeline

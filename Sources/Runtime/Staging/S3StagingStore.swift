@@ -47,6 +47,16 @@ public struct S3StagingStore: StagingStore {
         }
     }
 
+    /// Reads `count` bytes of `prefix + key` from `offset` with a ranged GET.
+    public func read(_ key: String, offset: Int64, count: Int) throws -> [UInt8] {
+        guard count > 0 else { return [] }
+        let bytes = try client.getObject(bucket: bucket, key: prefix + key, range: S3ByteRange(first: offset, last: offset + Int64(count) - 1)).bytes
+        guard bytes.count == count else {
+            throw RuntimeError(.staging, "s3://\(bucket)/\(prefix)\(key) returned \(bytes.count) bytes at \(offset), not \(count)")
+        }
+        return bytes
+    }
+
     /// Lists every page of objects under `prefix + listPrefix`, returning keys with the store's
     /// `prefix` stripped.
     public func list(prefix listPrefix: String) throws -> [StagedObject] {

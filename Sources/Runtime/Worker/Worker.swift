@@ -1,5 +1,6 @@
 import AWS
 import Engine
+import Loader
 import Staging
 public import Logging
 import ServiceLifecycle
@@ -28,12 +29,15 @@ public enum Worker {
             throw RuntimeError(.configuration, "cannot set up the worker: \(error)", underlying: error)
         }
         var services: [any Service] = [PipelineService(shutdownGrace: configuration.pipeline.shutdownGrace.duration) { try assembly.makePipeline() }]
-        if options.servesHealth, !configuration.observability.listen.isEmpty {
-            let (host, port) = try listenAddress(configuration.observability.listen)
-            let server = try HealthServer(
-                host: host, port: port,
-                responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }))
-            services.append(HealthService(server: server))
+        if configuration.warehouse.loadInWorker && !options.dryRun {
+            // The loader as another service of the worker; the warehouse lease keeps one active.
+            let loading = try LoaderAssembly(configuration: configuration, store: assembly.store, aws: assembly.aws, logger: logger)
+            services.append(LoaderService(
+                loader: loading.makeLoader(logger: logger), schedule: LoadSchedule(interval: configuration.warehouse.loadInterval.duration),
+                telemetry: telemetry))
+        }
+        if options.servesHealth, let health = try HealthService.make(configuration, telemetry: telemetry) {
+            services.append(health)
         }
         logger.info("worker starting", metadata: [
             "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",

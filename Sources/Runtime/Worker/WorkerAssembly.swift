@@ -15,6 +15,7 @@ struct WorkerAssembly: Sendable {
     let configuration: WorkerConfiguration
     let options: WorkerOptions
     let telemetry: Telemetry
+    let aws: AWSContext
     let store: any StagingStore
     let catalog: Catalog
     let template: KeyTemplate
@@ -24,7 +25,8 @@ struct WorkerAssembly: Sendable {
         self.options = options
         self.telemetry = telemetry
         template = try KeyTemplate(configuration.staging.keyTemplate)
-        store = try Self.makeStore(configuration, options: options, telemetry: telemetry)
+        aws = AWSContext(environment: options.environment, staging: configuration.staging, telemetry: telemetry)
+        store = try StagingStores.make(configuration, output: options.outputDirectory, dryRun: options.dryRun, aws: aws)
         catalog = try Self.loadCatalog(configuration, store: store)
         try Self.checkNames(configuration, catalog: catalog)
     }
@@ -50,57 +52,10 @@ struct WorkerAssembly: Sendable {
         }
     }
 
-    /// The store: a local folder in dry-run, else S3 with the standard credential chain.
-    static func makeStore(_ configuration: WorkerConfiguration, options: WorkerOptions, telemetry: Telemetry) throws
-        -> any StagingStore
-    {
-        if options.dryRun {
-            return try LocalStagingStore(root: URL(fileURLWithPath: options.outputDirectory ?? configuration.staging.localDir))
-        }
-        return S3StagingStore(
-            client: try makeS3Client(configuration, options: options, telemetry: telemetry), bucket: configuration.staging.bucket,
-            prefix: configuration.staging.prefix)
-    }
-
-    /// An S3 client for the staging settings (region, endpoint, addressing, KMS key), the AWS
-    /// environment and the standard credential chain, cached.
-    static func makeS3Client(_ configuration: WorkerConfiguration, options: WorkerOptions, telemetry: Telemetry) throws -> S3Client {
-        let staging = configuration.staging
-        let environment = options.environment.map { AWSEnvironment(variables: $0) } ?? AWSEnvironment()
-        var s3 = try S3Configuration(environment: environment)
-        if !staging.region.isEmpty { s3.region = staging.region }
-        if !staging.endpoint.isEmpty {
-            guard let endpoint = Endpoint(staging.endpoint) else {
-                throw RuntimeError(.configuration, "staging.endpoint \(staging.endpoint) is not an http(s) URL")
-            }
-            s3.endpoint = endpoint
-        }
-        if staging.pathStyle { s3.addressing = .pathStyle }
-        if !staging.kmsKeyID.isEmpty { s3.sseKMSKeyID = staging.kmsKeyID }
-        let events = AWSEvents(logger: telemetry.logger) { event in
-            if case .requestRetried(let retry) = event {
-                telemetry.emit(.retry(component: "s3", reason: "\(retry.operation): \(retry.errorCode)"))
-            }
-        }
-        let credentials = CachingCredentialsProvider(CredentialsChain.standard(environment: environment), events: events)
-        return try S3Client(configuration: s3, credentials: credentials, events: events)
-    }
-
     /// `Schemas/`, plus the versions evolution added at run time (kept in the staging store).
     static func loadCatalog(_ configuration: WorkerConfiguration, store: any StagingStore) throws -> Catalog {
-        var catalog = try Catalog.load(directory: configuration.schemas.dir)
-        let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
-        for history in catalog.tables {
-            let evolved = try store.list(prefix: layout.schemaPrefix(table: history.name))
-            let definitions = try evolved.compactMap { object -> TableDefinition? in
-                guard let bytes = try store.get(object.key) else { return nil }
-                return try Catalog.definition(yaml: String(decoding: bytes, as: UTF8.self), path: "\(store.location)\(object.key)")
-            }
-            for definition in definitions.sorted(by: { $0.version < $1.version }) where definition.version > history.current.version {
-                catalog = try catalog.adding(version: definition)
-            }
-        }
-        return catalog
+        try EvolvedSchemas(store: store, layout: StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix))
+            .addingStored(to: Catalog.load(directory: configuration.schemas.dir))
     }
 
     /// The topic-fed tables this worker stages.
@@ -112,14 +67,11 @@ struct WorkerAssembly: Sendable {
         }
     }
 
-    /// A consumer (by default in the worker's group), with librdkafka properties passed through;
-    /// `reportsEnds` asks for partition-end events whatever the run mode.
-    func makeConsumer(group: String? = nil, reportsEnds: Bool = false) throws -> KafkaConsumer {
+    /// A consumer (by default in the worker's group), with librdkafka properties passed through.
+    func makeConsumer(group: String? = nil) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
-        var consumer = try consumerConfiguration(group: group)
-        consumer.reportsPartitionEOF = consumer.reportsPartitionEOF || reportsEnds
-        return try KafkaConsumer(configuration: consumer, logger: logger)
+        return try KafkaConsumer(configuration: try consumerConfiguration(group: group), logger: logger)
     }
 
     /// The consumer's configuration: Millrace's defaults, the configured properties, and the MSK
@@ -129,18 +81,16 @@ struct WorkerAssembly: Sendable {
             bootstrapServers: configuration.kafka.bootstrapServers, groupID: group ?? configuration.kafka.groupID)
         kafka.connection.properties = configuration.kafka.properties
         if group == nil, !configuration.kafka.groupInstanceID.isEmpty { kafka.groupInstanceID = configuration.kafka.groupInstanceID }
-        kafka.reportsPartitionEOF = options.stopWhenDrained
+        // End-of-partition events tell which partitions are caught up (freshness, --until-drained).
+        kafka.reportsPartitionEOF = true
         // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
         // `kafka.properties` may still override it.
         kafka.queuedMaxMessagesKbytes = 32_768
         if MSKIAMAuthentication.isRequested(by: configuration.kafka.properties) {
-            let environment = options.environment.map { AWSEnvironment(variables: $0) } ?? AWSEnvironment()
-            let candidates = [configuration.kafka.iamRegion, configuration.staging.region, environment.region ?? ""]
-            guard let region = candidates.first(where: { !$0.isEmpty }) else {
+            guard let region = aws.region(configuration.kafka.iamRegion) else {
                 throw RuntimeError(.configuration, "MSK IAM authentication needs a region: set kafka.iam_region or AWS_REGION")
             }
-            kafka.connection.oauthBearerTokenProvider = MSKIAMAuthentication.tokenProvider(
-                region: region, credentials: CachingCredentialsProvider(CredentialsChain.standard(environment: environment)))
+            kafka.connection.oauthBearerTokenProvider = MSKIAMAuthentication.tokenProvider(region: region, credentials: aws.credentials)
         }
         return kafka
     }
@@ -171,8 +121,8 @@ struct WorkerAssembly: Sendable {
         let flusher = BatchFlusher(store: store, committer: committer, settings: settings, dimensions: dimensions, crashHook: options.crashHook)
         let feeds = try DimensionFeeds(
             dimensions: dimensions, configuration: configuration,
-            s3: { try (store as? S3StagingStore)?.client ?? Self.makeS3Client(configuration, options: options, telemetry: telemetry) },
-            followerConsumer: followsChangelogs ? { name in try makeConsumer(group: "\(configuration.kafka.groupID).dimension.\(name)", reportsEnds: true) } : nil,
+            s3: { try aws.s3() },
+            followerConsumer: followsChangelogs ? { name in try makeConsumer(group: "\(configuration.kafka.groupID).dimension.\(name)") } : nil,
             checkpoints: DimensionCheckpoints(store: store, layout: layout), telemetry: telemetry)
         return FlushPath(decoder: decoder, committer: committer, feeds: feeds, flusher: flusher)
     }
@@ -188,18 +138,25 @@ struct WorkerAssembly: Sendable {
         pipelineOptions.pollBatch = max(1, min(pipelineOptions.pollBatch, configuration.pipeline.maxBatchRows / 4))
         pipelineOptions.stopWhenDrained = options.stopWhenDrained
         pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
-        let dryRunLoader = options.dryRun ? options.sqlOutput.map {
-            DryRunLoader(catalog: catalog, store: store, configuration: configuration, output: $0)
-        } : nil
+        pipelineOptions.heartbeatMarginMillis = (configuration.kafka.properties["fetch.wait.max.ms"].flatMap(Int64.init) ?? 500) + 1_000
         return Pipeline(
             consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
             telemetry: telemetry,
-            options: pipelineOptions, clock: .system, topics: configuration.kafka.topics,
-            onCommit: { record in
-                if configuration.schemas.writeEvolved { writeEvolvedVersions(of: record) }
-                dryRunLoader?.handle(record)
-                options.onCommit?(record)
-            })
+            options: pipelineOptions, clock: .system, topics: configuration.kafka.topics, onCommit: commitHandler())
+    }
+
+    /// What happens after each committed batch, on the thread that committed it: its evolved
+    /// versions written into `schemas.dir` (when asked), its SQL printed (dry run), the caller's
+    /// callback.
+    func commitHandler() -> (CommitRecord) -> Void {
+        let dryRunLoader = options.dryRun ? options.sqlOutput.map {
+            DryRunLoader(catalog: catalog, store: store, configuration: configuration, output: $0)
+        } : nil
+        return { record in
+            if configuration.schemas.writeEvolved { writeEvolvedVersions(of: record) }
+            dryRunLoader?.handle(record)
+            options.onCommit?(record)
+        }
     }
 
     /// Writes the schema versions `record` committed into `schemas.dir` (best effort: the

@@ -292,6 +292,8 @@ private final class FaultyStore: StagingStore {
 
     func get(_ key: String) throws -> [UInt8]? { try inner.get(key) }
 
+    func read(_ key: String, offset: Int64, count: Int) throws -> [UInt8] { try inner.read(key, offset: offset, count: count) }
+
     func list(prefix: String) throws -> [StagedObject] { try inner.list(prefix: prefix) }
 
     func delete(_ keys: [String]) throws {

@@ -1,15 +1,18 @@
 /// Where the loader reads staged files and how it names things in the warehouse.
 public struct LoadSettings: Sendable, Hashable {
-    /// Bucket of the staged files. Default: `eav-olap`.
+    /// Bucket of the staged files (COPY reads them from S3); empty for a local staging folder,
+    /// which only the PostgreSQL loader can read. Default: empty.
     public var bucket: String
     /// Key prefix of the staging store inside the bucket (empty or ending in `/`). Default: empty.
     public var prefix: String
-    /// IAM role Redshift assumes to read the files (`COPY … IAM_ROLE`). Default: empty.
+    /// IAM role Redshift assumes to read the files (`COPY … IAM_ROLE`); empty uses the cluster's
+    /// default role. Default: empty.
     public var iamRole: String
-    /// Schema of the target tables. Default: `public`.
+    /// Schema of the target tables and of the loader's own tables. Default: `public`.
     public var schema: String
-    /// Pipeline name in the freshness table (one row per pipeline). Default: `millrace-eav`.
-    public var pipeline: String
+    /// Name of the lease (one active loader per name) and of the pipeline in logs.
+    /// Default: `millrace-eav`.
+    public var leaseName: String
     /// How long the warehouse remembers deleted keys, so that an older change of a deleted key
     /// arriving in a later load (redelivered, replayed, backfilled) does not bring it back.
     /// Default: 7 days, the staging lifecycle.
@@ -17,14 +20,14 @@ public struct LoadSettings: Sendable, Hashable {
 
     /// Settings with every part given.
     public init(
-        bucket: String = "eav-olap", prefix: String = "", iamRole: String = "", schema: String = "public",
-        pipeline: String = "millrace-eav", deleteRetention: Duration = .seconds(7 * 86_400)
+        bucket: String = "", prefix: String = "", iamRole: String = "", schema: String = "public",
+        leaseName: String = "millrace-eav", deleteRetention: Duration = .seconds(7 * 86_400)
     ) {
         self.bucket = bucket
         self.prefix = prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/"
         self.iamRole = iamRole
         self.schema = schema
-        self.pipeline = pipeline
+        self.leaseName = leaseName
         self.deleteRetention = deleteRetention
     }
 

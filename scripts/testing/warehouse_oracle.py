@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Compares a warehouse schema that Millrace's loader filled with the truth computed from the
+source records, independently of Millrace (Tests/RuntimeTests/Warehouse, Tests/LoaderTests).
+
+    python3 scripts/testing/warehouse_oracle.py --pg URL --schema S --kcat FILE
+
+The truth is the newest change per key by LSN, deletes applied; the daily aggregate must agree
+with a GROUP BY over the facts. Prints one JSON object: per table [expected, actual, wrong],
+samples of differences, whether the aggregate matches, and the ledger and freshness row counts.
+"""
+import argparse
+import json
+import subprocess
+
+
+def psql(url, *args):
+    result = subprocess.run(["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"psql failed: {result.stderr[-2000:]}")
+    return result
+
+
+def query(url, sql):
+    out = psql(url, "-A", "-t", "-F", "\t", "-c", sql).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def truth(kcat):
+    """The warehouse the source records imply: newest change per key by LSN, deletes applied.
+    Tombstones only mark keys for compaction (the delete event before each carries the change),
+    so they are skipped: a key deleted and then re-created must end up present."""
+    entities, facts, hot = {}, {}, {}
+    with open(kcat) as f:
+        for line in f:
+            envelope = json.loads(line)
+            topic, key = envelope["topic"], json.loads(envelope["key"]) if envelope.get("key") else {}
+            if not envelope.get("payload"):
+                continue
+            payload = json.loads(envelope["payload"])["payload"]
+            deleted = payload.get("__op") == "d" or str(payload.get("__deleted")).lower() == "true"
+            lsn = payload.get("__lsn", 0)
+            if topic == "postgres.eav.entities":
+                target, ident = entities, key["entity_id"]
+            elif topic == "postgres.eav.entity_values_ts":
+                target, ident = facts, (key["entity_id"], key["version"])
+            elif topic == "postgres.eav.entity_jsonb":
+                target, ident = hot, key["entity_id"]
+            else:
+                continue
+            if ident not in target or lsn >= target[ident][0]:
+                target[ident] = (lsn, None if deleted else payload)
+    live = lambda rows: {k: v[1] for k, v in rows.items() if v[1] is not None}  # noqa: E731
+    return live(entities), live(facts), live(hot)
+
+
+def compare(expected, actual):
+    return [len(expected), len(actual),
+            sum(1 for k in expected if actual.get(k) != expected[k]) + len(set(actual) - set(expected))]
+
+
+def samples(name, expected, actual):
+    return [f"{name} {k}: expected {expected.get(k)}, got {actual.get(k)}"
+            for k in sorted(set(expected) | set(actual)) if expected.get(k) != actual.get(k)][:3]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", required=True)
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("--kcat", required=True)
+    args = parser.parse_args()
+    url = args.pg + ("&" if "?" in args.pg else "?") + f"options=-csearch_path%3D{args.schema}"
+    entities, facts, hot = truth(args.kcat)
+    actual_entities = {int(r[0]): (r[1], r[2], int(r[3])) for r in
+                       query(url, "SELECT entity_id, entity_type, status, version FROM dim_entities")}
+    expected_entities = {k: (v["entity_type"], v["status"], v["version"]) for k, v in entities.items()}
+    actual_facts = {(int(r[0]), int(r[1])): r[2] for r in
+                    query(url, "SELECT entity_id, version, coalesce(value, '<null>') FROM fact_entity_values")}
+    expected_facts = {k: (v.get("value") if v.get("value") is not None else "<null>") for k, v in facts.items()}
+    actual_hot = {int(r[0]): int(r[1]) for r in query(url, "SELECT entity_id, version FROM entity_attributes_hot")}
+    expected_hot = {k: v["version"] for k, v in hot.items()}
+    event_time = query(url, "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                            "AND table_name = 'agg_daily_metrics' AND column_name LIKE 'first\\_%'")[0][0][len("first_"):]
+    mismatched_days = query(url, f"""
+        SELECT count(*) FROM (
+          SELECT CAST({event_time} AT TIME ZONE 'UTC' AS DATE) d, tenant_id, attribute_id, count(*) n,
+                 sum(value_decimal) s FROM fact_entity_values GROUP BY 1, 2, 3) f
+        FULL JOIN agg_daily_metrics a ON a.metric_date = f.d AND a.tenant_id = f.tenant_id AND a.attribute_id = f.attribute_id
+        WHERE a.sample_count IS DISTINCT FROM f.n OR a.value_sum IS DISTINCT FROM f.s""")[0][0]
+    print(json.dumps({
+        "entities": compare(expected_entities, actual_entities),
+        "facts": compare(expected_facts, actual_facts),
+        "hot": compare(expected_hot, actual_hot),
+        "samples": samples("entity", expected_entities, actual_entities) + samples("fact", expected_facts, actual_facts)
+                   + samples("hot", expected_hot, actual_hot),
+        "aggregate_matches": int(mismatched_days) == 0,
+        "aggregate_rows": int(query(url, "SELECT count(*) FROM agg_daily_metrics")[0][0]),
+        "ledger_rows": int(query(url, "SELECT count(*) FROM millrace_load_ledger")[0][0]),
+        "freshness_rows": int(query(url, "SELECT count(*) FROM millrace_freshness WHERE data_as_of IS NOT NULL")[0][0]),
+    }))
+
+
+if __name__ == "__main__":
+    main()
