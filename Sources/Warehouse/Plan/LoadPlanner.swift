@@ -4,13 +4,14 @@ public import Staging
 /// Plans loads of committed batches into the warehouse, one transaction per table.
 ///
 /// A table's load covers every pending batch that touches it (see `tables(touchedBy:)`), in one
-/// transaction: lock the ledger; check the lease and that no batch is loaded yet
-/// (`millrace_check_load`); per schema version a staging table whose columns are exactly the
-/// files' (COPY matches by position) filled by COPY from a manifest; older versions folded into
-/// the newest; the newest change per merge key (`ChangeOrder`), never older than a remembered
-/// delete or the target's row; unchanged TOASTed columns filled; deletes applied and
-/// remembered; `MERGE` from a table; the daily aggregate's touched days; the ledger rows; the
-/// table's freshness; the temp tables dropped, so one session runs any number of loads.
+/// transaction: lock the ledger; per schema version a staging table whose columns are exactly
+/// the files' (COPY matches by position) filled by COPY from a manifest; older versions folded
+/// into the newest; the newest change per merge key (`ChangeOrder`), never older than a
+/// remembered delete or the target's row; unchanged TOASTed columns filled; deletes applied and
+/// remembered; `MERGE` from a table; the daily aggregate's touched days; then the check that the
+/// lease is still held and no batch is loaded yet (`millrace_check_load`, last, so a lease lost
+/// at any point refuses the commit); the ledger rows; the table's freshness; the temp tables
+/// dropped, so one session runs any number of loads.
 ///
 /// One transaction per table keeps each within the Redshift Data API's 40 statements and lets
 /// a poison batch be quarantined for the one table it breaks. The ledger is keyed by (batch,
@@ -88,7 +89,7 @@ public struct LoadPlanner: Sendable {
             throw WarehouseError(.unknownTable, "a commit record stages table \(table), which Schemas/ does not declare")
         }
         let batches = records.map(\.batchID)
-        var steps: [LoadStep] = [.sql(ledger.lock()), .sql(ledger.check(lease: lease, table: table, batches: batches))]
+        var steps: [LoadStep] = [.sql(ledger.lock())]
         var temps: [String] = []
         let files = records.flatMap(\.files).filter { $0.table == table }
         let versions = try Set(files.map(\.schemaVersion)).sorted().map { version throws(WarehouseError) in
@@ -121,6 +122,9 @@ public struct LoadPlanner: Sendable {
             if let refresh { steps += refresh.refresh().map(LoadStep.sql) }
             stage = merge.stage
         }
+        // Checked last, just before the ledger rows: a lease taken by another loader at any point
+        // before this commit refuses it.
+        steps.append(.sql(ledger.check(lease: lease, table: table, batches: batches)))
         steps += ledger.record(records, tables: { tables(touchedBy: $0).count }, table: table, loadID: loadID, state: LoadLedger.loaded)
             .map(LoadStep.sql)
         steps.append(.sql(freshness.thawIfClear(table)))

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import MillraceTesting
 import Runtime
@@ -11,7 +12,13 @@ struct ConfigurationTests {
         #expect(configuration.pipeline.window.milliseconds == 30_000)
         #expect(configuration.pipeline.maxBatchBytes.bytes == 64 << 20)
         #expect(configuration.kafka.groupID == "millrace-eav")
-        #expect(configuration.staging.bucket == "eav-olap")
+        // No bucket by default (the seed's eav-olap is someone's real bucket): one of bucket and
+        // local_dir must be set for a command that stages or loads.
+        #expect(configuration.staging.bucket == "")
+        #expect(configuration.staging.localDir == "")
+        #expect(configuration.warehouse.dialect == .redshift)
+        #expect(configuration.warehouse.leaseTTL.milliseconds == 300_000)
+        #expect(!configuration.warehouse.loadInWorker)
         #expect(configuration.staging.keyTemplate == "staging/{table}/{yyyy}/{MM}/{dd}/{HH}/{file}.parquet")
         #expect(configuration.warehouse.loadInterval.milliseconds == 300_000)
     }

@@ -23,6 +23,7 @@ struct DryRunProcessTests {
               topics: \(PipelineFixture.topics + PipelineFixture.heartbeatTopics)
               properties: {session.timeout.ms: '6000'}
             schemas: {dir: '\(PackagePaths.schemas.path)'}
+            staging: {bucket: eav-olap}
             pipeline: {max_batch_rows: 500}
             observability: {listen: '', log_level: warning}
             """.write(to: config, atomically: true, encoding: .utf8)
