@@ -198,7 +198,7 @@ struct LoadPlannerTests {
         let merge = try #require(statements.firstIndex { $0.hasPrefix(#"MERGE INTO "analytics"."dim_entities""#) })
         #expect(remember < merge)
         // Ranking: LSN first (a tombstone takes the LSN of the change before it in its partition).
-        #expect(statements.contains { $0.contains(#"ORDER BY "_lsn" DESC NULLS LAST, "version" DESC NULLS LAST, "_kafka_partition" DESC, "_kafka_offset" DESC"#) })
+        #expect(statements.contains { $0.contains(#"ORDER BY "_lsn" DESC NULLS LAST, CASE WHEN "_lsn" IS NULL THEN "version" END DESC NULLS LAST, "_kafka_partition" DESC, "_kafka_offset" DESC"#) })
         #expect(statements.contains { $0.contains(#"COALESCE(s."_lsn", MAX(s."_lsn") OVER (PARTITION BY s."entity_id", s."_kafka_partition" ORDER BY s."_kafka_offset" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))"#) })
     }
 

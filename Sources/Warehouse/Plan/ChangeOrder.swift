@@ -6,12 +6,13 @@ import Catalog
 ///
 /// The source LSN decides first when both changes have one: it is PostgreSQL's commit order,
 /// so a key-only delete (whose version is NULL under REPLICA IDENTITY DEFAULT) beats an older
-/// insert, and a key deleted and inserted again with its version restarted comes back. The
-/// version decides when an LSN is missing; the Kafka position breaks what is left (redeliveries
-/// of one change). A tombstone has no LSN of its own: inside a load it takes the LSN of the
-/// change before it in its partition (the delete it follows), so it sorts just after that
-/// delete, and under `delete.handling.mode=drop`, where the tombstone is the only delete
-/// signal, it still beats the insert before it.
+/// insert, and a key deleted and inserted again with its version restarted comes back. Two
+/// changes with one LSN are one change delivered twice, or a tombstone and the change it
+/// follows: the Kafka position orders them. The version decides only where no LSN is known. A
+/// tombstone has no LSN of its own: inside a load it takes the LSN of the change before it in
+/// its partition (the delete it follows), so it sorts just after that delete, and under
+/// `delete.handling.mode=drop`, where the tombstone is the only delete signal, it beats the
+/// insert before it.
 struct ChangeOrder {
     let definition: TableDefinition
     let dialect: SQLDialect
@@ -29,7 +30,7 @@ struct ChangeOrder {
     /// `_lsn` is already the effective one.
     var newestFirst: String {
         var terms = ["\(q("_lsn")) DESC NULLS LAST"]
-        if let version { terms.append("\(q(version)) DESC NULLS LAST") }
+        if let version { terms.append("CASE WHEN \(q("_lsn")) IS NULL THEN \(q(version)) END DESC NULLS LAST") }
         terms += ["\(q("_kafka_partition")) DESC", "\(q("_kafka_offset")) DESC"]
         return terms.joined(separator: ", ")
     }
