@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "LoaderTests",
             dependencies: [
-                "Loader", "Warehouse", "Staging", "Catalog", "Parquet", "AWS", "MillraceTesting",
+                "Loader", "Warehouse", "Staging", "Catalog", "Parquet", "AWS", "Retry", "MillraceTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
