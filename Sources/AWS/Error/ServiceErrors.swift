@@ -8,7 +8,8 @@ enum ServiceErrors {
     /// The error for a non-2xx `response` to `operation` (`PutObject s3://bucket/key`).
     static func error(_ response: HTTPResponse, operation: String, accessKeyID: String? = nil) -> AWSError {
         let root = XMLElement.parse(response.body)
-        let element = root.flatMap { $0.name == "Error" ? $0 : $0.child("Error") }
+        // S3's <Error>, the query services' <ErrorResponse><Error>, and <ErrorResponse><Errors><Error>.
+        let element = root.flatMap { $0.name == "Error" ? $0 : $0.child("Error") ?? $0.child("Errors")?.child("Error") }
         let serviceCode = element?.text(of: "Code").flatMap { $0.isEmpty ? nil : $0 }
         let serviceMessage = element?.text(of: "Message").flatMap { $0.isEmpty ? nil : $0 }
         let requestID = element?.text(of: "RequestId") ?? root?.text(of: "RequestId")
@@ -27,10 +28,13 @@ enum ServiceErrors {
     /// The error for a non-2xx `response` of a JSON-protocol service (`awsJson1_1`, the Redshift
     /// Data API): `{"__type": "…#Code", "message": "…"}`. Only the type and message are read.
     static func jsonError(_ response: HTTPResponse, operation: String, accessKeyID: String? = nil) -> AWSError {
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-        let type = (object?["__type"] as? String).map { String($0.split(separator: "#").last ?? Substring($0)) }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] else {
+            // A front end (or an emulator) may answer in XML whatever the protocol.
+            return error(response, operation: operation, accessKeyID: accessKeyID)
+        }
+        let type = (object["__type"] as? String).map { String($0.split(separator: "#").last ?? Substring($0)) }
             ?? response.headers["x-amzn-ErrorType"].map { String($0.split(separator: ":").first ?? "") }
-        let serviceMessage = (object?["message"] as? String) ?? (object?["Message"] as? String)
+        let serviceMessage = (object["message"] as? String) ?? (object["Message"] as? String)
         let serviceCode = type.flatMap { $0.isEmpty ? nil : $0 }
         var (code, advice) = classify(status: response.status, serviceCode: serviceCode, response: response, accessKeyID: accessKeyID)
         if serviceCode == "ActiveStatementsExceededException" {
@@ -48,7 +52,7 @@ enum ServiceErrors {
     {
         let key = accessKeyID.map { " \($0)" } ?? ""
         switch serviceCode {
-        case "SignatureDoesNotMatch":
+        case "SignatureDoesNotMatch", "InvalidSignatureException":
             return (.authenticationFailed, "the signature was rejected: the secret access key for access key\(key) is wrong, or the request was altered on the way; not retried")
         case "InvalidAccessKeyId", "InvalidClientTokenId", "UnrecognizedClientException":
             return (.authenticationFailed, "the access key\(key) is unknown to the service; not retried")
