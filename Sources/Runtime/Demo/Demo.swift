@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Kafka
 import LoadGen
+import Loader
 public import Logging
 import Staging
 import Synchronization
@@ -29,6 +30,9 @@ public enum Demo {
         public var partitions = 4
         /// Rows after which a batch closes early, so the demo shows several commits. Default: 1500.
         public var maxBatchRows = 1_500
+        /// A PostgreSQL URL to load the staged batches into at the end (a throwaway server: the
+        /// demo replaces its `millrace_demo` schema); nil prints the SQL only. Default: nil.
+        public var warehouseURL: String?
 
         /// The defaults.
         public init() {}
@@ -90,13 +94,51 @@ public enum Demo {
 
         let committed = Mutex<[CommitRecord]>([])
         var workerOptions = WorkerOptions()
-        workerOptions.dryRun = true
+        // Without a warehouse the run is a dry run: the SQL is printed instead of run.
+        workerOptions.dryRun = options.warehouseURL == nil
         workerOptions.outputDirectory = options.output
         workerOptions.stopWhenDrained = true
         workerOptions.servesHealth = false
         workerOptions.sqlOutput = sqlOutput
         workerOptions.onCommit = { record in committed.withLock { $0.append(record) } }
         try await Worker.run(configuration, options: workerOptions, logger: logger)
-        return DemoReport(records: committed.withLock { $0 }, produced: summary.records, location: options.output)
+        var report = DemoReport(records: committed.withLock { $0 }, produced: summary.records, location: options.output)
+        if let url = options.warehouseURL {
+            report.warehouse = try await load(configuration, url: url, staging: options.output, logger: logger)
+        }
+        return report
+    }
+
+    /// The schema the demo loads into, replaced on every run.
+    static let warehouseSchema = "millrace_demo"
+
+    /// Loads the demo's staged batches into PostgreSQL at `url` with the loader, then reads back
+    /// what the report shows.
+    static func load(_ worker: WorkerConfiguration, url: String, staging: String, logger: Logger) async throws -> DemoReport.Warehouse {
+        var configuration = worker
+        configuration.staging.localDir = staging
+        configuration.warehouse.dialect = .postgres
+        configuration.warehouse.url = url
+        configuration.warehouse.schema = warehouseSchema
+        let executor = PostgresExecutor(url: try PostgresURL(url), password: nil, dialect: .postgres, logger: logger)
+        defer { Task { await executor.close() } }
+        try await executor.execute(["DROP SCHEMA IF EXISTS \(warehouseSchema) CASCADE"])
+        var options = Loading.Options()
+        options.once = true
+        let reports = try await Loading.run(configuration, options: options, logger: logger)
+        var summary = DemoReport.Warehouse(url: try PostgresURL(url).description, schema: warehouseSchema, cycles: reports.count)
+        for table in ["dim_entities", "fact_entity_values", "entity_attributes_hot", "agg_daily_metrics", "millrace_load_ledger"] {
+            let rows = try await executor.query("SELECT CAST(count(*) AS TEXT) FROM \(warehouseSchema).\(table)")
+            summary.rows.append((table, rows.first?.first.flatMap { $0 } ?? "?"))
+        }
+        summary.aggregate = try await executor.query("""
+            SELECT CAST(metric_date AS TEXT), CAST(tenant_id AS TEXT), CAST(attribute_id AS TEXT), CAST(sample_count AS TEXT), \
+            CAST(value_avg AS TEXT) FROM \(warehouseSchema).agg_daily_metrics WHERE value_avg IS NOT NULL \
+            ORDER BY sample_count DESC, tenant_id, attribute_id LIMIT 5
+            """).map { $0.map { $0 ?? "" } }
+        summary.dataAsOf = try await executor.query("SELECT label, CAST(lag_seconds AS TEXT) FROM \(warehouseSchema).millrace_data_as_of")
+            .first.map { $0.map { $0 ?? "" }.joined(separator: ", lag ") + " s" }
+        await executor.close()
+        return summary
     }
 }

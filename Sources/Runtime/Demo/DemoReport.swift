@@ -1,5 +1,6 @@
 import Engine
 public import Staging
+import Foundation
 
 /// What the demo prints at the end: files per table and hour, rows in and out, duplicates,
 /// enrichment misses, dead letters by reason, and where to look.
@@ -12,6 +13,24 @@ public struct DemoReport: Sendable {
     public var location: String
     /// How the report names the `millrace` executable in the commands it suggests.
     public var executable = "millrace"
+    /// What the loader put in PostgreSQL, when the demo loaded it.
+    public var warehouse: Warehouse?
+
+    /// The warehouse side of the demo.
+    public struct Warehouse: Sendable {
+        /// The server (no password).
+        public var url: String
+        /// The schema loaded.
+        public var schema: String
+        /// Load cycles run.
+        public var cycles: Int
+        /// Rows per table.
+        public var rows: [(table: String, count: String)] = []
+        /// A sample of `agg_daily_metrics`: date, tenant, attribute, samples, mean.
+        public var aggregate: [[String]] = []
+        /// The "Data as of" banner and its lag.
+        public var dataAsOf: String?
+    }
 
     /// A report over `records`.
     public init(records: [CommitRecord], produced: Int, location: String) {
@@ -47,6 +66,15 @@ public struct DemoReport: Sendable {
         let groups = Dictionary(grouping: files) { "\($0.table)  \($0.hour)" }
         for (group, members) in groups.sorted(by: { $0.key < $1.key }) {
             lines.append("    \(group)  \(members.count) file(s), \(members.reduce(0) { $0 + $1.rows }) rows, \(members.reduce(Int64(0)) { $0 + $1.bytes }) bytes")
+        }
+        if let warehouse {
+            lines.append("")
+            lines.append("  loaded into PostgreSQL \(warehouse.url), schema \(warehouse.schema), in \(warehouse.cycles) load cycle(s):")
+            for (table, count) in warehouse.rows { lines.append("    \(table.padding(toLength: 24, withPad: " ", startingAt: 0)) \(count) rows") }
+            lines.append("  agg_daily_metrics, busiest (day, tenant, attribute, samples, mean):")
+            for row in warehouse.aggregate { lines.append("    " + row.joined(separator: "  ")) }
+            lines.append("  \(warehouse.dataAsOf ?? "no data as of yet")")
+            lines.append("  query it:          psql '\(warehouse.url)' -c 'SET search_path = \(warehouse.schema); SELECT * FROM millrace_data_as_of'")
         }
         if let example = files.max(by: { $0.rows < $1.rows }) {
             lines.append("")
