@@ -94,7 +94,7 @@ private enum EncodingFamily: Equatable {
         case (.integer(let old), .integer(let new)):
             return new >= old ? nil : "narrowing from int\(old) to int\(new)"
         case (.floating(let old), .floating(let new)):
-            return new >= old ? nil : "narrowing from float\(old) to float\(new)"
+            return new >= old ? nil : "narrowing from \(old == 64 ? "double" : "float") to \(new == 64 ? "double" : "float")"
         case (.decimal(let oldScale, let oldPrecision), .decimal(let newScale, let newPrecision)):
             if oldScale != newScale { return "decimal scale change from \(oldScale ?? -1) to \(newScale ?? -1)" }
             if let oldPrecision, let newPrecision, newPrecision < oldPrecision {

@@ -106,7 +106,7 @@ enum TableReader {
     /// `parameters`, `optional`, `items`, `keys`, `values`, `fields`).
     static func readConnect(_ map: YAMLMap, optional: Bool) throws(CatalogError) -> ConnectSchema {
         let typeName = try map.requiredString("type")
-        guard let type = ConnectType(rawValue: typeName) else {
+        guard let type = ConnectType(jsonName: typeName) else {
             throw CatalogError(.invalidType, "\(map.path).type: `\(typeName)` is not a Kafka Connect type")
         }
         var schema = ConnectSchema(
