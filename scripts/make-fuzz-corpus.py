@@ -31,7 +31,7 @@ GOLDEN = [
 ]
 
 ENVELOPE = ('{"before":null,"after":{"tenant_id":1,"entity_id":9,"attribute_id":2,"version":3,"value":"x",'
-            '"value_int":null,"value_decimal":"MDk=","recorded_at":"2026-11-20T00:00:00Z"},"source":{"ts_ms":1795132800000,'
+            '"value_int":null,"value_decimal":"MDk=","ingested_at":"2026-11-20T00:00:00Z"},"source":{"ts_ms":1795132800000,'
             '"lsn":5},"op":"c","ts_ms":1795132800001,"transaction":null}')
 
 

@@ -11,6 +11,16 @@ struct DailyMetricsRefresh {
 
     let dialect: SQLDialect
     let schema: String
+    /// The fact table's event-time column, whose UTC day is the metric date: its declared
+    /// `event_time`, else `_source_ts` (what staging partitions such a table by).
+    let eventTime: String
+
+    /// A refresh in `schema` whose days come from the fact table's event time in `catalog`.
+    init(catalog: Catalog, dialect: SQLDialect, schema: String) {
+        self.dialect = dialect
+        self.schema = schema
+        eventTime = catalog.table(Self.factTable)?.current.eventTime ?? "_source_ts"
+    }
 
     private var days: String { dialect.quoted("touched_days") }
     private func table(_ name: String) -> String { "\(dialect.quoted(schema)).\(dialect.quoted(name))" }
@@ -24,7 +34,7 @@ struct DailyMetricsRefresh {
 
     /// Before the merge: the days of loaded changes and of the target rows they replace or delete.
     func collectDays(latest: String, keys: [String]) -> [String] {
-        let recorded = dialect.quoted("recorded_at")
+        let recorded = dialect.quoted(eventTime)
         return [
             "CREATE TEMP TABLE \(days) AS SELECT DISTINCT \(day("l.\(recorded)")) AS \(dialect.quoted("metric_date")) FROM \(latest) l WHERE l.\(recorded) IS NOT NULL;",
             "INSERT INTO \(days) SELECT DISTINCT \(day("t.\(recorded)")) FROM \(table(Self.factTable)) t, \(latest) l WHERE "
@@ -35,10 +45,10 @@ struct DailyMetricsRefresh {
     /// After the merge: rebuild every touched day.
     func refresh() -> [String] {
         let q = dialect.quoted
-        let recorded = q("recorded_at")
+        let recorded = q(eventTime)
         let value = q("value_decimal")
         let columns = ["metric_date", "tenant_id", "attribute_id", "sample_count", "value_sum", "value_min", "value_max",
-                       "value_avg", "first_recorded_at", "last_recorded_at", "refreshed_at"]
+                       "value_avg", "first_ingested_at", "last_ingested_at", "refreshed_at"]
         return [
             "DELETE FROM \(table(Self.aggregateTable)) WHERE \(q("metric_date")) IN (SELECT \(q("metric_date")) FROM \(days));",
             "INSERT INTO \(table(Self.aggregateTable)) (\(SQLText.names(columns, dialect))) SELECT \(day(recorded)), \(q("tenant_id")), "

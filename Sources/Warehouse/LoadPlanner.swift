@@ -48,7 +48,7 @@ public struct LoadPlanner: Sendable {
             statements += columnAdditions.add(columnsOf: try definition(change.table, version: change.toVersion), after: change.fromVersion)
         }
         let files = Dictionary(grouping: records.flatMap(\.files), by: \.table)
-        let refresh = DailyMetricsRefresh(dialect: dialect, schema: settings.schema)
+        let refresh = DailyMetricsRefresh(catalog: catalog, dialect: dialect, schema: settings.schema)
         let refreshesDays = files[DailyMetricsRefresh.factTable] != nil && DailyMetricsRefresh.applies(to: catalog)
         for name in try orderedTables(files.keys) {
             guard let tableFiles = files[name] else { continue }

@@ -139,7 +139,7 @@ def main():
     actual_hot = {int(r[0]): int(r[1]) for r in query(url, "SELECT entity_id, version FROM entity_attributes_hot")}
     expected_hot = {k: v["version"] for k, v in hot.items()}
     aggregate = query(url, "SELECT coalesce(sum(sample_count), 0) FROM agg_daily_metrics")[0][0]
-    dated = query(url, "SELECT count(*) FROM fact_entity_values WHERE recorded_at IS NOT NULL")[0][0]
+    dated = query(url, "SELECT count(*) FROM fact_entity_values WHERE ingested_at IS NOT NULL")[0][0]
     ledger = query(url, "SELECT count(*) FROM millrace_load_ledger")[0][0]
     freshness = query(url, "SELECT count(*) FROM millrace_freshness WHERE data_as_of IS NOT NULL")[0][0]
     print(json.dumps({

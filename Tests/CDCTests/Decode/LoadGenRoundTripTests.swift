@@ -98,7 +98,7 @@ struct LoadGenRoundTripTests {
             return format(decimal.Decimal(unscaled).scaleb(-scale), 'f')
         converters = {
             'value_decimal': lambda v: dec(v, 5),
-            'recorded_at': zoned, 'created_at': zoned, 'updated_at': zoned,
+            'ingested_at': zoned, 'created_at': zoned, 'updated_at': zoned,
             'attributes': json.loads,
         }
         checked = mismatches = 0

@@ -9,7 +9,7 @@ struct TableDDLTests {
     func redshift() throws {
         let sql = try shippedCatalog().createTablesSQL(.redshift)
         #expect(sql.contains("CREATE TABLE IF NOT EXISTS \"fact_entity_values\""))
-        #expect(sql.contains("DISTSTYLE KEY\nDISTKEY (\"entity_id\")\nCOMPOUND SORTKEY (\"recorded_at\");"))
+        #expect(sql.contains("DISTSTYLE KEY\nDISTKEY (\"entity_id\")\nCOMPOUND SORTKEY (\"ingested_at\");"))
         #expect(sql.contains("CREATE TABLE IF NOT EXISTS \"dim_entities\""))
         #expect(sql.contains("DISTSTYLE ALL"))
         #expect(sql.contains("\"value_decimal\" DECIMAL(20,5)"))
@@ -39,7 +39,7 @@ struct TableDDLTests {
         let result = try await Subprocess.run(["psql", servers.postgresURL, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", script])
         let columns = Set(result.output.split(separator: "\n").map(String.init))
         #expect(columns.contains("fact_entity_values.value_decimal:numeric"))
-        #expect(columns.contains("fact_entity_values.recorded_at:timestamp with time zone"))
+        #expect(columns.contains("fact_entity_values.ingested_at:timestamp with time zone"))
         #expect(columns.contains("fact_entity_values.confidence:double precision"))
         #expect(columns.contains("entity_attributes_hot.attributes:jsonb"))
         #expect(columns.contains("dim_attributes.is_hot:boolean"))

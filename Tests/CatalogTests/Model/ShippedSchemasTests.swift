@@ -13,13 +13,13 @@ struct ShippedSchemasTests {
         #expect(Set(catalog.heartbeats.map(\.topic)) == ["__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat"])
     }
 
-    @Test("fact_entity_values: DISTKEY entity_id, SORTKEY recorded_at, dedup (entity_id, version)")
+    @Test("fact_entity_values: DISTKEY entity_id, SORTKEY ingested_at, dedup (entity_id, version)")
     func facts() throws {
         let fact = try #require(try shippedCatalog().table("fact_entity_values")?.current)
         #expect(fact.source == .topic(name: "postgres.eav.entity_values_ts", keyColumns: ["entity_id", "version"]))
-        #expect(fact.distribution == Distribution(style: .key, key: "entity_id", sortKey: ["recorded_at"]))
+        #expect(fact.distribution == Distribution(style: .key, key: "entity_id", sortKey: ["ingested_at"]))
         #expect(fact.keys == TableKeys(merge: ["entity_id", "version"], dedup: ["entity_id", "version"], version: "version"))
-        #expect(fact.eventTime == "recorded_at")
+        #expect(fact.eventTime == "ingested_at")
         #expect(fact.column("value_decimal")?.type == .decimal(precision: 20, scale: 5))
         let enrichment = try #require(fact.column("attribute_name")?.enrichment)
         #expect(enrichment == Enrichment(dimension: "dim_attributes", joinColumn: "attribute_id", dimensionKey: "attribute_id", dimensionColumn: "name"))

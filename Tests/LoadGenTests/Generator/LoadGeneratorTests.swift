@@ -65,7 +65,7 @@ struct LoadGeneratorTests {
             """,
             input: Data(records.compactMap(\.value).map { $0 + [0x0A] }.joined())
         )
-        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "tenant_id,entity_id,attribute_id,version,value,value_int,value_decimal,recorded_at,__op,__ts_ms,__lsn,__deleted")
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "tenant_id,entity_id,attribute_id,version,value,value_int,value_decimal,ingested_at,__op,__ts_ms,__lsn,__deleted")
     }
 
     @Test("a mid-stream column interleaves with the old schema during the rollout window, then stays")
