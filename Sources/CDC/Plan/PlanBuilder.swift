@@ -56,7 +56,7 @@ enum PlanBuilder {
             if let declared = column.connectEncoding, let refusal = ValueConversion.evolutionRefusal(declared: declared, observed: field.schema) {
                 return .failure(Incompatibility("field `\(field.name)`: \(refusal)"))
             }
-            if case .failure(let why) = ValueConversion.resolve(field: field.schema, column: column.type) {
+            if case .failure(let why) = ValueConversion.resolve(field: field.schema, column: column.type, declared: column.connectEncoding) {
                 return .failure(Incompatibility("field `\(field.name)`: \(why)"))
             }
         }
@@ -83,7 +83,7 @@ enum PlanBuilder {
                 continue
             }
             guard let column = column(forField: field.name, in: state.definition), let decoded = state.decodedIndexByField[field.name],
-                case .success(let conversion) = ValueConversion.resolve(field: field.schema, column: column.type)
+                case .success(let conversion) = ValueConversion.resolve(field: field.schema, column: column.type, declared: column.connectEncoding)
             else {
                 return .failure(Incompatibility("field `\(field.name)` has no column after evolution"))
             }
@@ -176,6 +176,7 @@ enum PlanBuilder {
         case .jsonValue: return .jsonValue(maxBytes: maxBytes)
         case .uuid: return .uuid
         case .bytes: return .bytes(maxBytes: maxBytes)
+        case .binaryText(let encoding): return .binaryText(maxBytes: maxBytes, encoding: encoding)
         case .days: return .days
         case .timeOfDay(let unitsPerSecond):
             return unitsPerSecond >= 1_000_000

@@ -1,3 +1,5 @@
+import Catalog
+
 /// How a decimal is stored: Parquet DECIMAL on INT32 (precision ≤ 9), INT64 (≤ 18) or
 /// FIXED_LEN_BYTE_ARRAY (above), with the column's precision and scale.
 struct DecimalTarget {
@@ -20,6 +22,8 @@ enum Conversion {
     case jsonValue(maxBytes: Int)
     case uuid
     case bytes(maxBytes: Int)
+    /// Bytes written as text in a Connect `string` (Debezium's `binary.handling.mode`).
+    case binaryText(maxBytes: Int, encoding: BinaryEncoding)
     case days
     /// Microseconds = value × multiplier / divisor (one of them is 1).
     case timeOfDay(multiplier: Int64, divisor: Int64)

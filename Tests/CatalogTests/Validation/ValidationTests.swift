@@ -40,6 +40,22 @@ struct ValidationTests {
         }
     }
 
+    @Test("declarations Debezium needs are accepted: bytes as a base64 or hex string, a timestamp as Connect Timestamp")
+    func debeziumDeclarations() throws {
+        let yaml = tableYAML(columns: """
+              - {name: b64, type: bytes, connect: {type: string}}
+              - {name: hex, type: bytes, connect: {type: string, parameters: {binary.handling.mode: hex}}}
+              - {name: url, type: bytes, connect: {type: string, parameters: {binary.handling.mode: base64-url-safe}}}
+              - {name: ts, type: timestamp, connect: {type: int64, name: org.apache.kafka.connect.data.Timestamp, version: 1}}
+            """)
+        let table = try Catalog.definition(yaml: yaml)
+        #expect(table.column("hex")?.connectEncoding?.parameters["binary.handling.mode"] == "hex")
+        // The stored form reads back equal.
+        #expect(try Catalog.definition(yaml: Catalog.yaml(of: table)) == table)
+        let bad = problem(tableYAML(columns: "  - {name: b, type: bytes, connect: {type: string, parameters: {binary.handling.mode: base32}}}"))
+        #expect(bad?.message.contains("base32") == true, "\(String(describing: bad))")
+    }
+
     @Test("references between tables are checked when the catalog is built")
     func references() throws {
         let fact = try Catalog.definition(
