@@ -96,7 +96,7 @@ let package = Package(
         ),
         .target(
             name: "CDC",
-            dependencies: ["Catalog", "Parquet"],
+            dependencies: ["Catalog", "Parquet", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -76,10 +76,12 @@ enum PlanBuilder {
         }
         // Pass 2: every field has a column now.
         var fields: [(String, FieldAction)] = []
+        var forms: [UnavailableValue.Form] = []
         var required = Set(state.notNullColumns)
         for field in schema.fields {
             if metadata && field.name.hasPrefix("__") {
                 fields.append((field.name, metadataAction(field.name)))
+                forms.append(.none)
                 continue
             }
             guard let column = column(forField: field.name, in: state.definition), let decoded = state.decodedIndexByField[field.name],
@@ -88,9 +90,10 @@ enum PlanBuilder {
                 return .failure(Incompatibility("field `\(field.name)` has no column after evolution"))
             }
             fields.append((field.name, .column(index: decoded, conversion: specialise(conversion, for: column.type))))
+            forms.append(UnavailableValue.form(of: conversion))
             if !field.schema.isOptional { required.insert(decoded) }
         }
-        return .success(RowPlan(fields: fields, requiredColumns: required.sorted()))
+        return .success(RowPlan(fields: fields, requiredColumns: required.sorted(), unavailable: state.unavailable, forms: forms))
     }
 
     private static func column(forField field: String, in definition: TableDefinition) -> Column? {
@@ -118,22 +121,24 @@ enum PlanBuilder {
     static func declaredPlan(state: TableState, envelope: Bool) -> RowPlan {
         let row = state.definition.connectRowSchema()
         var fields: [(String, FieldAction)] = []
+        var forms: [UnavailableValue.Form] = []
         var required = Set(state.notNullColumns)
         for field in row.fields {
             guard let column = column(forField: field.name, in: state.definition), let decoded = state.decodedIndexByField[field.name],
                 case .success(let conversion) = ValueConversion.resolve(field: field.schema, column: column.type)
             else { continue }  // The catalog validator guarantees every declared encoding resolves.
             fields.append((field.name, .column(index: decoded, conversion: specialise(conversion, for: column.type))))
+            forms.append(UnavailableValue.form(of: conversion))
             if !field.schema.isOptional { required.insert(decoded) }
         }
         if envelope {
-            let rowPlan = RowPlan(fields: fields, requiredColumns: required.sorted())
+            let rowPlan = RowPlan(fields: fields, requiredColumns: required.sorted(), unavailable: state.unavailable, forms: forms)
             return envelopePlan(rowPlan: rowPlan, sourceFields: ["ts_ms", "lsn"])
         }
         for name in ["__op", "__ts_ms", "__lsn", "__deleted", "__source_ts_ms"] {
             fields.append((name, metadataAction(name)))
         }
-        return RowPlan(fields: fields, requiredColumns: required.sorted())
+        return RowPlan(fields: fields, requiredColumns: required.sorted(), unavailable: state.unavailable, forms: forms)
     }
 
     /// The plan for Kafka keys: the key columns with their declared encodings.

@@ -15,14 +15,17 @@ final class TableState {
     /// Decoded indices of NOT NULL source columns.
     private(set) var notNullColumns: [Int] = []
     let schemaCache: SchemaCache
+    /// Debezium's unavailable-value placeholder, recognised in the columns that can carry it.
+    let unavailable: UnavailableValue?
     /// Plans built from the declaration (schemaless records, keys); rebuilt after evolution.
     var declaredPlan: RowPlan?
     var declaredEnvelopePlan: RowPlan?
     var keyPlan: RowPlan?
 
-    init(id: Int, history: TableHistory, reserving rows: Int, maxCachedSchemas: Int) {
+    init(id: Int, history: TableHistory, reserving rows: Int, maxCachedSchemas: Int, unavailable: UnavailableValue?) {
         self.id = id
         self.history = history
+        self.unavailable = unavailable
         buffer = TableBuffer(fields: history.current.decodedSchema.fields, reserving: rows)
         schemaCache = SchemaCache(limit: maxCachedSchemas)
         indexColumns()

@@ -98,7 +98,7 @@ public struct Distribution: Sendable, Hashable {
 
 /// One version of one warehouse table: its columns in staging order and its keys.
 ///
-/// Staging order (what the engine writes to Parquet and COPY matches by position): the six
+/// Staging order (what the engine writes to Parquet and COPY matches by position): the seven
 /// system columns for topic-fed tables, then the declared source columns, then the enrichment
 /// columns, then columns added by evolution in the order they were added.
 public struct TableDefinition: Sendable, Hashable {
@@ -145,7 +145,10 @@ public struct TableDefinition: Sendable, Hashable {
     public static func withSystemColumns(_ declared: [Column], source: TableSource) -> [Column] {
         guard source.topic != nil else { return declared }
         let system = SystemColumn.all.map { column in
-            Column(name: column.name, type: .bigint, role: .system(column), nullable: column == .lsn)
+            Column(
+                name: column.name, type: column == .unchanged ? .text : .bigint, role: .system(column),
+                nullable: column.parquetField.isNullable
+            )
         }
         return system + declared
     }
@@ -177,7 +180,7 @@ public struct TableDefinition: Sendable, Hashable {
     }
 
     /// True when the staging field of the column at `index` is required: system columns
-    /// (except `_lsn`) and Kafka key columns. Every other staged column is nullable because a
+    /// (except `_lsn` and `_unchanged`) and Kafka key columns. Every other staged column is nullable because a
     /// delete carries only the key, and an enrichment may find no dimension row.
     public func isRequiredInStaging(_ index: Int) -> Bool {
         let column = columns[index]
@@ -203,7 +206,7 @@ public struct TableDefinition: Sendable, Hashable {
     }
 
     /// The columns of the warehouse target table, in order: staging order without the
-    /// staging-only system columns (`_op`, `_deleted`, `_kafka_*`).
+    /// staging-only system columns (`_op`, `_deleted`, `_kafka_*`, `_unchanged`).
     public var targetColumns: [Column] {
         columns.filter { column in
             guard let system = column.systemColumn else { return true }

@@ -13,7 +13,9 @@ struct TableDDLTests {
         #expect(sql.contains("CREATE TABLE IF NOT EXISTS \"dim_entities\""))
         #expect(sql.contains("DISTSTYLE ALL"))
         #expect(sql.contains("\"value_decimal\" DECIMAL(20,5)"))
-        #expect(!sql.contains("_kafka_offset"), "staging-only columns stay out of the target tables")
+        #expect(!sql.contains("_kafka_offset") && !sql.contains("_unchanged"), "staging-only columns stay out of the target tables")
+        let fact0 = try #require(try shippedCatalog().table("fact_entity_values")?.current)
+        #expect(fact0.stagingTableSQL(named: "s", dialect: .redshift).contains("\"_kafka_offset\" BIGINT,\n    \"_unchanged\" VARCHAR(65535),"))
         // Dimensions first.
         let dimension = try #require(sql.range(of: "\"dim_entities\""))
         let fact = try #require(sql.range(of: "\"fact_entity_values\""))
@@ -44,6 +46,6 @@ struct TableDDLTests {
         #expect(columns.contains("entity_attributes_hot.attributes:jsonb"))
         #expect(columns.contains("dim_attributes.is_hot:boolean"))
         #expect(columns.contains("agg_daily_metrics.metric_date:date"))
-        #expect(!columns.contains { $0.hasPrefix("fact_entity_values._kafka_offset") })
+        #expect(!columns.contains { $0.hasPrefix("fact_entity_values._kafka_offset") || $0.hasPrefix("fact_entity_values._unchanged") })
     }
 }
