@@ -77,10 +77,16 @@ def rewrite(script, staging, work):
     return "\n".join(lines) + "\n"
 
 
+PLACEHOLDER = "__debezium_unavailable_value"
+
+
 def truth(kcat):
     """The warehouse the source records imply: newest change per key by LSN, deletes applied.
     Tombstones only mark keys for compaction (the delete event before each carries the change),
-    so they are skipped: a key deleted and then re-created must end up present."""
+    so they are skipped: a key deleted and then re-created must end up present. A column carrying
+    Debezium's unavailable-value placeholder (an unchanged TOASTed value) keeps the key's previous
+    value. A delete's other fields (under REPLICA IDENTITY DEFAULT only Debezium's stand-ins)
+    are not read: only its key and LSN matter."""
     entities, facts, hot = {}, {}, {}
     with open(kcat) as f:
         for line in f:
@@ -100,7 +106,9 @@ def truth(kcat):
             else:
                 continue
             if ident not in target or lsn >= target[ident][0]:
-                target[ident] = (lsn, None if deleted else payload)
+                previous = target.get(ident, (None, None))[1] or {}
+                kept = {name: previous.get(name) for name, value in payload.items() if value == PLACEHOLDER}
+                target[ident] = (lsn, None if deleted else {**payload, **kept})
     live = lambda rows: {k: v[1] for k, v in rows.items() if v[1] is not None}  # noqa: E731
     return live(entities), live(facts), live(hot)
 
@@ -138,6 +146,9 @@ def main():
     expected_facts = {k: (v.get("value") if v.get("value") is not None else "<null>") for k, v in facts.items()}
     actual_hot = {int(r[0]): int(r[1]) for r in query(url, "SELECT entity_id, version FROM entity_attributes_hot")}
     expected_hot = {k: v["version"] for k, v in hot.items()}
+    actual_documents = {int(r[0]): None if r[1] == "<null>" else json.loads(r[1]) for r in
+                        query(url, "SELECT entity_id, coalesce(attributes::text, '<null>') FROM entity_attributes_hot")}
+    expected_documents = {k: None if v.get("attributes") is None else json.loads(v["attributes"]) for k, v in hot.items()}
     aggregate = query(url, "SELECT coalesce(sum(sample_count), 0) FROM agg_daily_metrics")[0][0]
     dated = query(url, "SELECT count(*) FROM fact_entity_values WHERE ingested_at IS NOT NULL")[0][0]
     ledger = query(url, "SELECT count(*) FROM millrace_load_ledger")[0][0]
@@ -151,6 +162,9 @@ def main():
                   len(set(actual_facts) - set(expected_facts))],
         "hot": [len(expected_hot), len(actual_hot), sum(1 for k in expected_hot if actual_hot.get(k) != expected_hot[k]) +
                 len(set(actual_hot) - set(expected_hot))],
+        "hot_attributes": [len(expected_documents), len(actual_documents),
+                           sum(1 for k in expected_documents if actual_documents.get(k, "<absent>") != expected_documents[k]) +
+                           len(set(actual_documents) - set(expected_documents))],
         "samples": [f"entity {k}: expected {expected_entities.get(k)}, got {actual_entities.get(k)}"
                     for k in sorted(set(expected_entities) | set(actual_entities))
                     if expected_entities.get(k) != actual_entities.get(k)][:3]

@@ -71,6 +71,17 @@ extension ChangeDecoder {
         if metadata.deleted { operation = UInt8(ascii: "d") }
         let millis = metadata.sourceMillis ?? metadata.eventMillis ?? origin.timestampMs
         let deleting = operation == UInt8(ascii: "d")
+        if deleting && state.definition.replicaIdentity == .default {
+            // Under REPLICA IDENTITY DEFAULT a delete's before-image carries only the key; its
+            // other fields are null or Debezium's stand-ins for NOT NULL columns (the column
+            // default or the type's zero), which say nothing about the deleted row.
+            let row = state.buffer.rowCount
+            let stores = state.buffer.stores
+            for index in state.nonKeyColumns where stores[index].count > row {
+                stores[index].truncate(to: row)
+                stores[index].appendNull()
+            }
+        }
         return try appendSystemColumns(
             state, operation: operation, lsn: metadata.lsn, sourceMillis: millis, origin: origin,
             required: deleting ? [] : plan.requiredColumns, unchanged: deleting ? [] : metadata.unchanged

@@ -14,6 +14,8 @@ final class TableState {
     private(set) var keyColumns: [Int] = []
     /// Decoded indices of NOT NULL source columns.
     private(set) var notNullColumns: [Int] = []
+    /// Decoded indices of the source columns that are not Kafka key columns.
+    private(set) var nonKeyColumns: [Int] = []
     let schemaCache: SchemaCache
     /// Debezium's unavailable-value placeholder, recognised in the columns that can carry it.
     let unavailable: UnavailableValue?
@@ -60,5 +62,6 @@ final class TableState {
         keyColumns = definition.source.keyColumns.compactMap { name in
             definition.column(name)?.sourceField.flatMap { decodedIndexByField[$0] }
         }
+        nonKeyColumns = decodedIndexByField.values.filter { !keyColumns.contains($0) }.sorted()
     }
 }

@@ -32,6 +32,34 @@ public enum TableSource: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// What a topic-fed table's deletes carry: the source table's PostgreSQL `REPLICA IDENTITY`
+/// (postgresql.adoc, "Replica identity"; `ALTER TABLE … REPLICA IDENTITY`).
+public struct ReplicaIdentity: Sendable, Hashable, CustomStringConvertible {
+    private enum Value: String, Sendable, CaseIterable {
+        case `default`, full
+    }
+
+    private let value: Value
+    private init(_ value: Value) { self.value = value }
+
+    /// `DEFAULT`, PostgreSQL's default: a delete's before-image holds only the key columns.
+    /// Debezium fills the others with null, or, for a NOT NULL column, with the column's
+    /// default or its type's zero (`JdbcValueConverters.convertValue`'s fallback): values that
+    /// say nothing about the deleted row. The decoder stages them as null.
+    public static let `default` = ReplicaIdentity(.default)
+    /// `FULL`: a delete's before-image holds the whole deleted row, staged as it is.
+    public static let full = ReplicaIdentity(.full)
+
+    /// The identity spelled `name` (`default`, `full`), or nil.
+    public init?(named name: String) {
+        guard let value = Value(rawValue: name.lowercased()) else { return nil }
+        self.value = value
+    }
+
+    /// The lowercase spelling used in `Schemas/`.
+    public var description: String { value.rawValue }
+}
+
 /// How rows of a table are identified, deduplicated and merged.
 public struct TableKeys: Sendable, Hashable {
     /// The columns the merge matches target rows on (the warehouse primary key).
@@ -118,6 +146,8 @@ public struct TableDefinition: Sendable, Hashable {
     public var eventTime: String?
     /// Redshift distribution and sort keys.
     public var distribution: Distribution
+    /// What the source's deletes carry (topic-fed tables; `.default` for the others).
+    public var replicaIdentity: ReplicaIdentity
 
     /// A table version with every attribute given. `columns` must already include the system
     /// columns for topic-fed tables (see `withSystemColumns`).
@@ -129,7 +159,8 @@ public struct TableDefinition: Sendable, Hashable {
         columns: [Column],
         keys: TableKeys,
         eventTime: String? = nil,
-        distribution: Distribution = Distribution()
+        distribution: Distribution = Distribution(),
+        replicaIdentity: ReplicaIdentity = .default
     ) {
         self.name = name
         self.version = version
@@ -139,6 +170,7 @@ public struct TableDefinition: Sendable, Hashable {
         self.keys = keys
         self.eventTime = eventTime
         self.distribution = distribution
+        self.replicaIdentity = replicaIdentity
     }
 
     /// `declared` preceded by the system columns when the table is fed by a topic.

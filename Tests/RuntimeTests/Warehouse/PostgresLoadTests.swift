@@ -75,7 +75,7 @@ struct PostgresLoadTests {
             "--load", folder.path("load2.sql").path, "--repeat", folder.path("load2.sql").path,
         ]).output
         let result = try #require(try JSONSerialization.jsonObject(with: Data((output.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
-        for table in ["entities", "facts", "hot"] {
+        for table in ["entities", "facts", "hot", "hot_attributes"] {
             let counts = result[table] as? [Int] ?? []
             #expect(counts.count == 3 && counts[0] > 0 && counts[0] == counts[1] && counts[2] == 0, "\(table): expected, actual, wrong = \(counts); \(result["samples"] ?? "")")
         }
