@@ -44,7 +44,8 @@ def main():
         kcat = os.path.join(work, "load.kcat")
         subprocess.run([os.path.join(args.bin, "millrace"), "loadgen", "--output", kcat, "--format", "kcat", "--count", "400",
                         "--entities", "20", "--malformed-rate", "0.15", "--delete-rate", "0.05", "--add-column-at", "200",
-                        "--start", "2026-11-20T00:00:00Z", "--seed", "11"], check=True, stderr=subprocess.DEVNULL)
+                        "--start", "2026-11-20T00:00:00Z", "--seed", "11",
+                        "--unchanged-toast-rate", "0.3"], check=True, stderr=subprocess.DEVNULL)
         inputs = []
         seen = {}
         with open(kcat, "rb") as handle:
