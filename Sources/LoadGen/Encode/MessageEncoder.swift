@@ -65,8 +65,8 @@ struct MessageEncoder {
     /// optional, the value Debezium puts in a NOT NULL column it was not given. PostgreSQL's old
     /// tuple holds only the identity's columns (`PostgresChangeRecordEmitter.columnValues`), and
     /// `JdbcValueConverters.convertValue` turns a missing NOT NULL value into the column's default
-    /// or the type's zero (0, false, "", the epoch); JsonConverter cannot write null for a
-    /// required field.
+    /// or the type's zero (0, false, "", the epoch; pinned by `RecordsStreamProducerIT
+    /// .shouldProcessNotNullColumns*`); JsonConverter cannot write null for a required field.
     func keyOnlyImage(_ key: [String: FieldValue]) -> [FieldValue] {
         fields.map { field in
             if let value = key[field.name] { return value }
