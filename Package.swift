@@ -97,7 +97,7 @@ let package = Package(
         ),
         .target(
             name: "CDC",
-            dependencies: ["Catalog", "Parquet"],
+            dependencies: ["Catalog", "Parquet", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
         .target(

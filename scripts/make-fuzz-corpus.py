@@ -31,7 +31,7 @@ GOLDEN = [
 ]
 
 ENVELOPE = ('{"before":null,"after":{"tenant_id":1,"entity_id":9,"attribute_id":2,"version":3,"value":"x",'
-            '"value_int":null,"value_decimal":"MDk=","recorded_at":"2026-11-20T00:00:00Z"},"source":{"ts_ms":1795132800000,'
+            '"value_int":null,"value_decimal":"MDk=","ingested_at":"2026-11-20T00:00:00Z"},"source":{"ts_ms":1795132800000,'
             '"lsn":5},"op":"c","ts_ms":1795132800001,"transaction":null}')
 
 
@@ -44,7 +44,8 @@ def main():
         kcat = os.path.join(work, "load.kcat")
         subprocess.run([os.path.join(args.bin, "millrace"), "loadgen", "--output", kcat, "--format", "kcat", "--count", "400",
                         "--entities", "20", "--malformed-rate", "0.15", "--delete-rate", "0.05", "--add-column-at", "200",
-                        "--start", "2026-11-20T00:00:00Z", "--seed", "11"], check=True, stderr=subprocess.DEVNULL)
+                        "--start", "2026-11-20T00:00:00Z", "--seed", "11",
+                        "--unchanged-toast-rate", "0.3"], check=True, stderr=subprocess.DEVNULL)
         inputs = []
         seen = {}
         with open(kcat, "rb") as handle:

@@ -1,3 +1,5 @@
+public import Catalog
+
 /// A stream of the EAV model the load generator can produce.
 public struct LoadTopic: Sendable, Hashable, CustomStringConvertible {
     private enum Value: String, Sendable, CaseIterable {
@@ -66,6 +68,15 @@ public struct LoadGenConfiguration: Sendable {
     /// Share of business events that delete (an entity, or one time-series row), each followed
     /// by its tombstone, 0...1. Default: 0.002.
     public var deleteRate: Double = 0.002
+    /// The source tables' REPLICA IDENTITY, which decides what a delete carries: `.default` the
+    /// key columns (Debezium fills the other fields with null, or a NOT NULL one with its type's
+    /// zero), `.full` the deleted row as it last was. Default: `.default` (PostgreSQL's).
+    public var replicaIdentity: ReplicaIdentity = .default
+    /// Share of `entity_jsonb` updates that leave `attributes` unchanged, a TOASTed jsonb, so
+    /// Debezium sends its unavailable-value placeholder (`__debezium_unavailable_value`) in its
+    /// place, 0...1. Only under REPLICA IDENTITY DEFAULT: with FULL the value is sent.
+    /// Default: 0.
+    public var unchangedToastRate: Double = 0
     /// After this many records, `entity_values_ts` gains the optional column `confidence`
     /// (float8) mid-stream, or nil for no schema change. Default: nil.
     public var addColumnAt: Int?
@@ -92,7 +103,9 @@ public struct LoadGenConfiguration: Sendable {
         try check(rate > 0 && rate.isFinite, "rate must be positive")
         try check(entities > 0 && tenants > 0 && attributes > 0, "entities, tenants and attributes must be positive")
         try check(partitions > 0, "partitions must be positive")
-        for (name, share) in [("duplicate", duplicateRate), ("malformed", malformedRate), ("delete", deleteRate)] {
+        for (name, share) in [
+            ("duplicate", duplicateRate), ("malformed", malformedRate), ("delete", deleteRate), ("unchanged TOAST", unchangedToastRate),
+        ] {
             try check((0...1).contains(share), "\(name) rate must be within 0...1")
         }
         try check(addColumnAt.map { $0 >= 0 } ?? true, "add-column-at must not be negative")

@@ -34,6 +34,14 @@ struct LoadGenCommand: AsyncParsableCommand {
     @Option(name: .customLong("duplicate-rate"), help: "Share of redelivered duplicates, 0...1.") var duplicateRate: Double = 0.01
     @Option(name: .customLong("malformed-rate"), help: "Share of deliberately broken records, 0...1.") var malformedRate: Double = 0
     @Option(name: .customLong("delete-rate"), help: "Share of deletes (each followed by a tombstone), 0...1.") var deleteRate: Double = 0.002
+    @Option(
+        name: .customLong("replica-identity"),
+        help: "The source tables' REPLICA IDENTITY: default (a delete carries the key) or full (the deleted row).")
+    var replicaIdentity: String = "default"
+    @Option(
+        name: .customLong("unchanged-toast-rate"),
+        help: "Share of entity_jsonb updates whose TOASTed attributes are unchanged (sent as Debezium's placeholder), 0...1.")
+    var unchangedToastRate: Double = 0
     @Option(name: .customLong("add-column-at"), help: "Add the column `confidence` to entity_values_ts after this many records.")
     var addColumnAt: Int?
     @Option(help: "Entities.") var entities: Int = 10_000
@@ -73,6 +81,7 @@ struct LoadGenCommand: AsyncParsableCommand {
         for name in topics.split(separator: ",") where LoadTopic(named: String(name)) == nil {
             throw ValidationError("unknown topic `\(name)` in --topics")
         }
+        guard ReplicaIdentity(named: replicaIdentity) != nil else { throw ValidationError("--replica-identity must be default or full") }
         if let start, ISOTimestamp.micros(start) == nil { throw ValidationError("--start must be ISO-8601 with an offset") }
         for path in attributesOut where !(path.hasSuffix(".csv") || path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl")) {
             throw ValidationError("--attributes-out files end in .csv, .ndjson or .jsonl")
@@ -103,6 +112,8 @@ struct LoadGenCommand: AsyncParsableCommand {
         settings.duplicateRate = duplicateRate
         settings.malformedRate = malformedRate
         settings.deleteRate = deleteRate
+        settings.replicaIdentity = ReplicaIdentity(named: replicaIdentity) ?? .default
+        settings.unchangedToastRate = unchangedToastRate
         settings.addColumnAt = addColumnAt
         settings.topics = Set(topics.split(separator: ",").compactMap { LoadTopic(named: String($0)) })
         let catalog = try Catalog.load(directory: schemasFolder)

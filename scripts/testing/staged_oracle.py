@@ -12,10 +12,12 @@ Reads a request (JSON, path in argv[1]):
   hour_in_key how a file's hour appears in its key, as a strftime pattern (default /%Y/%m/%d/%H/)
   ignore      columns not compared, as table.column (e.g. the dim_entities enrichment of a run whose entities
               change while facts are processed: its state at each flush is not known here)
+  placeholder Debezium's unavailable.value.placeholder (default __debezium_unavailable_value)
 
 For every committed batch and table, the expected rows are the batch's source records (its
 committed offset ranges) that are neither malformed nor heartbeats, decoded from the Debezium
-JSON here, deduplicated by the table's dedup key (newest version, then LSN, then partition,
+JSON here (a delete of a table whose source.replica_identity is default, the default, keeps only
+its key columns; a column carrying the placeholder is null and named in _unchanged), deduplicated by the table's dedup key (newest version, then LSN, then partition,
 then offset), and enriched: dim_entities from the entities topic's final state (newest LSN,
 deletes remove), dim_attributes from the snapshot. They must equal the rows pyarrow reads from
 the batch's files, column by column; every row must also lie in its file's event-time hour, and
@@ -112,8 +114,11 @@ def attribute_rows(path):
         return {int(row["attribute_id"]): row for row in csv.DictReader(handle)}
 
 
-def expected_row(record, columns, dims):
+def expected_row(record, schema, dims, placeholder):
     """The staged row of one source record (before deduplication), keyed by column name."""
+    columns = schema["columns"]
+    keys = set(schema["source"]["key"])
+    key_only_deletes = schema["source"].get("replica_identity", "default") == "default"
     if record["value"] is None:
         payload = json.loads(base64.b64decode(record["key"]))
         op, deleted, lsn, source_ts = "d", True, None, None
@@ -124,6 +129,7 @@ def expected_row(record, columns, dims):
         lsn, source_ts = payload.get("__lsn"), payload.get("__ts_ms")
     row = {"_op": op, "_deleted": deleted, "_lsn": lsn, "_kafka_partition": record["partition"],
            "_kafka_offset": record["offset"], "_source_ts": None if source_ts is None else source_ts * 1000}
+    unchanged = []
     for column in columns:
         enrich = column.get("enrich")
         if enrich:
@@ -134,15 +140,21 @@ def expected_row(record, columns, dims):
             if value == "":
                 value = None
         else:
-            value = payload.get(column["name"])
+            value = payload.get(column.get("source", column["name"]))
+            if deleted and key_only_deletes and column["name"] not in keys:
+                value = None  # REPLICA IDENTITY DEFAULT: the other fields are Debezium's stand-ins
+            elif value == placeholder and not deleted:
+                unchanged.append(column["name"])
+                value = None
         row[column["name"]] = normalise(column, value)
+    row["_unchanged"] = ",".join(unchanged) or None
     return row
 
 
 def rank(row, version_column):
-    lsn = row["_lsn"]
-    return (row.get(version_column) if version_column else 0, -1 if lsn is None else 1, lsn or 0,
-            row["_kafka_partition"], row["_kafka_offset"])
+    """The deduplicator's order: version, then LSN (a null ranks below any value), partition, offset."""
+    version, lsn = row.get(version_column) if version_column else 0, row["_lsn"]
+    return (version is not None, version or 0, lsn is not None, lsn or 0, row["_kafka_partition"], row["_kafka_offset"])
 
 
 def staged_row(raw, columns, schema_names):
@@ -182,6 +194,7 @@ def main():
                 problems.append(f"{commit['batchID']}: {table} staged at versions {sorted(versions_used)}; churn must not split files")
             schema = versions[max(versions_used)] if versions_used else versions[max(versions)]
             columns = schema["columns"]
+            placeholder = request.get("placeholder", "__debezium_unavailable_value")
             sources = [s for s in commit["sources"] if s["source"]["topic"] == topic]
             candidates = []
             for source in sources:
@@ -190,7 +203,7 @@ def main():
                     if record is None:
                         problems.append(f"{commit['batchID']}: no produced record at {topic}/{source['source']['partition']}@{offset}")
                     elif record["kind"] not in ("heartbeat", "malformed"):
-                        candidates.append(expected_row(record, columns, dims))
+                        candidates.append(expected_row(record, schema, dims, placeholder))
             survivors = {}
             for row in candidates:
                 key = tuple(row[name] for name in dedup)

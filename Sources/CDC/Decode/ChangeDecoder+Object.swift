@@ -70,23 +70,41 @@ extension ChangeDecoder {
         var operation = metadata.operation == 0 ? UInt8(ascii: "u") : metadata.operation
         if metadata.deleted { operation = UInt8(ascii: "d") }
         let millis = metadata.sourceMillis ?? metadata.eventMillis ?? origin.timestampMs
+        let deleting = operation == UInt8(ascii: "d")
+        if deleting && state.definition.replicaIdentity == .default {
+            // Under REPLICA IDENTITY DEFAULT a delete's before-image carries only the key; its
+            // other fields are null or Debezium's stand-ins for NOT NULL columns (the column
+            // default or the type's zero), which say nothing about the deleted row.
+            let row = state.buffer.rowCount
+            let stores = state.buffer.stores
+            for index in state.nonKeyColumns where stores[index].count > row {
+                stores[index].truncate(to: row)
+                stores[index].appendNull()
+            }
+        }
         return try appendSystemColumns(
             state, operation: operation, lsn: metadata.lsn, sourceMillis: millis, origin: origin,
-            required: operation == UInt8(ascii: "d") ? [] : plan.requiredColumns
+            required: deleting ? [] : plan.requiredColumns, unchanged: deleting ? [] : metadata.unchanged
         )
     }
 
-    /// Fills the missing source values with nulls, checks `required` and the key columns, then
-    /// appends the six system columns and counts the row.
+    /// Fills the missing source values with nulls, checks `required` (except the `unchanged`
+    /// columns, which carried no value) and the key columns, then appends the seven system
+    /// columns and counts the row.
     func appendSystemColumns(
-        _ state: TableState, operation: UInt8, lsn: Int64?, sourceMillis: Int64, origin: RecordOrigin, required: [Int]
+        _ state: TableState, operation: UInt8, lsn: Int64?, sourceMillis: Int64, origin: RecordOrigin, required: [Int],
+        unchanged: [Int] = []
     ) throws(DecodeFailure) -> UInt8 {
         let buffer = state.buffer
         let stores = buffer.stores
         let row = buffer.rowCount
         buffer.fillMissing(from: SystemColumn.all.count)
         if let index = buffer.firstNull(among: state.keyColumns) { throw missing(state, index, "key column") }
-        if let index = buffer.firstNull(among: required) { throw missing(state, index, "required column") }
+        if unchanged.isEmpty {
+            if let index = buffer.firstNull(among: required) { throw missing(state, index, "required column") }
+        } else if let index = buffer.firstNull(among: required.filter { !unchanged.contains($0) }) {
+            throw missing(state, index, "required column")
+        }
         let (micros, overflow) = sourceMillis.multipliedReportingOverflow(by: 1000)
         guard !overflow, micros >= CivilTime.minimumMicros, micros <= CivilTime.maximumMicros else {
             throw DecodeFailure(.badTimestamp, "source timestamp \(sourceMillis) ms is out of range")
@@ -98,6 +116,17 @@ extension ChangeDecoder {
         stores[3].append(micros)
         stores[4].append(origin.partition)
         stores[5].append(origin.offset)
+        if unchanged.isEmpty {
+            stores[6].appendNull()
+        } else {
+            // The names in staging order (decoded indices follow it), each once.
+            let names = state.definition.decodedColumnIndices
+            for (position, index) in Set(unchanged).sorted().enumerated() {
+                if position > 0 { stores[6].bytes.append(UInt8(ascii: ",")) }
+                stores[6].bytes.append(contentsOf: state.definition.columns[names[index]].name.utf8)
+            }
+            stores[6].finishBytes()
+        }
         buffer.rowCount = row + 1
         return operation
     }

@@ -18,6 +18,9 @@ struct RowMetadata {
     var beforeStart: Int?
     /// Envelope: true once `after` held a row.
     var sawAfter = false
+    /// Decoded columns that carried Debezium's unavailable-value placeholder (rare: the
+    /// array is allocated only when one does).
+    var unchanged: [Int] = []
 }
 
 extension ChangeDecoder {

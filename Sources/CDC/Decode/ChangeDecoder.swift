@@ -33,11 +33,12 @@ public final class ChangeDecoder {
     public init(catalog: Catalog, configuration: DecoderConfiguration = DecoderConfiguration()) throws(CDCError) {
         try configuration.validate()
         self.configuration = configuration
+        let unavailable = UnavailableValue(placeholder: configuration.unavailableValuePlaceholder)
         for history in catalog.tables {
             guard let topic = history.current.source.topic else { continue }
             let state = TableState(
                 id: tables.count, history: history, reserving: configuration.initialRowCapacity,
-                maxCachedSchemas: configuration.maxCachedSchemas
+                maxCachedSchemas: configuration.maxCachedSchemas, unavailable: unavailable
             )
             tables.append(state)
             addRoute(topic, .table(state))

@@ -13,6 +13,12 @@ public struct DecoderConfiguration: Sendable, Hashable {
     /// Rows reserved in each column builder up front, and at least after each batch is taken.
     /// Default: 8192.
     public var initialRowCapacity: Int = 8_192
+    /// The connector's `unavailable.value.placeholder`: what Debezium sends instead of an
+    /// unchanged TOASTed value (postgresql.adoc, "Toasted values"). A column carrying it, in
+    /// its form for the column's type, is staged as unchanged (`_unchanged`) instead of as a
+    /// value. `hex:` followed by hex digits gives the placeholder's bytes, as in the connector.
+    /// Default: __debezium_unavailable_value.
+    public var unavailableValuePlaceholder: String = "__debezium_unavailable_value"
 
     /// The defaults.
     public init() {}
@@ -23,5 +29,8 @@ public struct DecoderConfiguration: Sendable, Hashable {
         guard (1...64).contains(maxNestingDepth) else { throw CDCError(.invalidConfiguration, "maxNestingDepth must be 1...64") }
         guard maxCachedSchemas > 0 else { throw CDCError(.invalidConfiguration, "maxCachedSchemas must be positive") }
         guard initialRowCapacity >= 0 else { throw CDCError(.invalidConfiguration, "initialRowCapacity must not be negative") }
+        guard UnavailableValue(placeholder: unavailableValuePlaceholder) != nil else {
+            throw CDCError(.invalidConfiguration, "unavailableValuePlaceholder must be non-empty text, or `hex:` and an even number of hex digits")
+        }
     }
 }

@@ -46,8 +46,16 @@ enum ObjectDecoder {
                     throw DecodeFailure(.schemaMismatch, "member `\(plan.fieldNames[member])` appears twice")
                 }
                 cursor.skipWhitespace()
+                let form = plan.unavailableForms[member]
                 if cursor.consumeNull() {
                     store.pointee.appendNull()
+                } else if form != 0, let unavailable = plan.unavailable,
+                    let length = unavailable.match(UnavailableValue.Form(rawValue: form) ?? .none, at: cursor)
+                {
+                    // Debezium's placeholder for an unchanged TOASTed value: not a value.
+                    cursor.position += length
+                    store.pointee.appendNull()
+                    metadata.unchanged.append(index)
                 } else {
                     do {
                         try ValueDecoding.decode(conversion, &cursor, into: store)

@@ -39,6 +39,12 @@ enum ValueDecoding {
             try appendUUID(&cursor, into: store)
         case .bytes(let maxBytes):
             try appendBase64(&cursor, maxBytes: maxBytes, into: store)
+        case .binaryText(let maxBytes, let encoding):
+            switch encoding {
+            case .base64: try appendBase64(&cursor, maxBytes: maxBytes, into: store)
+            case .base64URLSafe: try appendBase64(&cursor, maxBytes: maxBytes, urlSafe: true, into: store)
+            case .hex: try appendHex(&cursor, maxBytes: maxBytes, into: store)
+            }
         case .days:
             try appendInteger(try cursor.readInteger(in: Int64(Int32.min)...Int64(Int32.max)), conversion, into: store)
         case .timeOfDay, .epochTimestamp:
@@ -265,12 +271,32 @@ enum ValueDecoding {
         }
     }
 
-    private static func appendBase64(_ cursor: inout JSONCursor, maxBytes: Int, into store: UnsafeMutablePointer<ColumnStore>) throws(DecodeFailure) {
+    private static func appendBase64(
+        _ cursor: inout JSONCursor, maxBytes: Int, urlSafe: Bool = false, into store: UnsafeMutablePointer<ColumnStore>
+    ) throws(DecodeFailure) {
         try withStringBytes(&cursor) { text, length throws(DecodeFailure) in
             guard Base64.decodedLength(length) - 2 <= maxBytes else { throw tooLong(length / 4 * 3, maxBytes) }
-            let valid = Base64.decode(text, length: length) { store.pointee.bytes.append($0) }
+            let valid = Base64.decode(text, length: length, urlSafe: urlSafe) { store.pointee.bytes.append($0) }
             guard valid else { throw DecodeFailure(.badBase64, "a bytes value is not base64") }
             guard store.pointee.pendingByteCount <= maxBytes else { throw tooLong(store.pointee.pendingByteCount, maxBytes) }
+            store.pointee.finishBytes()
+        }
+    }
+
+    /// Hex text (two digits per byte, either case), as Debezium's `binary.handling.mode=hex`
+    /// writes `bytea`.
+    private static func appendHex(_ cursor: inout JSONCursor, maxBytes: Int, into store: UnsafeMutablePointer<ColumnStore>) throws(DecodeFailure) {
+        try withStringBytes(&cursor) { text, length throws(DecodeFailure) in
+            guard length % 2 == 0 else { throw DecodeFailure(.invalidValue, "hex bytes need an even number of digits, found \(length)") }
+            guard length / 2 <= maxBytes else { throw tooLong(length / 2, maxBytes) }
+            var index = 0
+            while index < length {
+                guard let high = Base16.value(text[index]), let low = Base16.value(text[index + 1]) else {
+                    throw DecodeFailure(.invalidValue, "`\(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))` is not hex")
+                }
+                store.pointee.bytes.append(high << 4 | low)
+                index += 2
+            }
             store.pointee.finishBytes()
         }
     }

@@ -7,7 +7,7 @@ enum ConnectSchemaParser {
     static func parse(_ value: JSONValue, path: String = "schema") throws(DecodeFailure) -> ConnectSchema {
         guard case .object = value else { throw invalid(path, "is not an object") }
         guard let typeName = value["type"]?.string else { throw invalid(path, "has no `type`") }
-        guard let type = ConnectType(rawValue: typeName) else { throw invalid(path, "has unknown type `\(typeName)`") }
+        guard let type = ConnectType(jsonName: typeName) else { throw invalid(path, "has unknown type `\(typeName)`") }
         var schema = ConnectSchema(type: type)
         if let optional = value["optional"] {
             guard case .bool(let flag) = optional else { throw invalid(path, "has a non-boolean `optional`") }

@@ -56,7 +56,7 @@ enum PlanBuilder {
             if let declared = column.connectEncoding, let refusal = ValueConversion.evolutionRefusal(declared: declared, observed: field.schema) {
                 return .failure(Incompatibility("field `\(field.name)`: \(refusal)"))
             }
-            if case .failure(let why) = ValueConversion.resolve(field: field.schema, column: column.type) {
+            if case .failure(let why) = ValueConversion.resolve(field: field.schema, column: column.type, declared: column.connectEncoding) {
                 return .failure(Incompatibility("field `\(field.name)`: \(why)"))
             }
         }
@@ -76,21 +76,24 @@ enum PlanBuilder {
         }
         // Pass 2: every field has a column now.
         var fields: [(String, FieldAction)] = []
+        var forms: [UnavailableValue.Form] = []
         var required = Set(state.notNullColumns)
         for field in schema.fields {
             if metadata && field.name.hasPrefix("__") {
                 fields.append((field.name, metadataAction(field.name)))
+                forms.append(.none)
                 continue
             }
             guard let column = column(forField: field.name, in: state.definition), let decoded = state.decodedIndexByField[field.name],
-                case .success(let conversion) = ValueConversion.resolve(field: field.schema, column: column.type)
+                case .success(let conversion) = ValueConversion.resolve(field: field.schema, column: column.type, declared: column.connectEncoding)
             else {
                 return .failure(Incompatibility("field `\(field.name)` has no column after evolution"))
             }
             fields.append((field.name, .column(index: decoded, conversion: specialise(conversion, for: column.type))))
+            forms.append(UnavailableValue.form(of: conversion))
             if !field.schema.isOptional { required.insert(decoded) }
         }
-        return .success(RowPlan(fields: fields, requiredColumns: required.sorted()))
+        return .success(RowPlan(fields: fields, requiredColumns: required.sorted(), unavailable: state.unavailable, forms: forms))
     }
 
     private static func column(forField field: String, in definition: TableDefinition) -> Column? {
@@ -118,22 +121,24 @@ enum PlanBuilder {
     static func declaredPlan(state: TableState, envelope: Bool) -> RowPlan {
         let row = state.definition.connectRowSchema()
         var fields: [(String, FieldAction)] = []
+        var forms: [UnavailableValue.Form] = []
         var required = Set(state.notNullColumns)
         for field in row.fields {
             guard let column = column(forField: field.name, in: state.definition), let decoded = state.decodedIndexByField[field.name],
                 case .success(let conversion) = ValueConversion.resolve(field: field.schema, column: column.type)
             else { continue }  // The catalog validator guarantees every declared encoding resolves.
             fields.append((field.name, .column(index: decoded, conversion: specialise(conversion, for: column.type))))
+            forms.append(UnavailableValue.form(of: conversion))
             if !field.schema.isOptional { required.insert(decoded) }
         }
         if envelope {
-            let rowPlan = RowPlan(fields: fields, requiredColumns: required.sorted())
+            let rowPlan = RowPlan(fields: fields, requiredColumns: required.sorted(), unavailable: state.unavailable, forms: forms)
             return envelopePlan(rowPlan: rowPlan, sourceFields: ["ts_ms", "lsn"])
         }
         for name in ["__op", "__ts_ms", "__lsn", "__deleted", "__source_ts_ms"] {
             fields.append((name, metadataAction(name)))
         }
-        return RowPlan(fields: fields, requiredColumns: required.sorted())
+        return RowPlan(fields: fields, requiredColumns: required.sorted(), unavailable: state.unavailable, forms: forms)
     }
 
     /// The plan for Kafka keys: the key columns with their declared encodings.
@@ -176,6 +181,7 @@ enum PlanBuilder {
         case .jsonValue: return .jsonValue(maxBytes: maxBytes)
         case .uuid: return .uuid
         case .bytes: return .bytes(maxBytes: maxBytes)
+        case .binaryText(let encoding): return .binaryText(maxBytes: maxBytes, encoding: encoding)
         case .days: return .days
         case .timeOfDay(let unitsPerSecond):
             return unitsPerSecond >= 1_000_000

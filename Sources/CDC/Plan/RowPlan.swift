@@ -1,3 +1,5 @@
+import Catalog
+
 /// How a decimal is stored: Parquet DECIMAL on INT32 (precision ≤ 9), INT64 (≤ 18) or
 /// FIXED_LEN_BYTE_ARRAY (above), with the column's precision and scale.
 struct DecimalTarget {
@@ -20,6 +22,8 @@ enum Conversion {
     case jsonValue(maxBytes: Int)
     case uuid
     case bytes(maxBytes: Int)
+    /// Bytes written as text in a Connect `string` (Debezium's `binary.handling.mode`).
+    case binaryText(maxBytes: Int, encoding: BinaryEncoding)
     case days
     /// Microseconds = value × multiplier / divisor (one of them is 1).
     case timeOfDay(multiplier: Int64, divisor: Int64)
@@ -79,10 +83,15 @@ final class RowPlan {
     /// Members not listed are skipped (true for `source`); else they are a schema mismatch,
     /// except `__`-prefixed metadata in schemaless payloads.
     let skipsUnknown: Bool
+    /// Per member, the form of Debezium's unavailable-value placeholder its column can meet
+    /// (`UnavailableValue.Form` raw values, 0 for none), and the placeholder's forms.
+    let unavailableForms: UnsafeMutablePointer<UInt8>
+    let unavailable: UnavailableValue?
 
     init(
         fields: [(String, FieldAction)], requiredColumns: [Int], isEnvelope: Bool = false, rowPlan: RowPlan? = nil,
-        sourcePlan: RowPlan? = nil, skipsUnknown: Bool = false
+        sourcePlan: RowPlan? = nil, skipsUnknown: Bool = false, unavailable: UnavailableValue? = nil,
+        forms: [UnavailableValue.Form] = []
     ) {
         fieldCount = fields.count
         fieldNames = fields.map(\.0)
@@ -104,9 +113,15 @@ final class RowPlan {
         self.rowPlan = rowPlan
         self.sourcePlan = sourcePlan
         self.skipsUnknown = skipsUnknown
+        self.unavailable = unavailable
+        unavailableForms = UnsafeMutablePointer<UInt8>.allocate(capacity: max(fields.count, 1))
+        for index in 0..<fields.count {
+            (unavailableForms + index).initialize(to: unavailable != nil && index < forms.count ? forms[index].rawValue : 0)
+        }
     }
 
     deinit {
+        unavailableForms.deallocate()
         names.deallocate()
         nameOffsets.deallocate()
         actions.deinitialize(count: fieldCount)

@@ -14,15 +14,20 @@ final class TableState {
     private(set) var keyColumns: [Int] = []
     /// Decoded indices of NOT NULL source columns.
     private(set) var notNullColumns: [Int] = []
+    /// Decoded indices of the source columns that are not Kafka key columns.
+    private(set) var nonKeyColumns: [Int] = []
     let schemaCache: SchemaCache
+    /// Debezium's unavailable-value placeholder, recognised in the columns that can carry it.
+    let unavailable: UnavailableValue?
     /// Plans built from the declaration (schemaless records, keys); rebuilt after evolution.
     var declaredPlan: RowPlan?
     var declaredEnvelopePlan: RowPlan?
     var keyPlan: RowPlan?
 
-    init(id: Int, history: TableHistory, reserving rows: Int, maxCachedSchemas: Int) {
+    init(id: Int, history: TableHistory, reserving rows: Int, maxCachedSchemas: Int, unavailable: UnavailableValue?) {
         self.id = id
         self.history = history
+        self.unavailable = unavailable
         buffer = TableBuffer(fields: history.current.decodedSchema.fields, reserving: rows)
         schemaCache = SchemaCache(limit: maxCachedSchemas)
         indexColumns()
@@ -57,5 +62,6 @@ final class TableState {
         keyColumns = definition.source.keyColumns.compactMap { name in
             definition.column(name)?.sourceField.flatMap { decodedIndexByField[$0] }
         }
+        nonKeyColumns = decodedIndexByField.values.filter { !keyColumns.contains($0) }.sorted()
     }
 }

@@ -1,4 +1,8 @@
-/// Kafka Connect's schema types, as JsonConverter names them in a schema's `type`.
+/// Kafka Connect's schema types (`org.apache.kafka.connect.data.Schema.Type`). The raw value is
+/// the name JsonConverter writes in a schema's `type`: the `*_TYPE_NAME` constants of
+/// `org.apache.kafka.connect.json.JsonSchema` (apache/kafka,
+/// `connect/json/src/main/java/org/apache/kafka/connect/json/JsonSchema.java`), where FLOAT32
+/// and FLOAT64 are `"float"` and `"double"`.
 public enum ConnectType: String, Sendable, Hashable, CaseIterable {
     /// 8-bit signed integer.
     case int8
@@ -8,10 +12,10 @@ public enum ConnectType: String, Sendable, Hashable, CaseIterable {
     case int32
     /// 64-bit signed integer.
     case int64
-    /// IEEE 754 single precision.
-    case float32
-    /// IEEE 754 double precision.
-    case float64
+    /// IEEE 754 single precision (`FLOAT32`), written `"float"`.
+    case float32 = "float"
+    /// IEEE 754 double precision (`FLOAT64`), written `"double"`.
+    case float64 = "double"
     /// true or false.
     case boolean
     /// UTF-8 text.
@@ -24,6 +28,19 @@ public enum ConnectType: String, Sendable, Hashable, CaseIterable {
     case map
     /// A record with named `fields`.
     case `struct`
+
+    /// The type named `name` in a schema's `type`: JsonConverter's names, and also `float32`
+    /// and `float64` (the `Schema.Type` enum's names, which Millrace's `Schemas/` files used
+    /// before; stored evolved versions may still spell them so). Nil for any other name.
+    public init?(jsonName name: String) {
+        switch name {
+        case "float32": self = .float32
+        case "float64": self = .float64
+        default:
+            guard let type = ConnectType(rawValue: name) else { return nil }
+            self = type
+        }
+    }
 
     /// Bits of an integer type, or nil for any other type.
     public var integerBitWidth: Int? {

@@ -23,8 +23,11 @@ public enum ValueConversion: Sendable, Hashable {
     case jsonValue
     /// A UUID string, validated and lowercased.
     case uuid
-    /// A base64 string, stored as its bytes.
+    /// A base64 string, stored as its bytes (Connect `bytes`).
     case bytes
+    /// A Connect `string` holding bytes as text (`binary.handling.mode=base64|base64-url-safe|hex`),
+    /// stored as the bytes.
+    case binaryText(BinaryEncoding)
     /// An integer count of days since the epoch.
     case days
     /// An integer time of day in units of 1/`unitsPerSecond` s, stored as microseconds.
@@ -35,6 +38,22 @@ public enum ValueConversion: Sendable, Hashable {
     case epochTimestamp(unitsPerSecond: Int64)
     /// Debezium `ZonedTimestamp` (ISO-8601 with any offset), stored as UTC microseconds.
     case zonedTimestamp
+}
+
+/// How Debezium writes a `bytea` value as a Connect `string` (the PostgreSQL connector's
+/// `binary.handling.mode`; `JdbcValueConverters.convertBinaryToBase64`, `…ToBase64UrlSafe` and
+/// `…ToHex` in debezium/debezium `debezium-connector-common`). A `bytes` column declares it with
+/// the parameter `binary.handling.mode` of its `connect: {type: string}` encoding (default base64).
+public enum BinaryEncoding: String, Sendable, Hashable, CaseIterable {
+    /// `java.util.Base64.getEncoder()`: RFC 4648 section 4, padded.
+    case base64
+    /// `java.util.Base64.getUrlEncoder()`: RFC 4648 section 5 (`-`, `_`), padded.
+    case base64URLSafe = "base64-url-safe"
+    /// `HexConverter.convertToHexString`: two lowercase hex digits per byte (either case accepted).
+    case hex
+
+    /// The parameter of a declared `connect` encoding that names the mode.
+    public static let parameter = "binary.handling.mode"
 }
 
 /// Why a field's Connect schema cannot feed a column: the message of an `incompatible_schema`
@@ -94,7 +113,7 @@ private enum EncodingFamily: Equatable {
         case (.integer(let old), .integer(let new)):
             return new >= old ? nil : "narrowing from int\(old) to int\(new)"
         case (.floating(let old), .floating(let new)):
-            return new >= old ? nil : "narrowing from float\(old) to float\(new)"
+            return new >= old ? nil : "narrowing from \(old == 64 ? "double" : "float") to \(new == 64 ? "double" : "float")"
         case (.decimal(let oldScale, let oldPrecision), .decimal(let newScale, let newPrecision)):
             if oldScale != newScale { return "decimal scale change from \(oldScale ?? -1) to \(newScale ?? -1)" }
             if let oldPrecision, let newPrecision, newPrecision < oldPrecision {
@@ -117,13 +136,28 @@ extension ValueConversion {
     /// `Decimal` whose declared precision (`connect.decimal.precision`) exceeds the column's is
     /// refused here, not later value by value: its values may need digits the column lacks, so
     /// the column must grow first (a new table version declaring more digits).
-    public static func resolve(field: ConnectSchema, column: ColumnType) -> Result<ValueConversion, Incompatibility> {
+    ///
+    /// `declared` is the column's declared encoding, when it differs from `field` (a record's
+    /// own schema): what Debezium does not write into the schema, such as the text form of
+    /// bytes in a `string`, is taken from it.
+    public static func resolve(
+        field: ConnectSchema, column: ColumnType, declared: ConnectSchema? = nil
+    ) -> Result<ValueConversion, Incompatibility> {
         if case .decimal(let precision, let scale) = column, field.name == ConnectLogicalName.decimal, field.decimalScale == scale,
             let fieldPrecision = field.decimalPrecision, fieldPrecision > precision
         {
             return .failure(Incompatibility(
                 "decimal precision \(fieldPrecision) exceeds the column's decimal(\(precision),\(scale)); declare a version with more digits"
             ))
+        }
+        if case .bytes = column, field.type == .string {
+            let mode = (declared ?? field).parameters[BinaryEncoding.parameter] ?? BinaryEncoding.base64.rawValue
+            guard let encoding = BinaryEncoding(rawValue: mode) else {
+                return .failure(Incompatibility(
+                    "\(BinaryEncoding.parameter) `\(mode)` is not one of \(BinaryEncoding.allCases.map(\.rawValue).joined(separator: ", "))"
+                ))
+            }
+            return .success(.binaryText(encoding))
         }
         if let conversion = direct(field: field, column: column) { return .success(conversion) }
         if case .decimal(_, let scale) = column, field.name == ConnectLogicalName.decimal, let fieldScale = field.decimalScale,
@@ -153,7 +187,11 @@ extension ValueConversion {
         case (.date, .date): return .days
         case (.time, .time(let unitsPerSecond)): return .timeOfDay(unitsPerSecond: unitsPerSecond)
         case (.timetz, .zonedTime): return .zonedTime
-        case (.timestamp, .timestamp(let unitsPerSecond, true)), (.timestamptz, .timestamp(let unitsPerSecond, false)):
+        // Connect `Timestamp` (ms) feeds both: Debezium's `time.precision.mode=connect` writes a
+        // `timestamp` column's wall clock with it as if it were UTC (postgresql.adoc, "Temporal
+        // types"), and for an instant it is the instant.
+        case (.timestamp, .timestamp(let unitsPerSecond, true)), (.timestamp, .timestamp(let unitsPerSecond, false)),
+            (.timestamptz, .timestamp(let unitsPerSecond, false)):
             return .epochTimestamp(unitsPerSecond: unitsPerSecond)
         case (.timestamptz, .zonedTimestamp): return .zonedTimestamp
         default: return nil

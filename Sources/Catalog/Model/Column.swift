@@ -4,7 +4,7 @@ public import Parquet
 /// every topic-sourced table's staging layout, first, in this order.
 public struct SystemColumn: Sendable, Hashable {
     private enum Value: Int, Sendable, CaseIterable {
-        case op, deleted, lsn, sourceTimestamp, kafkaPartition, kafkaOffset
+        case op, deleted, lsn, sourceTimestamp, kafkaPartition, kafkaOffset, unchanged
     }
 
     private let value: Value
@@ -23,8 +23,14 @@ public struct SystemColumn: Sendable, Hashable {
     public static let kafkaPartition = SystemColumn(.kafkaPartition)
     /// `_kafka_offset`: the offset of the record in its partition.
     public static let kafkaOffset = SystemColumn(.kafkaOffset)
+    /// `_unchanged`: the columns whose value the change did not carry, because Debezium sent
+    /// its unavailable-value placeholder for an unchanged TOASTed value (postgresql.adoc,
+    /// "Toasted values"): their names in staging order, joined with `,`; null when every
+    /// column carries its value. Such a column's own staged value is null; the load keeps the
+    /// target's current value for it.
+    public static let unchanged = SystemColumn(.unchanged)
 
-    /// All six, in staging order.
+    /// All seven, in staging order.
     public static let all: [SystemColumn] = Value.allCases.map(SystemColumn.init)
 
     /// The position among the system columns (0 for `_op`).
@@ -39,6 +45,7 @@ public struct SystemColumn: Sendable, Hashable {
         case .sourceTimestamp: "_source_ts"
         case .kafkaPartition: "_kafka_partition"
         case .kafkaOffset: "_kafka_offset"
+        case .unchanged: "_unchanged"
         }
     }
 
@@ -47,7 +54,7 @@ public struct SystemColumn: Sendable, Hashable {
     /// only in staging.
     public var isKeptInTarget: Bool { value == .sourceTimestamp || value == .lsn }
 
-    /// The staging Parquet field: every system column is required except `_lsn`.
+    /// The staging Parquet field: every system column is required except `_lsn` and `_unchanged`.
     public var parquetField: Field {
         switch value {
         case .op: .string(name, nullable: false)
@@ -56,6 +63,7 @@ public struct SystemColumn: Sendable, Hashable {
         case .sourceTimestamp: .timestamp(name, unit: .micros, nullable: false)
         case .kafkaPartition: .integer(name, bitWidth: 32, nullable: false)
         case .kafkaOffset: .integer(name, bitWidth: 64, nullable: false)
+        case .unchanged: .string(name, nullable: true)
         }
     }
 
@@ -67,6 +75,7 @@ public struct SystemColumn: Sendable, Hashable {
         case .lsn, .kafkaOffset: "BIGINT"
         case .sourceTimestamp: "TIMESTAMPTZ"
         case .kafkaPartition: "INTEGER"
+        case .unchanged: ColumnType.text.sqlType(dialect)
         }
     }
 }

@@ -32,6 +32,34 @@ public enum TableSource: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// What a topic-fed table's deletes carry: the source table's PostgreSQL `REPLICA IDENTITY`
+/// (postgresql.adoc, "Replica identity"; `ALTER TABLE … REPLICA IDENTITY`).
+public struct ReplicaIdentity: Sendable, Hashable, CustomStringConvertible {
+    private enum Value: String, Sendable, CaseIterable {
+        case `default`, full
+    }
+
+    private let value: Value
+    private init(_ value: Value) { self.value = value }
+
+    /// `DEFAULT`, PostgreSQL's default: a delete's before-image holds only the key columns.
+    /// Debezium fills the others with null, or, for a NOT NULL column, with the column's
+    /// default or its type's zero (`JdbcValueConverters.convertValue`'s fallback): values that
+    /// say nothing about the deleted row. The decoder stages them as null.
+    public static let `default` = ReplicaIdentity(.default)
+    /// `FULL`: a delete's before-image holds the whole deleted row, staged as it is.
+    public static let full = ReplicaIdentity(.full)
+
+    /// The identity spelled `name` (`default`, `full`), or nil.
+    public init?(named name: String) {
+        guard let value = Value(rawValue: name.lowercased()) else { return nil }
+        self.value = value
+    }
+
+    /// The lowercase spelling used in `Schemas/`.
+    public var description: String { value.rawValue }
+}
+
 /// How rows of a table are identified, deduplicated and merged.
 public struct TableKeys: Sendable, Hashable {
     /// The columns the merge matches target rows on (the warehouse primary key).
@@ -98,7 +126,7 @@ public struct Distribution: Sendable, Hashable {
 
 /// One version of one warehouse table: its columns in staging order and its keys.
 ///
-/// Staging order (what the engine writes to Parquet and COPY matches by position): the six
+/// Staging order (what the engine writes to Parquet and COPY matches by position): the seven
 /// system columns for topic-fed tables, then the declared source columns, then the enrichment
 /// columns, then columns added by evolution in the order they were added.
 public struct TableDefinition: Sendable, Hashable {
@@ -118,6 +146,8 @@ public struct TableDefinition: Sendable, Hashable {
     public var eventTime: String?
     /// Redshift distribution and sort keys.
     public var distribution: Distribution
+    /// What the source's deletes carry (topic-fed tables; `.default` for the others).
+    public var replicaIdentity: ReplicaIdentity
 
     /// A table version with every attribute given. `columns` must already include the system
     /// columns for topic-fed tables (see `withSystemColumns`).
@@ -129,7 +159,8 @@ public struct TableDefinition: Sendable, Hashable {
         columns: [Column],
         keys: TableKeys,
         eventTime: String? = nil,
-        distribution: Distribution = Distribution()
+        distribution: Distribution = Distribution(),
+        replicaIdentity: ReplicaIdentity = .default
     ) {
         self.name = name
         self.version = version
@@ -139,13 +170,17 @@ public struct TableDefinition: Sendable, Hashable {
         self.keys = keys
         self.eventTime = eventTime
         self.distribution = distribution
+        self.replicaIdentity = replicaIdentity
     }
 
     /// `declared` preceded by the system columns when the table is fed by a topic.
     public static func withSystemColumns(_ declared: [Column], source: TableSource) -> [Column] {
         guard source.topic != nil else { return declared }
         let system = SystemColumn.all.map { column in
-            Column(name: column.name, type: .bigint, role: .system(column), nullable: column == .lsn)
+            Column(
+                name: column.name, type: column == .unchanged ? .text : .bigint, role: .system(column),
+                nullable: column.parquetField.isNullable
+            )
         }
         return system + declared
     }
@@ -177,7 +212,7 @@ public struct TableDefinition: Sendable, Hashable {
     }
 
     /// True when the staging field of the column at `index` is required: system columns
-    /// (except `_lsn`) and Kafka key columns. Every other staged column is nullable because a
+    /// (except `_lsn` and `_unchanged`) and Kafka key columns. Every other staged column is nullable because a
     /// delete carries only the key, and an enrichment may find no dimension row.
     public func isRequiredInStaging(_ index: Int) -> Bool {
         let column = columns[index]
@@ -203,7 +238,7 @@ public struct TableDefinition: Sendable, Hashable {
     }
 
     /// The columns of the warehouse target table, in order: staging order without the
-    /// staging-only system columns (`_op`, `_deleted`, `_kafka_*`).
+    /// staging-only system columns (`_op`, `_deleted`, `_kafka_*`, `_unchanged`).
     public var targetColumns: [Column] {
         columns.filter { column in
             guard let system = column.systemColumn else { return true }

@@ -9,7 +9,7 @@ public enum ColumnType: Sendable, Hashable, CustomStringConvertible {
     case boolean
     /// 64-bit signed integer; every Connect integer width maps here.
     case bigint
-    /// IEEE 754 double; Connect float32 and float64 map here.
+    /// IEEE 754 double; Connect FLOAT32 and FLOAT64 (JsonConverter `float`, `double`) map here.
     case double
     /// Exact decimal, 1 ≤ precision ≤ 38, 0 ≤ scale ≤ precision.
     case decimal(precision: Int, scale: Int)

@@ -7,7 +7,7 @@ enum TableReader {
             throw CatalogError(.invalidDeclaration, "\(path): `version` must be an integer ≥ 1")
         }
         let description = try root.string("description")
-        let source = try readSource(root)
+        let (source, replicaIdentity) = try readSource(root)
         let keys = try readKeys(root)
         let eventTime = try root.string("event_time")
         let distribution = try readDistribution(root)
@@ -22,17 +22,24 @@ enum TableReader {
         return TableDefinition(
             name: name, version: version, description: description, source: source,
             columns: TableDefinition.withSystemColumns(columns, source: source),
-            keys: keys, eventTime: eventTime, distribution: distribution
+            keys: keys, eventTime: eventTime, distribution: distribution, replicaIdentity: replicaIdentity
         )
     }
 
-    private static func readSource(_ root: YAMLMap) throws(CatalogError) -> TableSource {
+    private static func readSource(_ root: YAMLMap) throws(CatalogError) -> (TableSource, ReplicaIdentity) {
         guard let map = try root.map("source") else {
             throw CatalogError(.invalidDeclaration, "\(root.path): `source` is required (topic, snapshot or derived_from)")
         }
         let source: TableSource
+        var identity = ReplicaIdentity.default
         if let topic = try map.string("topic") {
             source = .topic(name: topic, keyColumns: try map.stringList("key") ?? [])
+            if let name = try map.string("replica_identity") {
+                guard let parsed = ReplicaIdentity(named: name) else {
+                    throw CatalogError(.invalidDeclaration, "\(map.path).replica_identity: `\(name)` is not default or full")
+                }
+                identity = parsed
+            }
         } else if let snapshot = try map.string("snapshot") {
             source = .snapshot(name: snapshot)
         } else if let tables = try map.stringList("derived_from") {
@@ -41,7 +48,7 @@ enum TableReader {
             throw CatalogError(.invalidDeclaration, "\(map.path): give one of `topic`, `snapshot` or `derived_from`")
         }
         try map.finish()
-        return source
+        return (source, identity)
     }
 
     private static func readKeys(_ root: YAMLMap) throws(CatalogError) -> TableKeys {
@@ -106,7 +113,7 @@ enum TableReader {
     /// `parameters`, `optional`, `items`, `keys`, `values`, `fields`).
     static func readConnect(_ map: YAMLMap, optional: Bool) throws(CatalogError) -> ConnectSchema {
         let typeName = try map.requiredString("type")
-        guard let type = ConnectType(rawValue: typeName) else {
+        guard let type = ConnectType(jsonName: typeName) else {
             throw CatalogError(.invalidType, "\(map.path).type: `\(typeName)` is not a Kafka Connect type")
         }
         var schema = ConnectSchema(

@@ -12,6 +12,7 @@ enum TableWriter {
         case .topic(let name, let keyColumns):
             lines.append("  topic: \(quoted(name))")
             lines.append("  key: \(flowList(keyColumns))")
+            if table.replicaIdentity != .default { lines.append("  replica_identity: \(table.replicaIdentity)") }
         case .snapshot(let name):
             lines.append("  snapshot: \(quoted(name))")
         case .derived(let tables):

@@ -22,20 +22,24 @@ enum FieldValue {
 }
 
 /// Encodes the rows of one topic as JsonConverter writes them with `schemas.enable=true` and
-/// ExtractNewRecordState (`add.fields=op,ts_ms,lsn`, `delete.handling.mode=rewrite`): the
-/// schema (the table's declared row fields plus `__op`, `__ts_ms`, `__lsn`, `__deleted`), then
-/// the payload. The schema bytes are built once.
+/// ExtractNewRecordState with `delete.handling.mode=rewrite` (`delete.tombstone.handling.mode=
+/// rewrite-with-tombstone` since Debezium 3.0; tombstones kept) and `add.fields=op,ts_ms,lsn`:
+/// the schema, then the payload. The row fields come first, then `__deleted` (the optional
+/// string the rewrite inserts, `DefaultDeleteHandlingStrategy.handleRecord`), then the added
+/// fields in their configured order, each the optional copy of its envelope or `source` field
+/// (`ExtractNewRecordState.addFields`, `FieldReference.getSchema`; debezium/debezium
+/// `debezium-connect-plugins`). The schema bytes are built once.
 struct MessageEncoder {
     let topic: String
     let fields: [ConnectField]
     private let prefix: [UInt8]
 
-    /// Metadata fields ExtractNewRecordState appends after the row fields.
+    /// The fields ExtractNewRecordState appends after the row fields.
     static let metadataFields: [ConnectField] = [
+        ConnectField(name: "__deleted", schema: ConnectSchema(type: .string)),
         ConnectField(name: "__op", schema: ConnectSchema(type: .string)),
         ConnectField(name: "__ts_ms", schema: ConnectSchema(type: .int64)),
         ConnectField(name: "__lsn", schema: ConnectSchema(type: .int64)),
-        ConnectField(name: "__deleted", schema: ConnectSchema(type: .string)),
     ]
 
     /// An encoder for `rowFields` on `topic`; the value schema is named `<topic>.Value`.
@@ -56,6 +60,35 @@ struct MessageEncoder {
         if let index = fields.firstIndex(where: { $0.name == name }), row.indices.contains(index) { row[index] = value }
     }
 
+    /// The before-image a delete carries under REPLICA IDENTITY DEFAULT: the key fields
+    /// (`key`, by name) with their values; every other field null, or, when its schema is not
+    /// optional, the value Debezium puts in a NOT NULL column it was not given. PostgreSQL's old
+    /// tuple holds only the identity's columns (`PostgresChangeRecordEmitter.columnValues`), and
+    /// `JdbcValueConverters.convertValue` turns a missing NOT NULL value into the column's default
+    /// or the type's zero (0, false, "", the epoch; pinned by `RecordsStreamProducerIT
+    /// .shouldProcessNotNullColumns*`); JsonConverter cannot write null for a required field.
+    func keyOnlyImage(_ key: [String: FieldValue]) -> [FieldValue] {
+        fields.map { field in
+            if let value = key[field.name] { return value }
+            return field.schema.isOptional ? .null : Self.notNullStandIn(field.schema)
+        }
+    }
+
+    /// The zero Debezium's converters fall back to for a NOT NULL column of this encoding.
+    static func notNullStandIn(_ schema: ConnectSchema) -> FieldValue {
+        switch (schema.type, schema.name) {
+        case (.boolean, _): return .boolean(false)
+        case (.float32, _), (.float64, _): return .double(0)
+        case (.bytes, ConnectLogicalName.decimal): return .decimal(0)
+        case (.bytes, _): return .raw("\"\"")
+        // ZonedTimestamp.toIsoString of the epoch at UTC: ISO_OFFSET_DATE_TIME, no fraction.
+        case (.string, ConnectLogicalName.zonedTimestamp): return .raw("\"1970-01-01T00:00:00Z\"")
+        case (.string, ConnectLogicalName.zonedTime): return .raw("\"00:00:00Z\"")
+        case (.string, _): return .text("")
+        default: return .integer(0)
+        }
+    }
+
     /// One message: `values` line up with `fields`; `extra` members are appended to the
     /// payload as raw JSON (for deliberately broken records).
     func encode(
@@ -63,9 +96,9 @@ struct MessageEncoder {
     ) -> [UInt8] {
         var writer = JSONWriter(capacity: prefix.count + 512)
         writer.raw(bytes: prefix)
-        for (field, value) in zip(fields, values) {
+        for (index, field) in fields.enumerated() {
             writer.key(field.name)
-            Self.write(value, schema: field.schema, to: &writer)
+            Self.write(index < values.count ? values[index] : .null, schema: field.schema, to: &writer)
             writer.byte(UInt8(ascii: ","))
         }
         for (name, json) in extra {
@@ -73,14 +106,14 @@ struct MessageEncoder {
             writer.raw(json)
             writer.byte(UInt8(ascii: ","))
         }
-        writer.raw("\"__op\":")
+        writer.raw("\"__deleted\":")
+        writer.string(operation == "d" ? "true" : "false")
+        writer.raw(",\"__op\":")
         writer.string(String(operation))
         writer.raw(",\"__ts_ms\":")
         writer.integer(tsMs)
         writer.raw(",\"__lsn\":")
         writer.integer(lsn)
-        writer.raw(",\"__deleted\":")
-        writer.string(operation == "d" ? "true" : "false")
         writer.raw("}}")
         return writer.bytes
     }

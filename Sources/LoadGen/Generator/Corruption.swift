@@ -27,7 +27,7 @@ enum Corruption: CaseIterable {
         case .badBase64: ("value_decimal", "\"@@not*base64\"")
         // 10^21 unscaled: 22 digits, more than DECIMAL(20,5) holds.
         case .decimalOverflow: ("value_decimal", "\"NjXJrcXeoAAA\"")
-        case .badTimestamp: ("recorded_at", "\"2026-13-45T25:61:00Z\"")
+        case .badTimestamp: ("ingested_at", "\"2026-13-45T25:61:00Z\"")
         case .missingRequired: ("tenant_id", "null")
         default: nil
         }

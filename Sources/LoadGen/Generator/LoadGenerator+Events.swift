@@ -25,18 +25,37 @@ extension LoadGenerator {
             if random.chance(0.3) { entity.status = Int(random.int(0...2)) }
             entity.name = "\(entity.type)-\(id)-r\(entity.version)"
         }
-        world.entities[Int(id - 1)] = entity
         let row: [FieldValue] = [
             .integer(id), .integer(entity.tenant), .text(entity.type), .text(WorldState.statuses[entity.status]), .text(entity.name),
             .micros(entity.createdMicros), .micros(nowMs * 1000), .integer(entity.version),
         ]
+        entity.entityRow = row
+        world.entities[Int(id - 1)] = entity
         let value = entities.encode(row, operation: operation, tsMs: nowMs, lsn: world.nextLSN(&random))
         queue(topic: entities.topic, key: entityKey(id), value: value, kind: .change)
     }
 
+    /// The Debezium placeholder for an unchanged TOASTed value (`unavailable.value.placeholder`'s
+    /// default), which a `Json` column carries as its string (`PostgresValueConverter.convertString`).
+    static let unavailableValuePlaceholder = "__debezium_unavailable_value"
+
     func emitJSONB(_ id: Int64, operation: Character) {
         world.entities[Int(id - 1)].version += 1
         let entity = world.entities[Int(id - 1)]
+        // An update that leaves the TOASTed document alone (REPLICA IDENTITY DEFAULT): Debezium
+        // cannot send it and puts its placeholder in its place; the document stays as it was.
+        if operation == "u", configuration.replicaIdentity == .default, let last = entity.jsonbRow,
+            random.chance(configuration.unchangedToastRate)
+        {
+            let row: [FieldValue] = [.integer(id), .integer(entity.tenant), last[2], .micros(nowMs * 1000), .integer(entity.version)]
+            world.entities[Int(id - 1)].jsonbRow = row
+            var sent = row
+            sent[2] = .json(Self.unavailableValuePlaceholder)
+            let value = jsonb.encode(sent, operation: operation, tsMs: nowMs, lsn: world.nextLSN(&random))
+            queue(topic: jsonb.topic, key: entityKey(id), value: value, kind: .change)
+            summary.unchangedToasts += 1
+            return
+        }
         var document = JSONWriter(capacity: 512)
         document.byte(UInt8(ascii: "{"))
         let hot = attributes.filter(\.isHot)
@@ -56,6 +75,7 @@ extension LoadGenerator {
         let row: [FieldValue] = [
             .integer(id), .integer(entity.tenant), .json(document.text), .micros(nowMs * 1000), .integer(entity.version),
         ]
+        world.entities[Int(id - 1)].jsonbRow = row
         let value = jsonb.encode(row, operation: operation, tsMs: nowMs, lsn: world.nextLSN(&random))
         queue(topic: jsonb.topic, key: entityKey(id), value: value, kind: .change)
     }
@@ -64,7 +84,6 @@ extension LoadGenerator {
         world.entities[Int(id - 1)].version += 1
         let entity = world.entities[Int(id - 1)]
         let attribute = attributes[Int(random.int(0...Int64(attributes.count - 1)))]
-        world.remember(WorldState.ValueRow(entityID: id, version: entity.version))
         let index = summary.records
         var encoder = values
         var row = valueRow(id, entity: entity, attribute: attribute)
@@ -76,6 +95,7 @@ extension LoadGenerator {
                 row.append(.double(Double(random.int(500...1000)) / 1000))
             }
         }
+        world.remember(WorldState.ValueRow(entityID: id, version: entity.version, fields: row))
         let value = encoder.encode(row, operation: "c", tsMs: nowMs, lsn: world.nextLSN(&random))
         queue(topic: values.topic, key: valueKey(id, entity.version), value: value, kind: .change)
     }
@@ -113,34 +133,36 @@ extension LoadGenerator {
         ]
     }
 
+    /// A delete of a time-series row, then its tombstone. Its before-image follows the replica
+    /// identity: the key (entity_id, version) with Debezium's stand-ins, or the row as written.
     func emitValueDelete(_ row: WorldState.ValueRow) {
-        let entity = world.entities[Int(row.entityID - 1)]
         let key = valueKey(row.entityID, row.version)
-        // REPLICA IDENTITY DEFAULT: a delete's row image carries the key; the rest is null.
-        var fields: [FieldValue] = Array(repeating: .null, count: values.fields.count)
-        values.set("tenant_id", to: .integer(entity.tenant), in: &fields)
-        values.set("entity_id", to: .integer(row.entityID), in: &fields)
-        values.set("version", to: .integer(row.version), in: &fields)
-        let value = values.encode(fields, operation: "d", tsMs: nowMs, lsn: world.nextLSN(&random))
+        // Once the column was added, Debezium writes every change with the table's new schema.
+        let encoder = summary.columnAddedAt == nil ? values : evolvedValues
+        let image = configuration.replicaIdentity == .full
+            ? row.fields
+            : encoder.keyOnlyImage(["entity_id": .integer(row.entityID), "version": .integer(row.version)])
+        let value = encoder.encode(image, operation: "d", tsMs: nowMs, lsn: world.nextLSN(&random))
         queue(topic: values.topic, key: key, value: value, kind: .change)
         queue(topic: values.topic, key: key, value: nil, kind: .tombstone)
     }
 
+    /// Deletes an entity's `entities` and `entity_jsonb` rows, each followed by its tombstone.
+    /// A delete writes nothing, so no version moves: the before-image is the key with
+    /// Debezium's stand-ins (REPLICA IDENTITY DEFAULT) or the row as last written (FULL).
     func emitEntityDelete(_ id: Int64) {
-        var entity = world.entities[Int(id - 1)]
-        entity.version += 1
+        let entity = world.entities[Int(id - 1)]
         let lsn = world.nextLSN(&random)
-        if configuration.topics.contains(.entities) {
-            let row: [FieldValue] = [
-                .integer(id), .integer(entity.tenant), .text(entity.type), .text(WorldState.statuses[entity.status]), .text(entity.name),
-                .micros(entity.createdMicros), .micros(nowMs * 1000), .integer(entity.version),
-            ]
-            queue(topic: entities.topic, key: entityKey(id), value: entities.encode(row, operation: "d", tsMs: nowMs, lsn: lsn), kind: .change)
+        let key = ["entity_id": FieldValue.integer(id)]
+        let full = configuration.replicaIdentity == .full
+        if configuration.topics.contains(.entities), let last = entity.entityRow {
+            let image = full ? last : entities.keyOnlyImage(key)
+            queue(topic: entities.topic, key: entityKey(id), value: entities.encode(image, operation: "d", tsMs: nowMs, lsn: lsn), kind: .change)
             queue(topic: entities.topic, key: entityKey(id), value: nil, kind: .tombstone)
         }
-        if configuration.topics.contains(.entityJSONB) {
-            let row: [FieldValue] = [.integer(id), .integer(entity.tenant), .null, .micros(nowMs * 1000), .integer(entity.version)]
-            queue(topic: jsonb.topic, key: entityKey(id), value: jsonb.encode(row, operation: "d", tsMs: nowMs, lsn: lsn), kind: .change)
+        if configuration.topics.contains(.entityJSONB), let last = entity.jsonbRow {
+            let image = full ? last : jsonb.keyOnlyImage(key)
+            queue(topic: jsonb.topic, key: entityKey(id), value: jsonb.encode(image, operation: "d", tsMs: nowMs, lsn: lsn), kind: .change)
             queue(topic: jsonb.topic, key: entityKey(id), value: nil, kind: .tombstone)
         }
         world.entities[Int(id - 1)] = WorldState.Entity(version: entity.version)

@@ -14,6 +14,8 @@ public struct LoadSummary: Sendable {
     public var duplicates = 0
     /// Heartbeat records.
     public var heartbeats = 0
+    /// `entity_jsonb` updates whose `attributes` carried Debezium's unavailable-value placeholder.
+    public var unchangedToasts = 0
     /// Broken records per expected dead-letter reason.
     public var malformed: [String: Int] = [:]
     /// The record index at which `entity_values_ts` gained its new column, if it did.
@@ -32,6 +34,7 @@ extension LoadSummary {
         for (topic, count) in perTopic.sorted(by: { $0.key < $1.key }) { lines.append("  \(topic): \(count)") }
         for (reason, count) in malformed.sorted(by: { $0.key < $1.key }) { lines.append("  malformed \(reason): \(count)") }
         if let index = columnAddedAt { lines.append("  column `confidence` added at record \(index)") }
+        if unchangedToasts > 0 { lines.append("  \(unchangedToasts) entity_jsonb updates with an unchanged TOASTed attributes") }
         if omittedTombstones > 0 { lines.append("  \(omittedTombstones) tombstones not written (the values format has no keys)") }
         return lines.joined(separator: "\n")
     }
@@ -178,7 +181,7 @@ public final class LoadGenerator {
         let topic = choices[Int(random.int(0...Int64(choices.count - 1)))]
         let id = random.int(1...Int64(configuration.entities))
         if deleting {
-            if topic == .entityValues, let row = world.recentValues.randomElement(using: &random) {
+            if topic == .entityValues, let row = world.takeRecentValue(&random) {
                 emitValueDelete(row)
                 return
             }

@@ -10,12 +10,17 @@ struct WorldState {
         /// The write counter: every write to the entity or its values increments it.
         var version: Int64 = 0
         var createdMicros: Int64 = 0
+        /// The `entities` and `entity_jsonb` rows as last written: what a delete under
+        /// REPLICA IDENTITY FULL carries, and the jsonb document an unchanged TOAST keeps.
+        var entityRow: [FieldValue]?
+        var jsonbRow: [FieldValue]?
     }
 
-    /// A time-series row written earlier (the key of `entity_values_ts`).
+    /// A time-series row written earlier (the key of `entity_values_ts`) and its fields.
     struct ValueRow {
         var entityID: Int64
         var version: Int64
+        var fields: [FieldValue] = []
     }
 
     static let entityTypes = ["device", "asset", "site", "sensor", "gateway", "meter"]
@@ -42,5 +47,12 @@ struct WorldState {
         } else {
             recentValues[Int(row.version % 1_024)] = row
         }
+    }
+
+    /// Takes a remembered row out to delete it (a row is deleted once), or nil when none is left.
+    mutating func takeRecentValue(_ random: inout SplitMix64) -> ValueRow? {
+        guard !recentValues.isEmpty else { return nil }
+        recentValues.swapAt(Int(random.int(0...Int64(recentValues.count - 1))), recentValues.count - 1)
+        return recentValues.removeLast()
     }
 }

@@ -21,6 +21,11 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// orchestrator's kill timeout (90 s in `deploy/`).
     /// Default: `60s`.
     public var shutdownGrace: ConfigDuration = .seconds(60)
+    /// The Debezium connector's `unavailable.value.placeholder`, which it sends instead of an
+    /// unchanged TOASTed value; columns carrying it are staged as unchanged (`_unchanged`).
+    /// `hex:` and hex digits give raw bytes, as in the connector.
+    /// Default: __debezium_unavailable_value.
+    public var unavailableValuePlaceholder: String = "__debezium_unavailable_value"
 
     /// The defaults.
     public init() {}
@@ -28,7 +33,7 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case window, maxBatchRows = "max_batch_rows", maxBatchBytes = "max_batch_bytes"
         case maxMessageBytes = "max_message_bytes", maxFileBytes = "max_file_bytes", sweepGrace = "sweep_grace"
-        case shutdownGrace = "shutdown_grace"
+        case shutdownGrace = "shutdown_grace", unavailableValuePlaceholder = "unavailable_value_placeholder"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -44,6 +49,7 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         maxFileBytes = try c.value(.maxFileBytes, default: d.maxFileBytes)
         sweepGrace = try c.value(.sweepGrace, default: d.sweepGrace)
         shutdownGrace = try c.value(.shutdownGrace, default: d.shutdownGrace)
+        unavailableValuePlaceholder = try c.value(.unavailableValuePlaceholder, default: d.unavailableValuePlaceholder)
     }
 }
 

@@ -177,6 +177,7 @@ struct WorkerAssembly: Sendable {
     private var decoderConfiguration: DecoderConfiguration {
         var decoder = DecoderConfiguration()
         decoder.maxMessageBytes = configuration.pipeline.maxMessageBytes.bytes
+        decoder.unavailableValuePlaceholder = configuration.pipeline.unavailableValuePlaceholder
         return decoder
     }
 

@@ -28,7 +28,7 @@ struct DecodeCommandTests {
         #expect(objects.contains { $0["heartbeat"] != nil })
         #expect(objects.contains { $0["schema_change"] != nil })
         let row = try #require(objects.first { ($0["table"] as? String) == "fact_entity_values" }?["row"] as? [String: Any])
-        #expect((row["recorded_at"] as? String)?.hasSuffix("Z") == true)
+        #expect((row["ingested_at"] as? String)?.hasSuffix("Z") == true)
         #expect(decoded.stderr.contains("\(malformed) dead letters"))
         // Every record line carries its key: for rows the decoded key, naming the row's own
         // key columns; for dead letters the same JSON as the original bytes they keep.
@@ -55,8 +55,8 @@ struct DecodeCommandTests {
     @Test("explains malformed value lines")
     func valueLines() async throws {
         let input = """
-            {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":4,"value_decimal":"@@","recorded_at":"2026-11-20T00:00:00Z"}
-            {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":5,"value_decimal":"MDk=","recorded_at":"2026-11-20T00:00:00+05:45"}
+            {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":4,"value_decimal":"@@","ingested_at":"2026-11-20T00:00:00Z"}
+            {"tenant_id":1,"entity_id":2,"attribute_id":3,"version":5,"value_decimal":"MDk=","ingested_at":"2026-11-20T00:00:00+05:45"}
             {"tenant_id":1,
             """
         let decoded = try await Subprocess.run(
@@ -65,7 +65,7 @@ struct DecodeCommandTests {
         let lines = decoded.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines[0].contains("\"reason\":\"bad_base64\""))
-        #expect(lines[1].contains("\"value_decimal\":\"0.12345\"") && lines[1].contains("\"recorded_at\":\"2026-11-19T18:15:00.000000Z\""))
+        #expect(lines[1].contains("\"value_decimal\":\"0.12345\"") && lines[1].contains("\"ingested_at\":\"2026-11-19T18:15:00.000000Z\""))
         #expect(lines[2].contains("\"reason\":\"malformed_json\""))
         // Value lines have no key.
         #expect(lines.allSatisfy { $0.contains("\"key\":null,") })

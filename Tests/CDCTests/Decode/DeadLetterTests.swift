@@ -78,7 +78,11 @@ struct DeadLetterTests {
     @Test("type mismatches: wrong JSON type, out of the Connect width, a fraction for an integer")
     func typeMismatch() throws {
         try expect(.typeMismatch, "{\"tenant_id\":\"1\",\"entity_id\":1,\"version\":1}", message: "tenant_id")
-        try expect(.typeMismatch, "{\"tenant_id\":1,\"entity_id\":1,\"version\":1,\"attribute_id\":2147483648}", message: "outside")
+        try expect(.typeMismatch, "{\"tenant_id\":1,\"entity_id\":1,\"version\":1,\"attribute_id\":9223372036854775808}", message: "outside")
+        // Beyond the declared Connect width (an int32 field).
+        let golden = try Harness([GoldenTable.yaml])
+        let wide = Harness.deadLetter(golden.decode(topic: GoldenTable.topic, text: "{\"id\":1,\"c_int32\":2147483648}"))
+        #expect(wide?.reason == .typeMismatch && wide?.message.contains("outside") == true, "\(String(describing: wide))")
         try expect(.typeMismatch, "{\"tenant_id\":1,\"entity_id\":1,\"version\":1.5}")
         try expect(.typeMismatch, "{\"tenant_id\":1,\"entity_id\":1,\"version\":1,\"value\":12}")
         try expect(.typeMismatch, "{\"tenant_id\":99999999999999999999,\"entity_id\":1,\"version\":1}")
@@ -153,7 +157,7 @@ struct DeadLetterTests {
         }
         let letter = try #require(Harness.deadLetter(outcome))
         #expect(letter.reason == .badTimestamp)
-        #expect(letter.message.contains("recorded_at"))
+        #expect(letter.message.contains("ingested_at"))
         #expect((letter.topic, letter.partition, letter.offset, letter.timestampMs) == (FactTable.topic, 7, 4_242, 1_234))
         #expect(letter.key == key && letter.value == value)
         #expect(harness.decoder.bufferedRowCount(table) == 1)

@@ -33,7 +33,7 @@ struct RecordFormTests {
         )
     }
 
-    private let row1 = "{\"tenant_id\":1,\"entity_id\":1,\"version\":4,\"attribute_id\":3,\"value\":\"x\",\"value_decimal\":\"MDk=\",\"recorded_at\":\"2026-11-20T00:00:00Z\"}"
+    private let row1 = "{\"tenant_id\":1,\"entity_id\":1,\"version\":4,\"attribute_id\":3,\"value\":\"x\",\"value_decimal\":\"MDk=\",\"ingested_at\":\"2026-11-20T00:00:00Z\"}"
 
     private func envelope(before: String, after: String, op: String) -> String {
         "{\"before\":\(before),\"after\":\(after),\"source\":{\"version\":\"2.4.0\",\"ts_ms\":1795132800123,\"db\":\"eav_db\",\"lsn\":987654321},"

@@ -47,10 +47,13 @@ struct EvolutionTests {
         #expect(letter?.reason == .incompatibleSchema)
     }
 
-    @Test("widening int32 to int64 is accepted with no change")
-    func widening() throws {
+    @Test("64-bit attribute ids (the seed's) decode with no change; narrowing the field to int32 is refused")
+    func sixtyFourBitIDs() throws {
         let harness = try Harness([FactTable.yaml])
-        let wide = try #require(FactTable.schema(harness, replacing: ["attribute_id": ConnectSchema(type: .int64)]))
+        let wide = try #require(FactTable.schema(harness))
+        let narrow = try #require(FactTable.schema(harness, replacing: ["attribute_id": ConnectSchema(type: .int32, isOptional: false)]))
+        let refused = Harness.deadLetter(harness.decode(topic: FactTable.topic, value: Messages.value(narrow, FactTable.payload(2))))
+        #expect(refused?.reason == .incompatibleSchema)
         let payload = FactTable.payload(1).replacingFirst("\"attribute_id\":3", with: "\"attribute_id\":9000000000")
         #expect(Harness.isRow(harness.decode(topic: FactTable.topic, value: Messages.value(wide, payload))))
         #expect(!harness.decoder.hasSchemaChanges)
@@ -62,7 +65,7 @@ struct EvolutionTests {
         ("string to number", "value", ConnectSchema(type: .int64), "type change"),
         ("number to string", "version", ConnectSchema(type: .string, isOptional: false), "type change"),
         ("decimal scale", "value_decimal", ConnectSchema(type: .bytes, name: ConnectLogicalName.decimal, parameters: ["scale": "2"]), "scale change"),
-        ("instant to local", "recorded_at", ConnectSchema(type: .int64, name: ConnectLogicalName.microTimestamp), "type change"),
+        ("instant to local", "ingested_at", ConnectSchema(type: .int64, name: ConnectLogicalName.microTimestamp), "type change"),
     ])
     func incompatible(label: String, fieldName: String, replacement: ConnectSchema, fragment: String) throws {
         let harness = try Harness([FactTable.yaml])

@@ -55,7 +55,7 @@ struct WideningTests {
     }
 
     @Test("narrowing is refused: float64 to float32, int64 to int32, a coarser time unit", arguments: [
-        ("c_float64", ConnectSchema(type: .float32), "narrowing from float64 to float32"),
+        ("c_float64", ConnectSchema(type: .float32), "narrowing from double to float"),
         ("c_int64", ConnectSchema(type: .int32), "narrowing from int64 to int32"),
         ("c_micro_ts", ConnectSchema(type: .int64, name: ConnectLogicalName.timestamp), "precision narrowing"),
     ])
@@ -79,7 +79,7 @@ struct WideningTests {
         columns:
           - {name: id, type: bigint, nullable: false}
           - {name: amount, type: "decimal(20,5)", connect: {type: bytes, name: org.apache.kafka.connect.data.Decimal, version: 1, parameters: {scale: "5", connect.decimal.precision: "12"}}}
-          - {name: ratio, type: "decimal(20,5)", connect: {type: float64}}
+          - {name: ratio, type: "decimal(20,5)", connect: {type: double}}
         """
 
     /// The declared schema with `amount` at `precision` digits.

@@ -9,15 +9,15 @@ enum FactTable {
         version: 1
         source: {topic: test.facts, key: [entity_id, version]}
         keys: {merge: [entity_id, version], dedup: [entity_id, version], version: version}
-        event_time: recorded_at
+        event_time: ingested_at
         columns:
           - {name: tenant_id, type: bigint, nullable: false}
           - {name: entity_id, type: bigint, nullable: false}
           - {name: version, type: bigint, nullable: false}
-          - {name: attribute_id, type: bigint, connect: {type: int32}}
+          - {name: attribute_id, type: bigint}
           - {name: value, type: varchar}
           - {name: value_decimal, type: "decimal(20,5)"}
-          - {name: recorded_at, type: timestamptz}
+          - {name: ingested_at, type: timestamptz}
         """
 
     static func definition(_ harness: Harness) -> TableDefinition? {
@@ -32,7 +32,7 @@ enum FactTable {
     /// A payload for entity `id`, version `version`, with `more` members appended.
     static func payload(_ id: Int, version: Int = 1, more: String = "") -> String {
         "{\"tenant_id\":1,\"entity_id\":\(id),\"version\":\(version),\"attribute_id\":3,\"value\":\"v\(id)\","
-            + "\"value_decimal\":\"MDk=\",\"recorded_at\":\"2026-11-20T00:00:00Z\"\(more),\"__op\":\"c\",\"__ts_ms\":1795132800000,"
+            + "\"value_decimal\":\"MDk=\",\"ingested_at\":\"2026-11-20T00:00:00Z\"\(more),\"__op\":\"c\",\"__ts_ms\":1795132800000,"
             + "\"__lsn\":100,\"__deleted\":\"false\"}"
     }
 }

@@ -40,10 +40,30 @@ struct ValueConversionTests {
             (schema(.int64, ConnectLogicalName.nanoTimestamp), .timestamp, .epochTimestamp(unitsPerSecond: 1_000_000_000)),
             (schema(.int64, ConnectLogicalName.connectTimestamp), .timestamptz, .epochTimestamp(unitsPerSecond: 1_000)),
             (schema(.string, ConnectLogicalName.zonedTimestamp), .timestamptz, .zonedTimestamp),
+            // time.precision.mode=connect: a timestamp column's wall clock as Connect Timestamp (ms).
+            (schema(.int64, ConnectLogicalName.connectTimestamp), .timestamp, .epochTimestamp(unitsPerSecond: 1_000)),
+            // binary.handling.mode=base64|base64-url-safe|hex: bytea as a Connect string.
+            (schema(.string), .bytes, .binaryText(.base64)),
+            (schema(.string, nil, ["binary.handling.mode": "base64"]), .bytes, .binaryText(.base64)),
+            (schema(.string, nil, ["binary.handling.mode": "base64-url-safe"]), .bytes, .binaryText(.base64URLSafe)),
+            (schema(.string, nil, ["binary.handling.mode": "hex"]), .bytes, .binaryText(.hex)),
         ]
         for (field, column, expected) in cases {
             #expect(try ValueConversion.resolve(field: field, column: column).get() == expected, "\(field.summary) → \(column)")
         }
+    }
+
+    @Test("a record's string field on a bytes column takes its text form from the declaration; an unknown mode is refused")
+    func binaryTextFromDeclaration() throws {
+        let declared = schema(.string, nil, ["binary.handling.mode": "hex"])
+        #expect(try ValueConversion.resolve(field: schema(.string), column: .bytes, declared: declared).get() == .binaryText(.hex))
+        guard case .failure(let why) = ValueConversion.resolve(field: schema(.string, nil, ["binary.handling.mode": "base32"]), column: .bytes) else {
+            Issue.record("base32 is no binary.handling.mode")
+            return
+        }
+        #expect(why.description.contains("base32"))
+        // A bytes column declared with Connect bytes refuses a string field (the mode changed).
+        #expect(ValueConversion.evolutionRefusal(declared: schema(.bytes), observed: schema(.string)) != nil)
     }
 
     @Test("mismatched pairs have no conversion")

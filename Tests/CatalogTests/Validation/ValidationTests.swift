@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import Testing
 
 @Suite("Registry validation")
@@ -38,6 +39,37 @@ struct ValidationTests {
             let error = problem(yaml)
             #expect(error?.message.contains(fragment) == true, "expected `\(fragment)` for:\n\(yaml)\ngot: \(String(describing: error))")
         }
+    }
+
+    @Test("declarations Debezium needs are accepted: bytes as a base64 or hex string, a timestamp as Connect Timestamp")
+    func debeziumDeclarations() throws {
+        let yaml = tableYAML(columns: """
+              - {name: b64, type: bytes, connect: {type: string}}
+              - {name: hex, type: bytes, connect: {type: string, parameters: {binary.handling.mode: hex}}}
+              - {name: url, type: bytes, connect: {type: string, parameters: {binary.handling.mode: base64-url-safe}}}
+              - {name: ts, type: timestamp, connect: {type: int64, name: org.apache.kafka.connect.data.Timestamp, version: 1}}
+            """)
+        let table = try Catalog.definition(yaml: yaml)
+        #expect(table.column("hex")?.connectEncoding?.parameters["binary.handling.mode"] == "hex")
+        // The stored form reads back equal.
+        #expect(try Catalog.definition(yaml: Catalog.yaml(of: table)) == table)
+        let bad = problem(tableYAML(columns: "  - {name: b, type: bytes, connect: {type: string, parameters: {binary.handling.mode: base32}}}"))
+        #expect(bad?.message.contains("base32") == true, "\(String(describing: bad))")
+    }
+
+    @Test("source.replica_identity: default unless declared full, written back only when full, refused off a topic")
+    func replicaIdentity() throws {
+        #expect(try Catalog.definition(yaml: tableYAML()).replicaIdentity == .default)
+        let full = try Catalog.definition(
+            yaml: tableYAML().replacingOccurrences(of: "key: [id]}", with: "key: [id], replica_identity: full}"))
+        #expect(full.replicaIdentity == .full)
+        #expect(Catalog.yaml(of: full).contains("  replica_identity: full\n"))
+        #expect(try Catalog.definition(yaml: Catalog.yaml(of: full)) == full)
+        #expect(!Catalog.yaml(of: try Catalog.definition(yaml: tableYAML())).contains("replica_identity"))
+        let wrong = problem(tableYAML().replacingOccurrences(of: "key: [id]}", with: "key: [id], replica_identity: nothing}"))
+        #expect(wrong?.message.contains("not default or full") == true, "\(String(describing: wrong))")
+        let snapshot = problem("table: d\nversion: 1\nsource: {snapshot: d, replica_identity: full}\nkeys: {merge: [id]}\ncolumns:\n  - {name: id, type: bigint, nullable: false}")
+        #expect(snapshot != nil)
     }
 
     @Test("references between tables are checked when the catalog is built")

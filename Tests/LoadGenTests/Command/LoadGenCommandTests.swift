@@ -24,6 +24,31 @@ struct LoadGenCommandTests {
         #expect(try String(contentsOf: directory.path("a.ndjson"), encoding: .utf8).split(separator: "\n").count == 30)
     }
 
+    @Test("--replica-identity and --unchanged-toast-rate shape deletes and jsonb updates; a bad identity is refused")
+    func identityAndToast() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try await Subprocess.run([
+            millrace, "loadgen", "--schemas", PackagePaths.schemas.path, "--output", directory.path("v.ndjson").path, "--count", "3000",
+            "--topics", "entity_jsonb", "--entities", "50", "--replica-identity", "default", "--unchanged-toast-rate", "0.5",
+            "--delete-rate", "0.05",
+        ])
+        #expect(result.stderr.contains("entity_jsonb updates with an unchanged TOASTed attributes"), "\(result.stderr)")
+        let values = try String(contentsOf: directory.path("v.ndjson"), encoding: .utf8)
+        #expect(values.contains("\"attributes\":\"__debezium_unavailable_value\""))
+        #expect(values.contains("\"version\":0,\"__deleted\":\"true\""), "a key-only delete's NOT NULL version is Debezium's 0")
+        let full = try await Subprocess.run([
+            millrace, "loadgen", "--schemas", PackagePaths.schemas.path, "--output", directory.path("f.ndjson").path, "--count", "3000",
+            "--topics", "entity_jsonb", "--entities", "50", "--replica-identity", "full", "--delete-rate", "0.05",
+        ])
+        #expect(full.stderr.hasPrefix("loadgen: 3000 records"))
+        #expect(!(try String(contentsOf: directory.path("f.ndjson"), encoding: .utf8)).contains("\"version\":0,"))
+        let bad = try await Subprocess.run(
+            [millrace, "loadgen", "--schemas", PackagePaths.schemas.path, "--output", directory.path("x").path, "--replica-identity", "nothing"],
+            check: false)
+        #expect(bad.status != 0 && bad.stderr.contains("--replica-identity must be default or full"))
+    }
+
     @Test("--bootstrap produces to topics of different partition counts; kcat reads back valid Debezium JSON for every record, each where Kafka's partitioner puts its key")
     func bootstrap() async throws {
         let cluster = try MockCluster(brokers: 3, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))

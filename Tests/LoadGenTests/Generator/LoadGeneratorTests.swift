@@ -65,7 +65,7 @@ struct LoadGeneratorTests {
             """,
             input: Data(records.compactMap(\.value).map { $0 + [0x0A] }.joined())
         )
-        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "tenant_id,entity_id,attribute_id,version,value,value_int,value_decimal,recorded_at,__op,__ts_ms,__lsn,__deleted")
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "tenant_id,entity_id,attribute_id,version,value,value_int,value_decimal,ingested_at,__deleted,__op,__ts_ms,__lsn")
     }
 
     @Test("a mid-stream column interleaves with the old schema during the rollout window, then stays")
@@ -82,6 +82,80 @@ struct LoadGeneratorTests {
         let window = hasColumn[500..<1_000]
         #expect(window.contains(true) && window.contains(false), "old and new schemas interleave")
         #expect(!hasColumn[1_000...].contains(false))
+    }
+
+    /// The payloads of a load's delete events and, per topic and key, the previous change.
+    private func deletes(_ records: [LoadRecord]) throws -> [(delete: [String: Any], previous: [String: Any]?, topic: String)] {
+        var last: [String: [String: Any]] = [:]
+        var found: [(delete: [String: Any], previous: [String: Any]?, topic: String)] = []
+        for record in records where record.kind == .change {
+            guard let value = record.value, let key = record.key else { continue }
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any])
+            let payload = try #require(object["payload"] as? [String: Any])
+            let slot = record.topic + String(decoding: key, as: UTF8.self)
+            if payload["__op"] as? String == "d" {
+                found.append((payload, last[slot], record.topic))
+                last[slot] = nil
+            } else {
+                last[slot] = payload
+            }
+        }
+        return found
+    }
+
+    @Test("under REPLICA IDENTITY DEFAULT a delete carries its key, nulls, and Debezium's zeros for NOT NULL fields; then a tombstone")
+    func keyOnlyDeletes() throws {
+        let (records, _) = try generate { $0.count = 20_000; $0.deleteRate = 0.02; $0.entities = 300; $0.duplicateRate = 0 }
+        let found = try deletes(records)
+        #expect(found.count > 20)
+        for (payload, previous, topic) in found {
+            // JdbcValueConverters.convertValue's fallbacks: 0, "", the epoch at UTC.
+            #expect(payload["tenant_id"] as? Int == 0, "\(topic) \(payload)")
+            #expect(payload["__deleted"] as? String == "true")
+            switch topic {
+            case "postgres.eav.entities":
+                #expect(payload["version"] as? Int == 0 && payload["entity_type"] as? String == "" && payload["name"] is NSNull)
+                #expect(payload["created_at"] as? String == "1970-01-01T00:00:00Z" && payload["updated_at"] as? String == "1970-01-01T00:00:00Z")
+            case "postgres.eav.entity_jsonb":
+                #expect(payload["version"] as? Int == 0 && payload["attributes"] is NSNull)
+            default:
+                // The key (entity_id, version) is the row's: its last version, never bumped.
+                #expect(payload["version"] as? Int == previous?["version"] as? Int && payload["version"] as? Int != 0)
+                #expect(payload["value"] is NSNull && payload["ingested_at"] as? String == "1970-01-01T00:00:00Z")
+            }
+            #expect(payload["entity_id"] as? Int == previous?["entity_id"] as? Int)
+        }
+        // Each delete is followed by its tombstone.
+        for (index, record) in records.enumerated() where record.value.map({ String(decoding: $0, as: UTF8.self).contains("\"__op\":\"d\"") }) == true {
+            #expect(records[index + 1].kind == .tombstone && records[index + 1].key == record.key && records[index + 1].value == nil)
+        }
+    }
+
+    @Test("under REPLICA IDENTITY FULL a delete carries the row as last written, version included, then a tombstone")
+    func fullRowDeletes() throws {
+        let (records, _) = try generate {
+            $0.count = 20_000; $0.deleteRate = 0.02; $0.entities = 300; $0.duplicateRate = 0; $0.replicaIdentity = .full
+        }
+        let found = try deletes(records)
+        #expect(found.count > 20)
+        for (payload, previous, topic) in found {
+            let row = payload.filter { !$0.key.hasPrefix("__") }
+            let before = try #require(previous, "\(topic): a delete of a row never written").filter { !$0.key.hasPrefix("__") }
+            #expect(NSDictionary(dictionary: row).isEqual(to: before), "\(topic): \(row) vs \(before)")
+        }
+    }
+
+    @Test("an unchanged TOAST rate sends Debezium's placeholder in entity_jsonb updates only, under REPLICA IDENTITY DEFAULT only")
+    func unchangedToast() throws {
+        let (records, summary) = try generate { $0.count = 5_000; $0.unchangedToastRate = 0.5; $0.duplicateRate = 0 }
+        let placeholder = "\"attributes\":\"__debezium_unavailable_value\""
+        let carrying = records.filter { $0.value.map { String(decoding: $0, as: UTF8.self).contains(placeholder) } == true }
+        #expect(summary.unchangedToasts > 10 && carrying.count == summary.unchangedToasts)
+        #expect(carrying.allSatisfy { $0.topic == "postgres.eav.entity_jsonb" })
+        #expect(carrying.allSatisfy { String(decoding: $0.value ?? [], as: UTF8.self).contains("\"__op\":\"u\"") })
+        let full = try generate { $0.count = 5_000; $0.unchangedToastRate = 0.5; $0.duplicateRate = 0; $0.replicaIdentity = .full }
+        #expect(full.summary.unchangedToasts == 0)
+        #expect(!full.records.contains { $0.value.map { String(decoding: $0, as: UTF8.self).contains(placeholder) } == true })
     }
 
     @Test("malformed records are counted by the reason they must get")
@@ -105,6 +179,9 @@ struct LoadGeneratorTests {
         #expect(throws: LoadGenError.self) { try configuration.validate() }
         configuration = LoadGenConfiguration()
         configuration.topics = []
+        #expect(throws: LoadGenError.self) { try configuration.validate() }
+        configuration = LoadGenConfiguration()
+        configuration.unchangedToastRate = -0.1
         #expect(throws: LoadGenError.self) { try configuration.validate() }
     }
 }

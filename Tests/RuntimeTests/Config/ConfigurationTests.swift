@@ -30,6 +30,15 @@ struct ConfigurationTests {
         #expect(configuration.kafka.topics.count == 5)
         #expect(configuration.kafka.properties["sasl.mechanisms"] == "OAUTHBEARER")
         #expect(configuration.dimensions["dim_attributes"]?.format == "csv")
+        #expect(configuration.pipeline.unavailableValuePlaceholder == "__debezium_unavailable_value")
+    }
+
+    @Test("pipeline.unavailable_value_placeholder sets the connector's unavailable.value.placeholder")
+    func unavailableValuePlaceholder() throws {
+        let configuration = try ConfigurationLoader.parse(
+            "pipeline:\n  unavailable_value_placeholder: \"hex:2a746f6173742a\"\n", source: "millrace.yaml", environment: [:])
+        #expect(configuration.pipeline.unavailableValuePlaceholder == "hex:2a746f6173742a")
+        #expect(PipelineSettings().unavailableValuePlaceholder == "__debezium_unavailable_value")
     }
 
     @Test("a misspelt key is an error naming it and suggesting the right one")

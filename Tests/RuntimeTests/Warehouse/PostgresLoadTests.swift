@@ -66,7 +66,7 @@ struct PostgresLoadTests {
 
     /// Asserts every table holds exactly what the source implies.
     static func expectExact(_ result: [String: Any], _ comment: String = "") {
-        for table in ["entities", "facts", "hot"] {
+        for table in ["entities", "facts", "hot", "hot_attributes"] {
             let counts = result[table] as? [Int] ?? []
             #expect(counts.count == 3 && counts[0] > 0 && counts[0] == counts[1] && counts[2] == 0,
                 "\(comment)\(table): expected, actual, wrong = \(counts); \(result["samples"] ?? "")")
