@@ -104,7 +104,8 @@ def main():
         "hot": compare(expected_hot, actual_hot),
         "hot_attributes": compare(expected_documents, actual_documents),
         "samples": samples("entity", expected_entities, actual_entities) + samples("fact", expected_facts, actual_facts)
-                   + samples("hot", expected_hot, actual_hot),
+                   + samples("hot", expected_hot, actual_hot)
+                   + samples("hot document", expected_documents, actual_documents),
         "aggregate_matches": int(mismatched_days) == 0,
         "aggregate_rows": int(query(url, "SELECT count(*) FROM agg_daily_metrics")[0][0]),
         "ledger_rows": int(query(url, "SELECT count(*) FROM millrace_load_ledger")[0][0]),

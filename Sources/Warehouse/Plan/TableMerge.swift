@@ -68,19 +68,22 @@ struct TableMerge {
         }
     }
 
-    /// For each row of `latest` that left a column unchanged: the value of the newest earlier
-    /// change of the key in this load that carried it, else the target's, and the column no
-    /// longer listed as unchanged.
+    /// For each row of `latest` that left a column unchanged: the value of the newest change of
+    /// the key that carried it, from this load's earlier changes or the target's row, whichever
+    /// is newer (a redelivered old change in this load must not beat the target), and the column
+    /// no longer listed as unchanged.
     private func fillUnchanged() -> [String] {
         let keys = definition.keys.merge
         let unchanged = q("_unchanged")
+        let ordering = ["_lsn"] + (order.version.map { [$0] } ?? [])
         return unchangedCandidates.map { column in
             let name = q(column.name)
-            let carriers = "(SELECT \(SQLText.names(keys, dialect)), \(name), ROW_NUMBER() OVER (PARTITION BY \(SQLText.names(keys, dialect)) "
-                + "ORDER BY \(order.newestFirst)) AS \(q("_millrace_rank")) FROM \(stage) WHERE NOT \(SQLText.listNames(unchanged, column.name)) "
-                + "AND NOT \(isDelete(stage)))"
+            let carriers = "(SELECT \(SQLText.names(keys + ordering, dialect)), \(name), ROW_NUMBER() OVER (PARTITION BY "
+                + "\(SQLText.names(keys, dialect)) ORDER BY \(order.newestFirst)) AS \(q("_millrace_rank")) FROM \(stage) WHERE NOT "
+                + "\(SQLText.listNames(unchanged, column.name)) AND NOT \(isDelete(stage)))"
             let firstKey = q(keys[0])
-            let source = "(SELECT \(SQLText.names(keys, dialect, alias: "l")), CASE WHEN o.\(firstKey) IS NOT NULL THEN o.\(name) "
+            let fromLoad = "o.\(firstKey) IS NOT NULL AND (t.\(firstKey) IS NULL OR \(order.isNewer("o", than: "t", strict: false)))"
+            let source = "(SELECT \(SQLText.names(keys, dialect, alias: "l")), CASE WHEN \(fromLoad) THEN o.\(name) "
                 + "ELSE t.\(name) END AS \(name) FROM \(latest) l LEFT JOIN \(carriers) o ON \(SQLText.keysMatch(keys, "o", "l", dialect)) "
                 + "AND o.\(q("_millrace_rank")) = 1 LEFT JOIN \(target) t ON \(SQLText.keysMatch(keys, "t", "l", dialect)) "
                 + "WHERE \(SQLText.listNames("l.\(unchanged)", column.name))) x"
