@@ -21,10 +21,10 @@ release: deps
 test: build
 	$(PYTHON) scripts/test-servers.py run -- $(SWIFT) test --skip-build
 
-## demo: the main job on the embedded default (mock Kafka in-process, dry-run to ./out/demo)
+## demo: the main job on the embedded default (mock Kafka in-process, staging in ./out/demo, loaded into a throwaway PostgreSQL)
 demo: deps
 	$(SWIFT) build -c release --product millrace
-	$(RELEASE_BIN)/millrace demo --output out/demo
+	@scripts/demo.sh $(RELEASE_BIN)/millrace out/demo
 
 ## bench: every benchmark against its peer, in the same run (ratios and peak RSS)
 bench: release

@@ -1,18 +1,26 @@
 import ArgumentParser
 import Foundation
+import Loader
 import Runtime
 
-/// `millrace demo`: the whole pipeline on an in-process mock cluster, in dry-run.
+/// `millrace demo`: the whole pipeline on an in-process mock cluster, loaded into PostgreSQL
+/// when given one (`make demo` starts a throwaway server), else in dry-run.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the main job on an embedded default: mock Kafka, generated CDC traffic, dry-run staging, a report."
+        abstract: "Run the main job on an embedded default: mock Kafka, generated CDC traffic, staging, the loader, a report.",
+        discussion: """
+            With --warehouse-url, the staged batches are loaded into that PostgreSQL server (schema millrace_demo, replaced \
+            on every run) and the report shows rows per table, the daily aggregate and "data as of". Without it, the \
+            loader's SQL is written to OUTPUT/load.sql instead of run.
+            """
     )
 
     @Option(help: "Where staged files, manifests and SQL go.") var output = "out/demo"
     @Option(help: "The Schemas/ folder.") var schemas = "Schemas"
     @Option(help: "Records to generate.") var records = 5_000
-    @Flag(help: "Print the SQL the loader would run for every batch.") var sql = false
+    @Flag(help: "Print the SQL the loader would run for every batch (without --warehouse-url).") var sql = false
+    @Option(help: "A throwaway PostgreSQL server (postgresql://user@host:port/db) to load into.") var warehouseURL: String?
 
     func run() async throws {
         var observability = ObservabilitySettings()
@@ -23,6 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
         options.output = output
         options.schemas = schemas
         options.records = records
+        options.warehouseURL = warehouseURL
         let sqlFile = output + "/load.sql"
         let collected = SQLCollector()
         var report: DemoReport
@@ -34,12 +43,17 @@ struct DemoCommand: AsyncParsableCommand {
         } catch let error as RuntimeError where error.code == .configuration {
             FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
             throw ExitCode(2)
+        } catch let error as LoaderError {
+            FileHandle.standardError.write(Data("millrace: the demo's load failed: \(error.message)\n".utf8))
+            throw ExitCode(1)
         }
-        try collected.text.write(toFile: sqlFile, atomically: true, encoding: .utf8)
         // The command as this binary was started (`make demo` runs .build/release/millrace).
         report.executable = CommandLine.arguments.first ?? "millrace"
         print(report.text)
-        print("  loader SQL:        \(sqlFile)")
+        if warehouseURL == nil {
+            try collected.text.write(toFile: sqlFile, atomically: true, encoding: .utf8)
+            print("  loader SQL:        \(sqlFile)")
+        }
     }
 }
 

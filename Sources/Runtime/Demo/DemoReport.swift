@@ -73,8 +73,7 @@ public struct DemoReport: Sendable {
             for (table, count) in warehouse.rows { lines.append("    \(table.padding(toLength: 24, withPad: " ", startingAt: 0)) \(count) rows") }
             lines.append("  agg_daily_metrics, busiest (day, tenant, attribute, samples, mean):")
             for row in warehouse.aggregate { lines.append("    " + row.joined(separator: "  ")) }
-            lines.append("  \(warehouse.dataAsOf ?? "no data as of yet")")
-            lines.append("  query it:          psql '\(warehouse.url)' -c 'SET search_path = \(warehouse.schema); SELECT * FROM millrace_data_as_of'")
+            lines.append("  \(warehouse.dataAsOf ?? "no data as of yet") (the generated traffic starts an hour ago)")
         }
         if let example = files.max(by: { $0.rows < $1.rows }) {
             lines.append("")

@@ -53,4 +53,32 @@ struct DemoCommandTests {
         #expect(sql.contains("FORMAT AS PARQUET MANIFEST") && sql.contains("MERGE INTO"))
         #expect(line("loader SQL:") == "  loader SQL:        \(output)/load.sql")
     }
+
+    @Test("with a PostgreSQL server the demo loads it and reports rows per table, the aggregate and data as of, without a warning")
+    func loadsIntoPostgres() async throws {
+        let servers = try TestServers.require()
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let output = folder.path("demo").path
+        let result = try await Subprocess.run([
+            PackagePaths.builtExecutable("millrace").path, "demo", "--output", output, "--schemas", PackagePaths.schemas.path,
+            "--warehouse-url", servers.postgresURL,
+        ])
+        let report = result.output
+        let probe = PostgresProbe(url: servers.postgresURL, schema: "millrace_demo")
+        for table in ["dim_entities", "fact_entity_values", "entity_attributes_hot", "agg_daily_metrics", "millrace_load_ledger"] {
+            let count = try await probe.value("SELECT count(*) FROM \(table)")
+            #expect(Int(count) ?? 0 > 0, "\(table) is empty")
+            #expect(report.contains("    \(table.padding(toLength: 24, withPad: " ", startingAt: 0)) \(count) rows\n"), "\(table): \(report)")
+        }
+        #expect(try await probe.value("SELECT count(*) FROM millrace_load_ledger WHERE state <> 'loaded'") == "0")
+        let label = try await probe.value("SELECT label FROM millrace_data_as_of")
+        #expect(label.hasPrefix("Data as of ") && report.contains(label))
+        let busiest = try await probe.rows("SELECT metric_date, tenant_id, attribute_id, sample_count FROM agg_daily_metrics WHERE value_avg IS NOT NULL ORDER BY sample_count DESC, tenant_id, attribute_id LIMIT 1")
+        #expect(report.contains("    " + (busiest.first ?? []).joined(separator: "  ")), "\(report)")
+        // A normal run prints no error or warning, the Kafka client's shutdown included.
+        for line in (report + "\n" + result.stderr).split(separator: "\n") {
+            #expect(!line.lowercased().contains("error") && !line.lowercased().contains("warning"), "\(line)")
+        }
+    }
 }
