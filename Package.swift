@@ -178,6 +178,10 @@ let package = Package(
                 "Catalog",
                 "CDC",
                 "LoadGen",
+                "Staging",
+                "Warehouse",
+                "Loader",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -8,6 +8,12 @@ public struct Manifest: Sendable, Hashable {
     public var key: String
     /// The manifest's JSON.
     public var json: String
+
+    /// A manifest stored under `key`.
+    public init(key: String, json: String) {
+        self.key = key
+        self.json = json
+    }
 }
 
 /// Staged files going into a load's staging table: `COPY … FORMAT AS PARQUET MANIFEST` on
@@ -24,6 +30,15 @@ public struct StagedCopy: Sendable, Hashable {
     /// The statement: Redshift's COPY, or for PostgreSQL a comment saying what the loader
     /// streams (it is what a dry run prints).
     public var statement: String
+
+    /// A copy with every part given.
+    public init(stagingTable: String, definition: TableDefinition, files: [StagedFile], manifest: Manifest, statement: String) {
+        self.stagingTable = stagingTable
+        self.definition = definition
+        self.files = files
+        self.manifest = manifest
+        self.statement = statement
+    }
 }
 
 /// One step of a load transaction.
@@ -53,6 +68,14 @@ public struct LoadPlan: Sendable, Hashable {
     public var batches: [BatchID]
     /// The steps, in order, run inside one transaction (`BEGIN`/`COMMIT` are the executor's).
     public var steps: [LoadStep]
+
+    /// A plan with every part given.
+    public init(loadID: String, table: String, batches: [BatchID], steps: [LoadStep]) {
+        self.loadID = loadID
+        self.table = table
+        self.batches = batches
+        self.steps = steps
+    }
 
     /// The manifests of the plan's copies.
     public var manifests: [Manifest] {
