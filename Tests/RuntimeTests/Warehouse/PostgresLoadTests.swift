@@ -22,7 +22,9 @@ struct PostgresLoadTests {
 
     /// A kcat dump of generated CDC traffic and the local staging folder the worker's flush path
     /// committed it to.
-    static func stage(in folder: TemporaryDirectory, count: Int = 4000, seed: UInt64 = 101) async throws -> (dump: String, records: [CommitRecord]) {
+    static func stage(in folder: TemporaryDirectory, count: Int = 4000, seed: UInt64 = 101, identity: ReplicaIdentity = .default) async throws
+        -> (dump: String, records: [CommitRecord])
+    {
         let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
         var settings = LoadGenConfiguration()
         settings.count = count
@@ -34,6 +36,7 @@ struct PostgresLoadTests {
         // Updates of entity_jsonb that leave the large document unchanged carry Debezium's
         // placeholder: the load must keep the warehouse's value (the oracle's hot_attributes).
         settings.unchangedToastRate = 0.3
+        settings.replicaIdentity = identity
         let dump = folder.path("source.kcat.json").path
         let sink = try FileRecordSink(path: dump, format: .kcat)
         _ = try await LoadRunner.run(try LoadGenerator(catalog: catalog, configuration: settings), into: sink)
@@ -79,12 +82,13 @@ struct PostgresLoadTests {
         #expect((result["aggregate_rows"] as? Int ?? 0) > 0)
     }
 
-    @Test("loads in several cycles give the source's final state; a cycle with nothing new changes nothing, the ledger included")
-    func loadsMatchTheSource() async throws {
+    @Test("loads in several cycles give the source's final state (deletes with key-only and with full images); a cycle with nothing new changes nothing, the ledger included",
+          arguments: [ReplicaIdentity.default, .full])
+    func loadsMatchTheSource(_ identity: ReplicaIdentity) async throws {
         let servers = try TestServers.require()
         let folder = try TemporaryDirectory(prefix: "millrace-pg-load")
         defer { folder.remove() }
-        let (dump, records) = try await Self.stage(in: folder)
+        let (dump, records) = try await Self.stage(in: folder, identity: identity)
         #expect(records.count >= 4)
         #expect(records.contains { !$0.schemaChanges.isEmpty }, "the traffic adds a column mid-stream")
 
