@@ -16,6 +16,16 @@ public struct CycleReport: Sendable {
         public var bytes: Int64
         /// How long the load took (schema sync, copy, merge, commit).
         public var duration: Duration
+
+        /// A load with every figure given.
+        public init(table: String, batches: Int, files: Int, rows: Int, bytes: Int64, duration: Duration) {
+            self.table = table
+            self.batches = batches
+            self.files = files
+            self.rows = rows
+            self.bytes = bytes
+            self.duration = duration
+        }
     }
 
     /// A (batch, table) pair the loader refused to load, with the warehouse's reason.
@@ -26,6 +36,13 @@ public struct CycleReport: Sendable {
         public var table: String
         /// Why its load failed.
         public var error: String
+
+        /// A quarantined pair and its reason.
+        public init(batch: String, table: String, error: String) {
+            self.batch = batch
+            self.table = table
+            self.error = error
+        }
     }
 
     /// A table's "data as of".
@@ -38,6 +55,14 @@ public struct CycleReport: Sendable {
         public var frozen: Bool
         /// `dataAsOf` in seconds since the epoch.
         public var epochSeconds: Double?
+
+        /// A table's freshness as read back.
+        public init(table: String, dataAsOf: String?, frozen: Bool, epochSeconds: Double?) {
+            self.table = table
+            self.dataAsOf = dataAsOf
+            self.frozen = frozen
+            self.epochSeconds = epochSeconds
+        }
     }
 
     /// Whether this loader held the lease.

@@ -1,8 +1,10 @@
 import Engine
+import Loader
 import Logging
 import Runtime
 import Staging
 import Testing
+import Warehouse
 
 @Suite("Telemetry")
 struct TelemetryTests {
@@ -27,5 +29,27 @@ struct TelemetryTests {
         #expect(!telemetry.isReady)
         telemetry.emit(.readiness(true))
         #expect(telemetry.isReady)
+    }
+
+    @Test("a load cycle's report shows up as the loader's metrics; a failure counts by code")
+    func loadCycle() throws {
+        let telemetry = Telemetry(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        var report = CycleReport(lease: .held(LeaseGrant(name: "n", token: 1)))
+        report.loads = [CycleReport.TableLoad(table: "dim_entities", batches: 2, files: 3, rows: 40, bytes: 900, duration: .seconds(2))]
+        report.waiting = 5
+        report.quarantinedTotal = 1
+        report.duration = .milliseconds(2500)
+        report.freshness = [CycleReport.Freshness(table: "dim_entities", dataAsOf: "x", frozen: false, epochSeconds: 1_795_628_400)]
+        telemetry.emit(.loadCycle(report))
+        telemetry.emit(.loadFailed(LoaderError(.connection, "gone")))
+        let text = String(decoding: telemetry.exposition(), as: UTF8.self)
+        #expect(text.contains(#"millrace_load_rows_total{table="dim_entities"} 40"#))
+        #expect(text.contains(#"millrace_load_batches_total{table="dim_entities"} 2"#))
+        #expect(text.contains("millrace_load_batches_waiting 5.0"))
+        #expect(text.contains("millrace_load_batches_quarantined 1.0"))
+        #expect(text.contains("millrace_load_cycle_duration_seconds 2.5"))
+        #expect(text.contains(#"millrace_warehouse_data_as_of_timestamp_seconds{table="dim_entities"} 1795628400.0"#))
+        #expect(text.contains(#"millrace_warehouse_lag_seconds{table="dim_entities"}"#))
+        #expect(text.contains(#"millrace_load_cycle_failures_total{code="connection"} 1"#))
     }
 }

@@ -64,3 +64,50 @@ struct KafkaToWarehouseTests {
         #expect(try await probe.value("SELECT count(*) FROM millrace_load_ledger WHERE state <> 'loaded'") == "0")
     }
 }
+
+/// `millrace run` hosting the loader as another service (`warehouse.load_in_worker`).
+@Suite("The loader inside the worker", .serialized)
+struct LoaderInWorkerTests {
+    @Test("the worker's own loader loads every committed batch while the worker runs, then stops with it")
+    func loaderInWorker() async throws {
+        let servers = try TestServers.require()
+        let fixture = try PipelineFixture()
+        try await fixture.produce(count: 1200, seed: 71) { settings in settings.deleteRate = 0.03 }
+        var configuration = fixture.configuration(group: "loader-in-worker")
+        configuration.dimensions["dim_attributes"] = SnapshotDimensionSettings(snapshot: fixture.attributesSnapshot.path)
+        let schema = PostgresProbe.uniqueSchema("inworker")
+        configuration.warehouse.dialect = .postgres
+        configuration.warehouse.url = servers.postgresURL
+        configuration.warehouse.schema = schema
+        configuration.warehouse.loadInWorker = true
+        configuration.warehouse.loadInterval = .seconds(1)
+        var options = WorkerOptions()
+        options.outputDirectory = fixture.output.url.path
+        options.servesHealth = false
+        let worker = Task { try await Worker.run(configuration, options: options, logger: PostgresLoadTests.quiet) }
+        let probe = PostgresProbe(url: servers.postgresURL, schema: schema)
+        // Generous: a loaded machine converges slowly, and only convergence is asserted.
+        let deadline = ContinuousClock.now + .seconds(180)
+        while true {
+            let records = (try? PipelineFixture.committedRecords(in: fixture.output.url)) ?? []
+            if records.reduce(0, { $0 + $1.stats.recordsIn }) == fixture.produced.count {
+                let expected = records.reduce(0) { $0 + Set($1.files.map(\.table)).count }
+                if let rows = try? await probe.value("SELECT count(*) FROM millrace_load_ledger"), Int(rows) == expected { break }
+            }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("waited 180 s for the worker's loader to load every committed batch of every produced record")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        worker.cancel()
+        _ = await worker.result
+        let dump = fixture.output.path("produced.kcat.json").path
+        let sink = try FileRecordSink(path: dump, format: .kcat)
+        for record in fixture.produced { try await sink.write(record) }
+        try await sink.finish()
+        PostgresLoadTests.expectExact(try await PostgresLoadTests.oracle(servers, schema: schema, dump: dump))
+        #expect(try await probe.value("SELECT count(*) FROM millrace_lease WHERE expires_at > CURRENT_TIMESTAMP") == "0",
+                "the lease is given up when the worker stops")
+    }
+}
