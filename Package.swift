@@ -181,6 +181,7 @@ let package = Package(
                 "Staging",
                 "Warehouse",
                 "Loader",
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

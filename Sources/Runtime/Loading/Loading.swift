@@ -38,6 +38,7 @@ public enum Loading {
     /// Throws `RuntimeError` (`.configuration` for settings that cannot work) or `LoaderError`.
     @discardableResult
     public static func run(_ configuration: WorkerConfiguration, options: Options, logger: Logger) async throws -> [CycleReport] {
+        MemoryTuning.mapLargeAllocations()
         let telemetry = Telemetry(logger: logger)
         let aws = AWSContext(environment: options.environment, staging: configuration.staging, telemetry: telemetry)
         let store = try StagingStores.make(configuration, output: options.output, dryRun: false, aws: aws)
