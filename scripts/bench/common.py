@@ -6,7 +6,7 @@ input in the same run and reports the ratio, never a bare time.
 import os
 import subprocess
 import sys
-import time
+import tempfile
 
 
 class Measurement:
@@ -20,21 +20,48 @@ class Measurement:
 
 
 
+# Runs argv as its grandchild and reports the child's own wall time and peak RSS. On Linux a
+# forked child's peak RSS starts at its parent's resident size (dup_mm sets the new mm's
+# hiwater_rss to the copied RSS, and execve keeps the larger of it in signal->maxrss), so a
+# benchmark process that holds pyarrow tables would lend its hundreds of MiB to every command
+# it times. This launcher is a fresh `python3 -S` of a few MiB: the command forks from it,
+# and its wait4 figures are the command's own. The time is taken around the fork and wait, so
+# the launcher's start-up is not counted either.
+_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    out.write(f"{seconds} {usage.ru_maxrss}")
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def measure(argv, stdin=None, env=None, cwd=None, stdout=subprocess.PIPE):
-    """Runs argv to completion, failing loudly on a non-zero exit; reports wall time and the child's own peak RSS (from wait4)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=cwd)
-    out = b""
-    if stdout == subprocess.PIPE:
-        out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.stderr.write(err.decode(errors="replace")[-4000:])
-        raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}")
-    return Measurement(seconds, usage.ru_maxrss / 1024.0, out)
+    """Runs argv to completion, failing loudly on a non-zero exit; reports its wall time and
+    its own peak RSS (wait4 in a small launcher, not this process: see _LAUNCHER)."""
+    fd, figures = tempfile.mkstemp(prefix="millrace-bench-", suffix=".txt")
+    os.close(fd)
+    try:
+        proc = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, figures] + list(argv),
+                                stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=cwd)
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            sys.stderr.write(err.decode(errors="replace")[-4000:])
+            raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}")
+        with open(figures) as f:
+            seconds, maxrss_kib = f.read().split()
+    finally:
+        os.remove(figures)
+    return Measurement(float(seconds), int(maxrss_kib) / 1024.0, out or b"")
 
 
 def report(name, rows, verdicts):

@@ -170,15 +170,8 @@ struct ColumnChunkDecoder {
         var page = RawValues(width: progress.values.width, budget: budget)
         defer { page.release() }
         try decodeValues(data, count: present, encoding: encoding, dictionary: progress.dictionary, into: &page)
-        var next = 0
-        for level in levels {
-            if level != 0 {
-                try progress.values.append(page, at: next)
-                next += 1
-            } else {
-                try progress.values.appendNull()
-            }
-        }
+        guard page.count == present else { throw corrupt("has a page of \(page.count) values where its levels say \(present)") }
+        try progress.values.append(page, spreadOver: levels)
     }
 
     private func decodeValues(_ data: UnsafeRawBufferPointer, count: Int, encoding: Encoding, dictionary: RawValues?, into out: inout RawValues) throws {
