@@ -50,12 +50,16 @@ struct WorkerAssembly: Sendable {
         }
     }
 
-    /// The store: a local folder in dry-run, else S3 with the standard credential chain.
+    /// The store: the local folder `--output` names; in dry-run without one, `staging.local_dir`;
+    /// else S3 with the standard credential chain.
     static func makeStore(_ configuration: WorkerConfiguration, options: WorkerOptions, telemetry: Telemetry) throws
         -> any StagingStore
     {
+        if let folder = options.outputDirectory {
+            return try LocalStagingStore(root: URL(fileURLWithPath: folder))
+        }
         if options.dryRun {
-            return try LocalStagingStore(root: URL(fileURLWithPath: options.outputDirectory ?? configuration.staging.localDir))
+            return try LocalStagingStore(root: URL(fileURLWithPath: configuration.staging.localDir))
         }
         return S3StagingStore(
             client: try makeS3Client(configuration, options: options, telemetry: telemetry), bucket: configuration.staging.bucket,
@@ -114,11 +118,13 @@ struct WorkerAssembly: Sendable {
 
     /// A consumer (by default in the worker's group), with librdkafka properties passed through;
     /// `reportsEnds` asks for partition-end events whatever the run mode.
-    func makeConsumer(group: String? = nil, reportsEnds: Bool = false) throws -> KafkaConsumer {
+    /// `prefetchShare` divides the prefetch bound among consumers running side by side.
+    func makeConsumer(group: String? = nil, reportsEnds: Bool = false, prefetchShare: Int = 1) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
         var consumer = try consumerConfiguration(group: group)
         consumer.reportsPartitionEOF = consumer.reportsPartitionEOF || reportsEnds
+        consumer.queuedMaxMessagesKbytes = max(1_024, consumer.queuedMaxMessagesKbytes / max(1, prefetchShare))
         return try KafkaConsumer(configuration: consumer, logger: logger)
     }
 
@@ -154,11 +160,12 @@ struct WorkerAssembly: Sendable {
     }
 
     /// The decoder, dimensions, committer and flusher, committing through `fence`. Changelog
-    /// dimensions are followed on Kafka when `followsChangelogs` is true (the worker; not a replay).
-    func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool) throws -> FlushPath {
+    /// dimensions are followed on Kafka when `followsChangelogs` is true (the worker, a Kafka
+    /// backfill; not a file replay). `fenceGroup` names a fence that is not the live group's.
+    func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool, fenceGroup: String? = nil) throws -> FlushPath {
         let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
         let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
-        let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
+        let committer = StagingCommitter(store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook)
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
         writer.createdBy = "millrace"
