@@ -2,7 +2,7 @@ import AWS
 import Catalog
 import Foundation
 public import Logging
-public import Staging
+import Staging
 
 /// `millrace backfill`: a bounded run through the worker's own path (decode → dedup → enrich →
 /// stage → commit), safe beside the live worker, visible while it runs and resumable.

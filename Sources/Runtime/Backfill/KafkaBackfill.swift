@@ -31,9 +31,19 @@ enum KafkaBackfill {
         for topic in topics {
             partitions += try consumer.partitions(of: topic, timeout: timeout).map { KafkaTopicPartition(topic: topic, partition: $0) }
         }
-        let starts = try consumer.offsetsForTimes(Dictionary(uniqueKeysWithValues: partitions.map { ($0, range.fromMillis) }), timeout: timeout)
-        let ends = try consumer.offsetsForTimes(Dictionary(uniqueKeysWithValues: partitions.map { ($0, range.toMillis) }), timeout: timeout)
-        let endOf = Dictionary(uniqueKeysWithValues: ends.map { ($0.topicPartition, $0.offset) })
+        let starts = try consumer.offsetsForTimes(
+            Dictionary(uniqueKeysWithValues: partitions.map { ($0, range.fromMillis) }), timeout: timeout)
+        let endOf: [KafkaTopicPartition: Int64]
+        if range.toMillis > PipelineClock.system.wallMillis() {
+            // A range ending in the future ends at today's high watermarks: later records are
+            // not this backfill's, and any stamped at or after `to` by a skewed producer clock
+            // is skipped when read (the reader checks every record's timestamp).
+            endOf = Dictionary(uniqueKeysWithValues: try partitions.map { ($0, try consumer.watermarks($0, timeout: timeout).high) })
+        } else {
+            let ends = try consumer.offsetsForTimes(
+                Dictionary(uniqueKeysWithValues: partitions.map { ($0, range.toMillis) }), timeout: timeout)
+            endOf = Dictionary(uniqueKeysWithValues: ends.map { ($0.topicPartition, $0.offset) })
+        }
         let plan = BackfillPlan(
             group: group, range: range, createdAtMillis: PipelineClock.system.wallMillis(),
             partitions: starts.map { start in

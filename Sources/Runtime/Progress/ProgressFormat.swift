@@ -12,13 +12,13 @@ public enum ProgressFormat {
         return "\(label): " + parts.joined(separator: ", ")
     }
 
-    /// `backfill [##########··········]  42.0%  120,000 rec  131.2 MB  41,230 rec/s  ETA 4s`, for
+    /// `backfill [##########..........]  42.0%  120,000 rec  131.2 MB  41,230 rec/s  ETA 4s`, for
     /// one terminal row (redrawn in place by the reporter).
     public static func bar(_ label: String, _ figures: ProgressFigures, width: Int = 24) -> String {
         var text = label + " "
         if let percent = figures.percent {
             let filled = min(width, max(0, Int((percent / 100 * Double(width)).rounded(.down))))
-            text += "[" + String(repeating: "#", count: filled) + String(repeating: "·", count: width - filled) + "] "
+            text += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             text += pad(percentText(percent), 6) + "  "
         }
         text += "\(count(figures.records)) rec  \(size(figures.bytes))  \(count(Int64(figures.recordsPerSecond.rounded()))) rec/s"

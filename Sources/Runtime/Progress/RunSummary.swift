@@ -60,7 +60,7 @@ public struct RunSummary: Sendable, Hashable {
     /// The summary as printed at the end of a run, one fact per line.
     public func text(_ label: String, elapsedMillis: Int64) -> String {
         var lines = ["\(label): done in \(ProgressFormat.duration(Double(elapsedMillis) / 1000))"]
-        func row(_ name: String, _ value: String) { lines.append("  " + name.padding(20) + value) }
+        func row(_ name: String, _ value: String) { lines.append("  " + name.padding(28) + value) }
         var records = ProgressFormat.count(Int64(self.records))
         if outsideRange > 0 { records += " (\(ProgressFormat.count(Int64(outsideRange))) outside the range, skipped)" }
         row("records", records)
