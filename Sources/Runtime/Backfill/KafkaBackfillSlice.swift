@@ -14,6 +14,8 @@ final class KafkaBackfillSlice {
     private let counters: ProgressCounters
     private let collector: BackfillCollector
     private let telemetry: Telemetry
+    /// Messages per poll: a batch closes between polls, so one poll may overshoot the row limit by its size.
+    private let pollBatch: Int
     /// Planned end per partition; partitions are removed as they finish.
     private var ends: [KafkaTopicPartition: Int64]
     /// Next offset to read per partition (progress counts the offsets between).
@@ -38,6 +40,7 @@ final class KafkaBackfillSlice {
         self.counters = counters
         self.collector = collector
         telemetry = assembly.telemetry
+        pollBatch = max(1, min(5_000, configuration.pipeline.maxBatchRows / 4))
         ends = Dictionary(uniqueKeysWithValues: partitions.map { ($0.partition, $0.end) })
         positions = Dictionary(uniqueKeysWithValues: partitions.map { ($0.partition, $0.start) })
     }
@@ -71,7 +74,7 @@ final class KafkaBackfillSlice {
             var records: Int64 = 0
             var bytes: Int64 = 0
             var done: Int64 = 0
-            let summary = try consumer.poll(maxMessages: 5_000, timeout: .milliseconds(100)) { message in
+            let summary = try consumer.poll(maxMessages: pollBatch, timeout: .milliseconds(100)) { message in
                 let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
                 guard let end = ends[partition], message.offset < end else {
                     // Past the planned end (read ahead in the same fetch): not this backfill's.
