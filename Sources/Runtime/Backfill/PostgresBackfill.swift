@@ -9,8 +9,9 @@ import Staging
 /// deduplicated, enriched and staged by the worker's own path, so a backfilled row and a live
 /// change of the same key and version are one row once loaded.
 ///
-/// The source table of a topic is the topic without Debezium's prefix (`postgres.eav.entity_values_ts`
-/// → `eav.entity_values_ts`). Progress is committed per batch through a `CheckpointFence`; the
+/// The source table is `backfill.source_tables[table]`, else `public.` and the topic's last
+/// segment (`postgres.eav.entity_values_ts` → `public.entity_values_ts`, as the seed's connector
+/// captures it). Progress is committed per batch through a `CheckpointFence`; the
 /// same command run again resumes after the last committed row.
 enum PostgresBackfill {
     /// Reads every table in `tables` for `range` from `url`.
@@ -24,7 +25,7 @@ enum PostgresBackfill {
         defer { reader.close() }
         for table in tables {
             guard let topic = table.source.topic else { continue }
-            let relation = sourceRelation(topic)
+            let relation = configuration.backfill.sourceTables[table.name] ?? sourceRelation(topic)
             let run = "\(group)/\(table.name)"
             let fence = CheckpointFence(store: assembly.store, run: run)
             let parts = try assembly.makeFlushPath(fence: fence, followsChangelogs: true, fenceGroup: run)
@@ -81,9 +82,8 @@ enum PostgresBackfill {
         return true
     }
 
-    /// The source table of a Debezium topic: the topic without its prefix (`topic.prefix`).
+    /// The default source table of a Debezium topic: its last segment, in `public`.
     static func sourceRelation(_ topic: String) -> String {
-        let parts = topic.split(separator: ".")
-        return parts.count >= 3 ? parts.dropFirst().joined(separator: ".") : topic
+        "public." + (topic.split(separator: ".").last.map(String.init) ?? topic)
     }
 }

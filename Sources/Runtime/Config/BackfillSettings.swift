@@ -4,6 +4,11 @@ public struct BackfillSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// `postgres://user:password@host:5432/database?sslmode=require`); `--source-url` overrides
     /// it. Never logged with its password. Default: empty.
     public var sourceURL: String = ""
+    /// The source table of each warehouse table for `--source postgres`, as `schema.table`, where
+    /// it is not `public.` followed by the last segment of the table's topic (the seed's
+    /// connector captures `public.entity_values_ts` into `postgres.eav.entity_values_ts`).
+    /// Default: none.
+    public var sourceTables: [String: String] = [:]
     /// Rows per keyset-paginated chunk read from the source database. Default: `10000`.
     public var chunkRows: Int = 10_000
     /// Partition slices read and processed in parallel, each with its own consumer and batch.
@@ -17,7 +22,7 @@ public struct BackfillSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case sourceURL = "source_url", chunkRows = "chunk_rows", parallelism, progressInterval = "progress_interval"
+        case sourceURL = "source_url", sourceTables = "source_tables", chunkRows = "chunk_rows", parallelism, progressInterval = "progress_interval"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -27,6 +32,7 @@ public struct BackfillSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = BackfillSettings()
         sourceURL = try c.value(.sourceURL, default: d.sourceURL)
+        sourceTables = try c.value(.sourceTables, default: d.sourceTables)
         chunkRows = try c.value(.chunkRows, default: d.chunkRows)
         parallelism = try c.value(.parallelism, default: d.parallelism)
         progressInterval = try c.value(.progressInterval, default: d.progressInterval)

@@ -77,7 +77,7 @@ struct BackfillPlanningTests {
         #expect(throws: RuntimeError.self) {
             try SourceTableQuery(table: fact, relation: "eav.entity_values_ts", columns: columns.filter { $0.name != "recorded_at" }, chunkRows: 500)
         }
-        #expect(PostgresBackfill.sourceRelation("postgres.eav.entity_values_ts") == "eav.entity_values_ts")
+        #expect(PostgresBackfill.sourceRelation("postgres.eav.entity_values_ts") == "public.entity_values_ts")
     }
 
     @Test("the backfill section has documented defaults and refuses unknown keys")
