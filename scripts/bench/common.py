@@ -10,12 +10,15 @@ import time
 
 
 class Measurement:
-    """Wall time in seconds and peak resident set size in MiB of one child process."""
+    """Wall time in seconds, peak resident set size in MiB and CPU time (user + system, seconds)
+    of one child process."""
 
-    def __init__(self, seconds, peak_rss_mib, stdout):
+    def __init__(self, seconds, peak_rss_mib, stdout, cpu_seconds=0.0, stderr=b""):
         self.seconds = seconds
         self.peak_rss_mib = peak_rss_mib
         self.stdout = stdout
+        self.cpu_seconds = cpu_seconds
+        self.stderr = stderr
 
 
 
@@ -34,7 +37,7 @@ def measure(argv, stdin=None, env=None, cwd=None, stdout=subprocess.PIPE):
     if proc.returncode != 0:
         sys.stderr.write(err.decode(errors="replace")[-4000:])
         raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}")
-    return Measurement(seconds, usage.ru_maxrss / 1024.0, out)
+    return Measurement(seconds, usage.ru_maxrss / 1024.0, out, usage.ru_utime + usage.ru_stime, err)
 
 
 def report(name, rows, verdicts):
