@@ -56,7 +56,9 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     millrace = built(args.bin, "millrace")
-    mock = subprocess.Popen([millrace, "mock-kafka", "--brokers", "3", "--topic", f"{TOPIC}:{args.partitions}"],
+    # The entities topic exists as on the source cluster (the backfill follows dim_entities from it).
+    mock = subprocess.Popen([millrace, "mock-kafka", "--brokers", "3", "--topic", f"{TOPIC}:{args.partitions}",
+                             "--topic", "postgres.eav.entities:4"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         bootstrap = mock.stdout.readline().strip()
