@@ -18,7 +18,7 @@ struct KafkaBackfillTests {
     static let quiet = Logger(label: "test.backfill", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Generated `entity_values_ts` changes (no duplicates, deletes or malformed records), as values.
-    static func changes(_ count: Int, seed: UInt64) throws -> [LoadRecord] {
+    static func changes(_ count: Int, seed: UInt64, rate: Double = 10_000) throws -> [LoadRecord] {
         var settings = LoadGenConfiguration()
         settings.seed = seed
         settings.count = count * 3
@@ -30,6 +30,7 @@ struct KafkaBackfillTests {
         settings.malformedRate = 0
         settings.topics = [.entityValues]
         settings.startMs = 1_795_628_520_000
+        settings.rate = rate
         let generator = try LoadGenerator(catalog: try Catalog.load(directory: PackagePaths.schemas.path), configuration: settings)
         var records: [LoadRecord] = []
         while let record = generator.next(), records.count < count {
@@ -120,6 +121,46 @@ struct KafkaBackfillTests {
         let again = try await Self.backfill(Self.configuration(fixture, rows: 7), try Self.options(fixture, from: from, to: to))
         #expect(again.complete && again.summary.batches == 0)
         #expect(try fixture.committedRecords().count == committed.count)
+    }
+
+    @Test("--event-time keeps only rows whose event-time column lies in the range, the others counted")
+    func eventTimeFilter() async throws {
+        let fixture = try PipelineFixture(partitions: 1)
+        // About 100 ms of event time between records; every Kafka timestamp inside the range,
+        // whatever the row's event time (`recorded_at`, which the generator sets on its own).
+        let records = try Self.changes(40, seed: 34, rate: 10)
+        let from = records[10].timestampMs
+        let to = records[30].timestampMs
+        try await Self.produce(records.enumerated().map { ($0.element, 0, from + Int64($0.offset)) }, to: fixture.cluster)
+        let configuration = Self.configuration(fixture, rows: 15)
+        var plain = try Self.options(fixture, from: from, to: to)
+        plain.worker.outputDirectory = fixture.output.path("plain").path
+        let unfiltered = try await Self.backfill(configuration, plain)
+        #expect(unfiltered.summary.rowsPerTable["fact_entity_values"] == 40 && unfiltered.summary.outsideEventTime == 0)
+        var options = try Self.options(fixture, from: from, to: to)
+        options.eventTime = true
+        let outcome = try await Self.backfill(configuration, options)
+        #expect(outcome.complete && outcome.summary.records == 40 && outcome.group != unfiltered.group)
+        // pyarrow reads every row's event time from the unfiltered run: the filtered one keeps exactly those in range.
+        let script = """
+            import json, sys, glob, os, pyarrow.parquet as pq
+            root, lower, upper = sys.argv[1], int(sys.argv[2]) * 1000, int(sys.argv[3]) * 1000
+            def rows(folder):
+                out = []
+                for path in glob.glob(os.path.join(folder, "staging", "fact_entity_values", "**", "*.parquet"), recursive=True):
+                    out += pq.read_table(path, columns=["_kafka_offset", "recorded_at"]).to_pylist()
+                return out
+            def micros(t): return int(t.timestamp()) * 1000000 + t.microsecond
+            expected = sorted(r["_kafka_offset"] for r in rows(os.path.join(root, "plain")) if lower <= micros(r["recorded_at"]) < upper)
+            print(json.dumps({"expected": expected, "kept": sorted(r["_kafka_offset"] for r in rows(root))}))
+            """
+        let answer = try await Subprocess.python(script, arguments: [fixture.output.url.path, "\(from)", "\(to)"])
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: [Int]], "\(answer)")
+        let expected = try #require(decoded["expected"])
+        #expect(!expected.isEmpty && expected.count < 40, "the range holds some rows' event times, not all: \(expected)")
+        #expect(decoded["kept"] == expected)
+        #expect(outcome.summary.rowsPerTable["fact_entity_values"] == expected.count)
+        #expect(outcome.summary.outsideEventTime == 40 - expected.count)
     }
 
     @Test("stopped after its first batch, the same backfill resumes from its group's offsets and duplicates nothing")
