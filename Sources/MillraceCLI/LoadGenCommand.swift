@@ -122,15 +122,24 @@ struct LoadGenCommand: AsyncParsableCommand {
             let text = path.hasSuffix(".csv") ? AttributeSnapshot.csv(generator.attributes) : AttributeSnapshot.ndjson(generator.attributes)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
+        // The same progress as a backfill: a bar on a terminal, a line every few seconds otherwise.
+        let counters = ProgressCounters()
+        if let total = settings.count { counters.setTotal(Int64(total)) }
+        let reporter = ProgressReporter(label: "loadgen", counters: counters, totalText: { "\(ProgressFormat.count($0)) records" })
+        let progress: (Int, Int) -> Void = { records, bytes in counters.add(records: Int64(records), bytes: Int64(bytes), done: Int64(records)) }
+        reporter.start()
+        defer { reporter.finish() }
         if let bootstrap {
             let sink = try KafkaRecordSink(bootstrapServers: bootstrap, properties: properties)
-            let summary = try await LoadRunner.run(generator, into: sink, paced: true)
+            let summary = try await LoadRunner.run(generator, into: sink, paced: true, progress: progress)
+            reporter.finish()
             CDCCommandIO.printError(summary.report(omittedTombstones: 0))
             return
         }
         guard let output else { return }
         let sink = try FileRecordSink(path: output, format: format.flatMap(LoadFileFormat.init(named:)) ?? .values)
-        let summary = try await LoadRunner.run(generator, into: sink, paced: pace)
+        let summary = try await LoadRunner.run(generator, into: sink, paced: pace, progress: progress)
+        reporter.finish()
         CDCCommandIO.printError(summary.report(omittedTombstones: sink.omittedTombstones))
     }
 }

@@ -8,7 +8,7 @@ struct Millrace: AsyncParsableCommand {
         abstract: "Stream ETL: Debezium CDC on Kafka to Snappy Parquet on S3, loaded into Redshift exactly once.",
         subcommands: [
             RunCommand.self, LoadCommand.self, DemoCommand.self, InspectCommand.self, DecodeCommand.self, SchemasCommand.self,
-            ReplayCommand.self, LoadGenCommand.self, MockKafkaCommand.self,
+            BackfillCommand.self, ReplayCommand.self, LoadGenCommand.self, MockKafkaCommand.self,
         ]
     )
 }

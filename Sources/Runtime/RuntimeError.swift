@@ -3,7 +3,7 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable identifier.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
-            case configuration, authentication, kafka, staging, dimension
+            case configuration, authentication, kafka, staging, dimension, source
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -18,6 +18,8 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         public static let staging = Code(.staging)
         /// A dimension could not be loaded.
         public static let dimension = Code(.dimension)
+        /// A backfill's source database failed (`--source postgres`).
+        public static let source = Code(.source)
 
         public var description: String { value.rawValue }
     }

@@ -109,6 +109,9 @@ public struct BatchStats: Sendable, Hashable, Codable {
     /// wrote before it to a partition in `CommitRecord.caughtUp` is in this batch or an earlier
     /// one. The loader moves those partitions' freshness to it. Nil when no heartbeat qualifies.
     public var heartbeatMillis: Int64?
+    /// Decoded rows left out because their event time lies outside a backfill's range
+    /// (`millrace backfill --event-time`); nil when no such filter applied.
+    public var outsideEventTime: Int?
 
     /// Empty counters.
     public init() {}
@@ -130,6 +133,11 @@ public struct CommitRecord: Sendable, Hashable, Codable {
     public var state: State
     /// The worker that produced it (host and process), for operators.
     public var worker: String
+    /// The consumer group whose offset commit fenced the batch, when it is not the live
+    /// worker's (a backfill's own group): a sweep resolves only the pending records of its own
+    /// fence, since another group's offsets cannot say whether such a batch won. Nil for the
+    /// live worker and records of earlier builds. Default: nil.
+    public var fenceGroup: String?
     /// Offset ranges consumed, one per partition, sorted.
     public var sources: [SourceRange]
     /// Key prefixes the batch writes under; used to clean up a batch that never committed.

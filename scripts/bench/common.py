@@ -10,12 +10,15 @@ import tempfile
 
 
 class Measurement:
-    """Wall time in seconds and peak resident set size in MiB of one child process."""
+    """Wall time in seconds, peak resident set size in MiB and CPU time (user + system, seconds)
+    of one child process."""
 
-    def __init__(self, seconds, peak_rss_mib, stdout):
+    def __init__(self, seconds, peak_rss_mib, stdout, cpu_seconds=0.0, stderr=b""):
         self.seconds = seconds
         self.peak_rss_mib = peak_rss_mib
         self.stdout = stdout
+        self.cpu_seconds = cpu_seconds
+        self.stderr = stderr
 
 
 
@@ -39,7 +42,7 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
 with open(sys.argv[1], "w") as out:
-    out.write(f"{seconds} {usage.ru_maxrss}")
+    out.write(f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 code = os.waitstatus_to_exitcode(status)
 sys.exit(code if code >= 0 else 128 - code)
 """
@@ -47,7 +50,7 @@ sys.exit(code if code >= 0 else 128 - code)
 
 def measure(argv, stdin=None, env=None, cwd=None, stdout=subprocess.PIPE):
     """Runs argv to completion, failing loudly on a non-zero exit; reports its wall time and
-    its own peak RSS (wait4 in a small launcher, not this process: see _LAUNCHER)."""
+    its own peak RSS and CPU time (wait4 in a small launcher, not this process: see _LAUNCHER)."""
     fd, figures = tempfile.mkstemp(prefix="millrace-bench-", suffix=".txt")
     os.close(fd)
     try:
@@ -58,10 +61,10 @@ def measure(argv, stdin=None, env=None, cwd=None, stdout=subprocess.PIPE):
             sys.stderr.write(err.decode(errors="replace")[-4000:])
             raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}")
         with open(figures) as f:
-            seconds, maxrss_kib = f.read().split()
+            seconds, maxrss_kib, cpu = f.read().split()
     finally:
         os.remove(figures)
-    return Measurement(float(seconds), int(maxrss_kib) / 1024.0, out or b"")
+    return Measurement(float(seconds), int(maxrss_kib) / 1024.0, out or b"", float(cpu), err)
 
 
 def report(name, rows, verdicts):

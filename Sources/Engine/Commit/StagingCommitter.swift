@@ -34,14 +34,19 @@ public final class StagingCommitter {
     private let fence: any OffsetFence
     private let layout: StagingLayout
     private let crashHook: CrashHook?
+    /// The group `fence` commits to when it is not the live worker's; stamped on every record.
+    private let fenceGroup: String?
     /// Batches fenced by this committer whose committed record is not written yet, oldest first.
     private var deferred: [CommitRecord] = []
 
-    /// A committer over `store`, fenced by `fence`.
-    public init(store: any StagingStore, fence: any OffsetFence, layout: StagingLayout, crashHook: CrashHook? = nil) {
+    /// A committer over `store`, fenced by `fence`. `fenceGroup` names the group `fence` commits
+    /// to when it is not the live worker's (a backfill's): its records carry it, and each
+    /// committer's sweep resolves only records of its own fence.
+    public init(store: any StagingStore, fence: any OffsetFence, layout: StagingLayout, fenceGroup: String? = nil, crashHook: CrashHook? = nil) {
         self.store = store
         self.fence = fence
         self.layout = layout
+        self.fenceGroup = fenceGroup
         self.crashHook = crashHook
     }
 
@@ -60,6 +65,7 @@ public final class StagingCommitter {
         }
         var intent = record
         intent.state = .writing
+        intent.fenceGroup = fenceGroup
         try store.put(layout.pendingKey(record.batchID), data: try intent.encoded())
         try crashHook?(.afterIntent)
     }
@@ -69,6 +75,7 @@ public final class StagingCommitter {
     public func commit(_ record: CommitRecord) throws -> CommitRecord {
         var ready = record
         ready.state = .ready
+        ready.fenceGroup = fenceGroup
         try crashHook?(.afterUpload)
         for source in ready.sources where !fence.owns(source.source) {
             abandon(ready)
@@ -169,11 +176,16 @@ public final class StagingCommitter {
     /// Resolves pending records older than `graceMillis` at `nowMillis`: those whose batch won
     /// its fence are committed (rolled forward), the others are abandoned and deleted. The grace
     /// must exceed the longest time a live worker can hold a batch (`max.poll.interval.ms`).
+    /// Records fenced by another group (`CommitRecord.fenceGroup`) are left alone: only their
+    /// own group's offsets tell whether they won (a backfill beside the live worker, and the
+    /// live worker beside a backfill, each sweep their own).
     public func sweep(nowMillis: Int64, graceMillis: Int64) throws -> (committed: [BatchID], abandoned: [BatchID]) {
         var committed: [BatchID] = []
         var abandoned: [BatchID] = []
         for object in try store.list(prefix: StagingLayout.pendingPrefix) {
-            guard let record = try store.record(object.key), nowMillis - record.batchID.createdAtMillis > graceMillis else {
+            guard let record = try store.record(object.key), record.fenceGroup == fenceGroup,
+                nowMillis - record.batchID.createdAtMillis > graceMillis
+            else {
                 continue
             }
             // A batch whose committed record exists is committed, whatever Kafka holds now.

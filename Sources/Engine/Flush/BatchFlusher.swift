@@ -41,7 +41,13 @@ public final class BatchFlusher {
             let table = try StagedTable(decoded, dimensions: dimensions)
             let dedup = try Deduplicator.deduplicate(table.batch, spec: try table.dedupSpec())
             let partitioner = HourPartitioner(eventTimeColumns: table.eventTimeColumns(), fallbackMicros: batchID.createdAtMillis * 1000)
-            plans.append((table, try partitioner.partition(table.batch, selection: dedup.selection)))
+            var selection = dedup.selection
+            if let window = input.eventTimeWindow {
+                let kept = try partitioner.select(table.batch, selection: selection, within: window)
+                stats.outsideEventTime = (stats.outsideEventTime ?? 0) + selection.count - kept.count
+                selection = kept
+            }
+            plans.append((table, try partitioner.partition(table.batch, selection: selection)))
             stats.duplicatesRemoved += dedup.duplicatesRemoved
             stats.enrichmentMisses.merge(table.misses(in: dedup.selection), uniquingKeysWith: +)
         }

@@ -39,6 +39,10 @@ enum OffsetTimestampSearch {
         // When it is not (a commit marker ends every transactional log), the search decides.
         let last = try probe(watermarks.high - 1)
         if let last, !reaches(last, targetMs) { return watermarks.high }
+        // So does the "before everything" case (a backfill from before the retained log): one
+        // more probe instead of a search, once per partition of a plan.
+        guard let first = try probe(watermarks.low) else { return watermarks.low }
+        if reaches(first, targetMs) { return first.offset }
         // Lower bound of P(o) = "nothing readable remains at or after o, or the first readable
         // message there reaches the target": false ... false, true ... true over
         // [low, high] given ordered timestamps, and true at `high`, which needs no probe.

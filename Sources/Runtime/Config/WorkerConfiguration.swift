@@ -22,12 +22,14 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
     public var warehouse = WarehouseSettings()
     /// Metrics, health and logs.
     public var observability = ObservabilitySettings()
+    /// Backfills over date ranges (`millrace backfill`).
+    public var backfill = BackfillSettings()
 
     /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case pipeline, kafka, schemas, dimensions, staging, deadLetter = "dead_letter", warehouse, observability
+        case pipeline, kafka, schemas, dimensions, staging, deadLetter = "dead_letter", warehouse, observability, backfill
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -44,6 +46,7 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         deadLetter = try c.value(.deadLetter, default: d.deadLetter)
         warehouse = try c.value(.warehouse, default: d.warehouse)
         observability = try c.value(.observability, default: d.observability)
+        backfill = try c.value(.backfill, default: d.backfill)
     }
 
     /// Checks across fields; throws `RuntimeError` with code `.configuration`.
@@ -72,6 +75,9 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard ["json", "text"].contains(observability.logFormat) else {
             throw fail("observability.log_format must be json or text")
         }
+        guard backfill.chunkRows > 0 else { throw fail("backfill.chunk_rows must be positive") }
+        guard (1...64).contains(backfill.parallelism) else { throw fail("backfill.parallelism must be 1 ... 64") }
+        guard backfill.progressInterval.milliseconds >= 100 else { throw fail("backfill.progress_interval must be at least 100ms") }
         for (name, dimension) in dimensions where !["", "csv", "ndjson", "parquet"].contains(dimension.format) {
             throw fail("dimensions.\(name).format must be csv, ndjson or parquet")
         }

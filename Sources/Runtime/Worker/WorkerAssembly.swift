@@ -67,11 +67,16 @@ struct WorkerAssembly: Sendable {
         }
     }
 
-    /// A consumer (by default in the worker's group), with librdkafka properties passed through.
-    func makeConsumer(group: String? = nil) throws -> KafkaConsumer {
+    /// A consumer (by default in the worker's group), with librdkafka properties passed through;
+    /// `reportsEnds` asks for partition-end events whatever the run mode.
+    /// `prefetchShare` divides the prefetch bound among consumers running side by side.
+    func makeConsumer(group: String? = nil, reportsEnds: Bool = false, prefetchShare: Int = 1) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
-        return try KafkaConsumer(configuration: try consumerConfiguration(group: group), logger: logger)
+        var consumer = try consumerConfiguration(group: group)
+        consumer.reportsPartitionEOF = consumer.reportsPartitionEOF || reportsEnds
+        consumer.queuedMaxMessagesKbytes = max(1_024, consumer.queuedMaxMessagesKbytes / max(1, prefetchShare))
+        return try KafkaConsumer(configuration: consumer, logger: logger)
     }
 
     /// The consumer's configuration: Millrace's defaults, the configured properties, and the MSK
@@ -104,11 +109,12 @@ struct WorkerAssembly: Sendable {
     }
 
     /// The decoder, dimensions, committer and flusher, committing through `fence`. Changelog
-    /// dimensions are followed on Kafka when `followsChangelogs` is true (the worker; not a replay).
-    func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool) throws -> FlushPath {
+    /// dimensions are followed on Kafka when `followsChangelogs` is true (the worker, a Kafka
+    /// backfill; not a file replay). `fenceGroup` names a fence that is not the live group's.
+    func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool, fenceGroup: String? = nil) throws -> FlushPath {
         let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
         let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
-        let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
+        let committer = StagingCommitter(store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook)
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
         writer.createdBy = "millrace"

@@ -3,10 +3,11 @@ public import Staging
 
 /// How one run of the worker differs from the configured production run.
 public struct WorkerOptions: Sendable {
-    /// Stage to a local folder instead of S3 and print the warehouse SQL instead of running it.
-    /// Default: false.
+    /// Print the warehouse SQL instead of running it (`sqlOutput` receives it). Without
+    /// `outputDirectory`, a dry-run also stages to `staging.local_dir` instead of S3. Default: false.
     public var dryRun = false
-    /// The dry-run folder; nil uses `staging.local_dir`. Default: nil.
+    /// Stage to this local folder (same layout and commit protocol) instead of the configured
+    /// store, in any mode. Default: nil.
     public var outputDirectory: String?
     /// Stop once every assigned partition is read to its end and committed (demo, tests, bounded
     /// replays). Default: false (run until SIGTERM or SIGINT).

@@ -16,7 +16,8 @@ struct DecodeCommandTests {
             millrace, "loadgen", "--schemas", schemas, "--output", file, "--format", "kcat", "--count", "1500", "--malformed-rate", "0.04",
             "--start", "2026-11-20T00:00:00Z", "--add-column-at", "700",
         ])
-        let malformed = try #require(generated.stderr.split(separator: "\n").first?.split(separator: ",").last?
+        // The summary line (progress lines may come before it).
+        let malformed = try #require(generated.stderr.split(separator: "\n").last { $0.hasSuffix(" malformed") }?.split(separator: ",").last?
             .split(separator: " ").first.flatMap { Int($0) })
         #expect(malformed > 0)
         let decoded = try await Subprocess.run([millrace, "decode", "--schemas", schemas], input: try Data(contentsOf: URL(fileURLWithPath: file)))

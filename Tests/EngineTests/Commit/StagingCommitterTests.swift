@@ -181,6 +181,49 @@ struct StagingCommitterTests {
         #expect(try store.list(prefix: "").isEmpty)
     }
 
+    @Test("a batch fenced in another group (a backfill's), crashed after its fence, survives the live sweep; its own group's recover commits it")
+    func otherGroupsBatchSurvivesTheSweep() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        // The backfill's fence and the live worker's are different groups: here two in-memory fences.
+        let backfillFence = SingleWriterFence()
+        let crashing = StagingCommitter(
+            store: store, fence: backfillFence, layout: layout, fenceGroup: "live.backfill.x",
+            crashHook: { point in if point == .afterOffsetCommit { throw SimulatedCrash(at: point) } })
+        let record = try stageOneFile(crashing, store)
+        #expect(throws: SimulatedCrash.self) { _ = try crashing.commit(record) }
+        #expect(try store.record(layout.pendingKey(record.batchID))?.fenceGroup == "live.backfill.x")
+        let created = record.batchID.createdAtMillis
+        // The live worker's sweep, long past the grace: its group never heard of the batch, so
+        // before records named their fence it deleted a batch whose offsets were committed.
+        let live = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        #expect(try live.sweep(nowMillis: created + 3_600_000, graceMillis: 1_000) == ([], []))
+        #expect(try store.get(record.files[0].key) != nil)
+        // The backfill run again: recover finds its batch in its own fence and commits it.
+        let resumed = StagingCommitter(store: store, fence: backfillFence, layout: layout, fenceGroup: "live.backfill.x")
+        #expect(try resumed.recover([Self.partition]).finished == [record.batchID])
+        #expect(try store.record(layout.commitKey(record.batchID))?.state == .committed)
+        #expect(try store.list(prefix: StagingLayout.pendingPrefix).isEmpty)
+    }
+
+    @Test("a backfill's sweep leaves the live worker's pending batches alone and resolves its own")
+    func backfillSweepsOnlyItsOwn() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let live = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let liveRecord = try stageOneFile(live, store)
+        let backfill = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout, fenceGroup: "live.backfill.x")
+        let backfillRecord = try stageOneFile(backfill, store)
+        let later = max(liveRecord.batchID.createdAtMillis, backfillRecord.batchID.createdAtMillis) + 3_600_000
+        let swept = try backfill.sweep(nowMillis: later, graceMillis: 1_000)
+        #expect(swept.committed.isEmpty && swept.abandoned == [backfillRecord.batchID])
+        #expect(try store.get(liveRecord.files[0].key) != nil && store.get(layout.pendingKey(liveRecord.batchID)) != nil)
+        #expect(try live.sweep(nowMillis: later, graceMillis: 1_000).abandoned == [liveRecord.batchID])
+        #expect(try store.list(prefix: "").isEmpty)
+    }
+
     @Test("the flusher keeps what a committed batch wrote when its commit record fails")
     func flusherKeepsDeferredBatch() throws {
         let folder = try TemporaryDirectory()

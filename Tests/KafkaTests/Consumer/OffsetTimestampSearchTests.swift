@@ -87,6 +87,14 @@ struct OffsetTimestampSearchTests {
         #expect(big.probes <= 19)
     }
 
+    @Test("a target at or before the first message, or after the last, costs at most two probes")
+    func edgesWithoutSearch() {
+        let before = Log((0..<100_000).map { (Int64($0) + 500, Int64($0) * 10 + 7) })
+        #expect(before.search(7) == 500 && before.probes == 2)
+        let after = Log((0..<100_000).map { (Int64($0), Int64($0) * 10) })
+        #expect(after.search(1_000_000) == 100_000 && after.probes == 1)
+    }
+
     @Test("messages without timestamp count as earlier than any target")
     func missingTimestamps() {
         let entries: [OffsetTimestampSearch.Probe] = [.init(offset: 0, timestampMs: nil), .init(offset: 1, timestampMs: 50)]

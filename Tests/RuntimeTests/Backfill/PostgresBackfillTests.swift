@@ -1,0 +1,94 @@
+import Catalog
+import Foundation
+import LoadGen
+import Logging
+import MillraceTesting
+import Runtime
+import Staging
+import Testing
+
+/// `--source postgres` against the real PostgreSQL server of scripts/test-servers.py: the source
+/// table holds the rows of generated Debezium changes spread over five days (loaded by
+/// scripts/testing/pg_backfill_source.py from what the live path staged for those changes); a
+/// backfill of two of the days must stage exactly those rows, each equal to the live row of the
+/// same key and version (so the loader's merge on (entity_id, version) makes them one row).
+@Suite("Postgres backfill", .serialized)
+struct PostgresBackfillTests {
+    static let quiet = Logger(label: "test.backfill", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test("a backfill of two days of a five-day table stages exactly those rows, as snapshot reads equal to the live changes, and resumes to nothing")
+    func twoDaysOfFive() async throws {
+        let servers = try TestServers.require()
+        let fixture = try PipelineFixture(partitions: 2)
+        let day: Int64 = 86_400_000
+        let start: Int64 = 1_793_491_200_000  // 2026-11-01T00:00:00Z
+        // 1,200 changes over five days of event time, as the connector would have sent them.
+        var settings = LoadGenConfiguration()
+        settings.seed = 41
+        settings.count = 1_200
+        settings.partitions = 2
+        settings.entities = 200
+        settings.attributes = 20
+        settings.duplicateRate = 0
+        settings.deleteRate = 0
+        settings.malformedRate = 0
+        settings.topics = [.entityValues]
+        settings.startMs = start
+        settings.rate = 1_200.0 / Double(5 * day / 1000)
+        let generator = try LoadGenerator(catalog: try Catalog.load(directory: PackagePaths.schemas.path), configuration: settings)
+        let dump = fixture.output.path("changes.kcat").path
+        let sink = try FileRecordSink(path: dump, format: .kcat)
+        _ = try await LoadRunner.run(generator, into: sink)
+        var configuration = fixture.configuration(group: "live")
+        configuration.kafka.topics = ["postgres.eav.entity_values_ts"]
+        let live = fixture.output.path("live").path
+        var options = WorkerOptions()
+        options.outputDirectory = live
+        _ = try FileReplay.run(configuration, inputs: [FileReplay.Input(path: dump, topic: nil)], options: options, logger: Self.quiet)
+
+        let relation = "bf_\(UInt32.random(in: 0...UInt32.max)).entity_values_ts"
+        let script = PackagePaths.root.appendingPathComponent("scripts/testing/pg_backfill_source.py").path
+        let filled = try await Subprocess.run(["python3", script, "fill", "--pg", servers.postgresURL, "--relation", relation, "--staging", live])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(filled.output.utf8)) as? [String: Int])["rows"]
+        #expect(rows == 1_200)
+
+        configuration.backfill.sourceTables = ["fact_entity_values": relation]
+        configuration.backfill.chunkRows = 64
+        configuration.pipeline.maxBatchRows = 150
+        var backfill = Backfill.Options()
+        backfill.range = try BackfillRange(fromMillis: start + day, toMillis: start + 3 * day)
+        backfill.source = .postgres(url: servers.postgresURL)
+        backfill.worker.outputDirectory = fixture.output.path("backfill").path
+        backfill.progress = .silent
+        let (settled, request) = (configuration, backfill)
+        let outcome = try await Self.offPool { try Backfill.run(settled, options: request, logger: Self.quiet) }
+        #expect(outcome.complete)
+        #expect(outcome.summary.batches >= 2, "the range spans several batches")
+
+        let compared = try await Subprocess.run([
+            "python3", script, "compare", "--live", live, "--backfill", fixture.output.path("backfill").path, "--from", "\(start + day)",
+            "--to", "\(start + 3 * day)",
+        ])
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(compared.output.utf8)) as? [String: Any], "\(compared.output)")
+        let expected = (answer["expected"] as? [[Int]] ?? []).map { $0.map(Int64.init) }
+        let backfilled = (answer["backfilled"] as? [[Int]] ?? []).map { $0.map(Int64.init) }
+        #expect(expected.count > 300 && expected.count < 700, "about two fifths of the rows: \(expected.count)")
+        #expect(backfilled.count == Set(backfilled).count, "a row staged twice")
+        #expect(Set(backfilled) == Set(expected), "backfilled \(backfilled.count) rows, expected \(expected.count)")
+        #expect(answer["different"] as? [String] == [], "\(answer["different"] ?? "")")
+        #expect(answer["ops"] as? [String] == ["r"], "shaped like Debezium snapshot reads")
+        #expect(answer["without_lsn"] as? Int == 0, "every read carries the WAL position it was read at")
+        #expect(outcome.summary.records == expected.count)
+
+        // The same command again resumes after the last committed row: nothing more to stage.
+        let again = try await Self.offPool { try Backfill.run(settled, options: request, logger: Self.quiet) }
+        #expect(again.complete && again.summary.batches == 0 && again.summary.records == 0)
+    }
+
+    /// Runs `body` on its own thread: a backfill blocks while it reads.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
