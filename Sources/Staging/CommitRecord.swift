@@ -178,16 +178,18 @@ public struct CommitRecord: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, batchID, state, worker, sources, plannedPrefixes, files, deadLetters, schemaChanges, stats, caughtUp
+        case format, batchID, state, worker, fenceGroup, sources, plannedPrefixes, files, deadLetters, schemaChanges, stats, caughtUp
     }
 
-    /// Decodes a record; `caughtUp` may be absent (records of earlier builds).
+    /// Decodes a record; `fenceGroup` and `caughtUp` may be absent (the live worker's records, and
+    /// records of earlier builds).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         format = try container.decode(String.self, forKey: .format)
         batchID = try container.decode(BatchID.self, forKey: .batchID)
         state = try container.decode(State.self, forKey: .state)
         worker = try container.decode(String.self, forKey: .worker)
+        fenceGroup = try container.decodeIfPresent(String.self, forKey: .fenceGroup)
         sources = try container.decode([SourceRange].self, forKey: .sources)
         plannedPrefixes = try container.decode([String].self, forKey: .plannedPrefixes)
         files = try container.decode([StagedFile].self, forKey: .files)
