@@ -7,7 +7,7 @@ struct Millrace: AsyncParsableCommand {
         commandName: "millrace",
         abstract: "Stream ETL: Debezium CDC on Kafka to Snappy Parquet on S3, loaded into Redshift exactly once.",
         subcommands: [
-            RunCommand.self, LoadCommand.self, DemoCommand.self, InspectCommand.self, DecodeCommand.self, SchemasCommand.self,
+            RunCommand.self, LoadCommand.self, ReloadCommand.self, DemoCommand.self, InspectCommand.self, DecodeCommand.self, SchemasCommand.self,
             BackfillCommand.self, ReplayCommand.self, LoadGenCommand.self, MockKafkaCommand.self,
         ]
     )

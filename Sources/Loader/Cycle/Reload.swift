@@ -31,6 +31,8 @@ public struct ReloadReport: Sendable {
     /// The loader holding the live lease when the reload started, if any (the reload runs
     /// beside it: the ledger lock serialises their loads).
     public var liveHolder: String?
+    /// Loads not run because `shouldStop` said so (run the same reload again for them).
+    public var stoppedBefore = 0
     /// How long the reload took.
     public var duration: Duration = .zero
 }
@@ -47,12 +49,13 @@ extension Loader {
     /// Loads the staged files of `request`'s window again (`millrace reload`): pairs the ledger
     /// does not hold are loaded whole and recorded, as a cycle would; with `request.force`, pairs
     /// it holds are merged again from the window's files, the ledger untouched. `progress` is
-    /// called after each committed load. Throws when another reload holds the reload lease, when
+    /// called after each committed load; `shouldStop` is asked before each load (what it leaves
+    /// is counted in `stoppedBefore`). Throws when another reload holds the reload lease, when
     /// the warehouse or staging store fails, or when a batch merged again is refused (nothing
     /// of that load is committed; loads before it are).
-    public func reload(_ request: ReloadRequest, progress: @Sendable (ReloadProgress) -> Void = { _ in }) async throws(LoaderError)
-        -> ReloadReport
-    {
+    public func reload(
+        _ request: ReloadRequest, progress: @Sendable (ReloadProgress) -> Void = { _ in }, shouldStop: @Sendable () -> Bool = { false }
+    ) async throws(LoaderError) -> ReloadReport {
         let started = ContinuousClock.now
         let lease = reloadLease
         guard case .held(let grant) = try await takeLease(lease) else {
@@ -60,7 +63,7 @@ extension Loader {
             throw LoaderError(.leaseLost, "another reload (\(holder ?? "?")) holds the lease \(lease.name); wait for it to finish")
         }
         do {
-            var report = try await reload(request, lease: lease, grant: grant, progress: progress)
+            var report = try await reload(request, lease: lease, grant: grant, progress: progress, shouldStop: shouldStop)
             _ = try? await executor.transaction([lease.release])
             report.duration = .now - started
             return report
@@ -71,9 +74,10 @@ extension Loader {
         }
     }
 
-    private func reload(_ request: ReloadRequest, lease: LeaseStatements, grant: LeaseGrant, progress: @Sendable (ReloadProgress) -> Void)
-        async throws(LoaderError) -> ReloadReport
-    {
+    private func reload(
+        _ request: ReloadRequest, lease: LeaseStatements, grant: LeaseGrant, progress: @Sendable (ReloadProgress) -> Void,
+        shouldStop: @Sendable () -> Bool
+    ) async throws(LoaderError) -> ReloadReport {
         var report = ReloadReport()
         report.liveHolder = try await liveHolder()
         if !bootstrapped {
@@ -98,6 +102,10 @@ extension Loader {
         }
         progress(done)
         for (index, load) in (work.load + work.remerge).enumerated() {
+            if shouldStop() {
+                report.stoppedBefore = done.loadsTotal - index
+                break
+            }
             guard case .held(let renewed) = try await takeLease(lease), renewed.token == grant.token else {
                 throw LoaderError(.leaseLost, "the lease \(lease.name) went to another reload during this one")
             }

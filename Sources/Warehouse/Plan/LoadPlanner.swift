@@ -41,7 +41,8 @@ public struct LoadPlanner: Sendable {
 
     /// Everything the loader needs before its first load, each statement on its own and
     /// harmless again: the ledger, the freshness tables and their banner view, the check
-    /// procedure, the schema procedures, the deleted keys of each topic-fed table, and every
+    /// procedure, the schema procedures, the deleted keys and unchanged-column entries of each
+    /// topic-fed table, and every
     /// target table `Schemas/` declares that is missing. (The lease table comes first, with
     /// `LeaseStatements.createTables`, before the lease is taken.)
     public var bootstrapStatements: [String] {
@@ -51,6 +52,7 @@ public struct LoadPlanner: Sendable {
             + SchemaSync(names: names).createProcedures()
             + catalog.tables.flatMap { $0.current.createTableStatements(dialect, schema: settings.schema) }
             + topicTables.map { merge($0).deletedKeys.createTable() }
+            + topicTables.compactMap { merge($0).unchanged.createTable() }
     }
 
     /// The idempotent statements bringing `table`'s target to the newest version the catalog
@@ -143,6 +145,7 @@ public struct LoadPlanner: Sendable {
         steps += merge.foldOlderVersions(Array(versions.dropLast())).map(LoadStep.sql)
         steps += merge.selectLatest().map(LoadStep.sql)
         temps.append(merge.latest)
+        temps += merge.unchanged.tempTables
         let refresh = table == DailyMetricsRefresh.factTable ? DailyMetricsRefresh.of(catalog, names: names) : nil
         if let refresh {
             steps += refresh.collectDays(latest: merge.latest, keys: newest.keys.merge).map(LoadStep.sql)

@@ -20,11 +20,12 @@ import Warehouse
 struct PostgresLoadTests {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// A kcat dump of generated CDC traffic and the local staging folder the worker's flush path
-    /// committed it to.
-    static func stage(in folder: TemporaryDirectory, count: Int = 4000, seed: UInt64 = 101, identity: ReplicaIdentity = .default) async throws
-        -> (dump: String, records: [CommitRecord])
-    {
+    /// A kcat dump of generated CDC traffic (`rate` events per second of source time, a heartbeat
+    /// every `heartbeatMs`) and the local staging folder the worker's flush path committed it to.
+    static func stage(
+        in folder: TemporaryDirectory, count: Int = 4000, seed: UInt64 = 101, identity: ReplicaIdentity = .default, rate: Double = 10_000,
+        heartbeatMs: Int64 = 10_000
+    ) async throws -> (dump: String, records: [CommitRecord]) {
         let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
         var settings = LoadGenConfiguration()
         settings.count = count
@@ -37,6 +38,8 @@ struct PostgresLoadTests {
         // placeholder: the load must keep the warehouse's value (the oracle's hot_attributes).
         settings.unchangedToastRate = 0.3
         settings.replicaIdentity = identity
+        settings.rate = rate
+        settings.heartbeatIntervalMs = heartbeatMs
         let dump = folder.path("source.kcat.json").path
         let sink = try FileRecordSink(path: dump, format: .kcat)
         _ = try await LoadRunner.run(try LoadGenerator(catalog: catalog, configuration: settings), into: sink)
