@@ -67,6 +67,48 @@ def measure(argv, stdin=None, env=None, cwd=None, stdout=subprocess.PIPE):
     return Measurement(float(seconds), int(maxrss_kib) / 1024.0, out or b"", float(cpu), err)
 
 
+# DuckDB's forms of reading Debezium JsonConverter values (one JSON envelope per line), for the
+# benchmarks that give DuckDB the same messages: `inferred` lets read_json infer the whole
+# envelope, `schema` included; `explicit` names the one column the job needs, `payload`, with
+# its struct type written from the envelope's own Connect schema (what a user who knows the
+# topic would write). Each benchmark runs both in the same run and compares with the faster.
+_CONNECT_TO_DUCKDB = {"int8": "TINYINT", "int16": "SMALLINT", "int32": "INTEGER", "int64": "BIGINT", "float": "FLOAT",
+                      "float32": "FLOAT", "double": "DOUBLE", "float64": "DOUBLE", "boolean": "BOOLEAN", "string": "VARCHAR",
+                      "bytes": "VARCHAR"}
+_CONNECT_NAMED = {"io.debezium.time.ZonedTimestamp": "TIMESTAMPTZ"}
+
+
+def duckdb_payload_struct(values_path):
+    """`STRUCT(…)` of the payload of the first message of `values_path`, from its Connect schema."""
+    import json
+    with open(values_path) as f:
+        envelope = json.loads(f.readline())
+    fields = next(field for field in envelope["schema"]["fields"] if field["field"] == "payload")["fields"] \
+        if envelope["schema"].get("name", "").endswith("Envelope") else envelope["schema"]["fields"]
+    columns = []
+    for field in fields:
+        kind = _CONNECT_NAMED.get(field.get("name"), _CONNECT_TO_DUCKDB[field["type"]])
+        columns.append(f'"{field["field"]}" {kind}')
+    return "STRUCT(" + ", ".join(columns) + ")"
+
+
+def duckdb_json_forms(values_path):
+    """The read_json sources DuckDB may use for `values_path`, by form name (see above)."""
+    struct = duckdb_payload_struct(values_path).replace("'", "''")
+    return {
+        "inferred": f"read_json('{values_path}', format='newline_delimited')",
+        "explicit": f"read_json('{values_path}', format='newline_delimited', columns={{'payload': '{struct}'}})",
+    }
+
+
+def fastest_form(runs_by_form, seconds=lambda run: run.seconds):
+    """(form, best run, text) for the form with the fastest best run; the text says how it was chosen."""
+    best = {form: min(runs, key=seconds) for form, runs in runs_by_form.items()}
+    form = min(best, key=lambda name: seconds(best[name]))
+    text = f"{form} (fastest best run of " + ", ".join(f"{name} {seconds(run):.2f} s" for name, run in sorted(best.items())) + ")"
+    return form, best[form], text
+
+
 def report(name, rows, verdicts):
     """Prints a benchmark's table and verdict lines in one format.
 
