@@ -40,7 +40,7 @@ public enum Worker {
             services.append(health)
         }
         logger.info("worker starting", metadata: [
-            "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
+            "version": "\(Build.version)", "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
             "staging": "\(assembly.store.location)", "dry_run": "\(options.dryRun)",
         ])
         let group = ServiceGroup(configuration: .init(

@@ -111,7 +111,7 @@ struct WorkerAssembly: Sendable {
         let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
-        writer.createdBy = "millrace"
+        writer.createdBy = Build.parquetCreatedBy
         // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
         writer.validatesUTF8 = false
         writer.rowGroupByteLimit = 16 << 20
