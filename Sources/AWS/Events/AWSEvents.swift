@@ -28,7 +28,7 @@ public struct AWSEvents: Sendable {
             ])
         case .requestRetried(let e):
             logger.info("request retried", metadata: [
-                "operation": "\(e.operation)", "attempt": "\(e.attempt)", "delay": "\(e.delay)",
+                "service": "\(e.service)", "operation": "\(e.operation)", "attempt": "\(e.attempt)", "delay": "\(e.delay)",
                 "error": "\(e.errorCode)", "status": "\(e.status.map(String.init) ?? "none")",
             ])
         case .throttled(let e):
