@@ -55,7 +55,7 @@ public enum Loading {
         let loader = assembly.makeLoader(logger: logger, crashHook: options.crashHook)
         logger.info("loader starting", metadata: [
             "version": "\(Build.version)", "staging": "\(store.location)", "dialect": "\(configuration.warehouse.dialect)", "lease": "\(configuration.leaseName)",
-            "interval": "\(configuration.warehouse.loadInterval)",
+            "interval": .stringConvertible(configuration.warehouse.loadInterval.duration),
         ])
         let schedule = LoadSchedule(interval: configuration.warehouse.loadInterval.duration)
         guard options.once else {

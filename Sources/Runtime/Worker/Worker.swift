@@ -41,7 +41,7 @@ public enum Worker {
         }
         logger.info("worker starting", metadata: [
             "version": "\(Build.version)", "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
-            "staging": "\(assembly.store.location)", "dry_run": "\(options.dryRun)",
+            "staging": "\(assembly.store.location)", "dry_run": .stringConvertible(options.dryRun),
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },

@@ -166,10 +166,10 @@ struct WorkerAssembly: Sendable {
             do {
                 try Catalog.write(try Catalog.definition(yaml: change.definition), toDirectory: configuration.schemas.dir)
                 telemetry.logger.notice("evolved schema written", metadata: [
-                    "table": "\(change.table)", "version": "\(change.toVersion)", "dir": "\(configuration.schemas.dir)"])
+                    "table": "\(change.table)", "version": .stringConvertible(change.toVersion), "dir": "\(configuration.schemas.dir)"])
             } catch {
                 telemetry.logger.warning("cannot write an evolved schema into schemas.dir; the staging store keeps it", metadata: [
-                    "table": "\(change.table)", "version": "\(change.toVersion)", "error": "\(error)"])
+                    "table": "\(change.table)", "version": .stringConvertible(change.toVersion), "error": "\(error)"])
             }
         }
     }
