@@ -10,7 +10,7 @@ struct Millrace: AsyncParsableCommand {
         version: Build.version,
         subcommands: [
             RunCommand.self, LoadCommand.self, DemoCommand.self, InspectCommand.self, DecodeCommand.self, SchemasCommand.self,
-            ReplayCommand.self, LoadGenCommand.self, MockKafkaCommand.self,
+            ReplayCommand.self, LoadGenCommand.self, MockKafkaCommand.self, HealthcheckCommand.self,
         ]
     )
 }
