@@ -48,6 +48,7 @@ public enum MetricName: String, CaseIterable, Sendable {
     case loadBytes = "millrace_load_bytes_total"
     case loadQuarantined = "millrace_load_quarantined_total"
     case warehouseDataAsOf = "millrace_warehouse_data_as_of_timestamp_seconds"
+    case unloadedBatchOldestAge = "millrace_unloaded_batch_oldest_age_seconds"
 
     // MARK: The process
     case ready = "millrace_ready"
@@ -140,6 +141,9 @@ public enum MetricName: String, CaseIterable, Sendable {
         case .warehouseDataAsOf:
             .gauge("The warehouse table's \"data as of\" (Unix time): its freshness low watermark after the last load.",
                 labels: ["table"], unit: "seconds")
+        case .unloadedBatchOldestAge:
+            .gauge("Age of the oldest committed batch not loaded into every table it touches after the last load cycle (0: none); "
+                + "its staged files expire with the staging lifecycle rule, loaded or not.", unit: "seconds")
         case .ready:
             .gauge("1 while the process is ready (the worker joined and assigned, or the loader serving), else 0.")
         case .buildInfo:

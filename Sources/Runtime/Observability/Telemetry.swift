@@ -116,6 +116,8 @@ public final class Telemetry: Sendable {
         for quarantine in report.quarantined {
             count(.loadQuarantined, ["table": quarantine.table])
         }
+        let oldest = report.oldestUnloaded.map { now().timeIntervalSince1970 - Double($0.createdAtMillis) / 1000 }
+        set(.unloadedBatchOldestAge, to: max(0, oldest ?? 0))
         for freshness in report.freshness {
             guard let asOf = freshness.epochSeconds else { continue }
             set(.warehouseDataAsOf, ["table": freshness.table], to: asOf)
