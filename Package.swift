@@ -268,6 +268,7 @@ let package = Package(
             dependencies: [
                 "Runtime", "Engine", "Staging", "Warehouse", "Catalog", "LoadGen", "Parquet", "Kafka", "AWS", "MillraceTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
