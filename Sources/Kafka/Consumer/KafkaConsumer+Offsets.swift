@@ -54,7 +54,7 @@ extension KafkaConsumer {
             }
             // The group is completing a rebalance this member is still part of; the commit
             // goes through once every member synced (see `rebalanceCommitRetryMs`).
-            logger.debug("commit waits for the rebalance to complete", metadata: ["backoff": "\(backoff)"])
+            logger.debug("commit waits for the rebalance to complete", metadata: ["backoff": .stringConvertible(backoff)])
             blockingSleep(backoff)
             backoff = min(backoff * 2, .milliseconds(250))
         }

@@ -109,6 +109,7 @@ public actor Loader {
         try await addVersions(usedBy: records)
         let work = LoadWork.select(records: records, ledger: ledger, planner: planner, limits: settings.limits, retryQuarantined: retryQuarantined)
         report.waiting = work.deferred
+        var loadedNow: Set<LedgerKey> = []
         for table in work.tables where !table.records.isEmpty {
             if shouldStop() {
                 report.waiting += table.records.count
@@ -128,7 +129,9 @@ public actor Loader {
                     bytes: files.reduce(Int64(0)) { $0 + $1.bytes }, duration: .now - tableStarted))
             }
             report.quarantined += outcome.quarantined
+            loadedNow.formUnion(outcome.loaded.map { LedgerKey(batch: $0.batchID.rawValue, table: table.table) })
         }
+        report.oldestUnloaded = LoadWork.oldestUnloaded(records: records, ledger: ledger, loadedNow: loadedNow, planner: planner)
         report.quarantinedTotal = try await executor.query(planner.quarantinedQuery).count
         report.freshness = try await executor.query(planner.freshnessQuery).compactMap { row in
             guard row.count >= 3, let table = row[0] else { return nil }

@@ -150,7 +150,7 @@ final class DimensionFeeds {
         let loaded = try dimensions.replace(snapshot.name, with: rows.columns, schema: rows.schema)
         if let first = rows.rejected.first {
             telemetry.logger.warning("snapshot rows rejected", metadata: [
-                "dimension": "\(snapshot.name)", "rejected": "\(rows.rejected.count)",
+                "dimension": "\(snapshot.name)", "rejected": .stringConvertible(rows.rejected.count),
                 "first": "line \(first.line): \(first.reason): \(first.message)"])
         }
         telemetry.emit(.dimensionLoaded(name: snapshot.name, rows: loaded))

@@ -54,8 +54,8 @@ public enum Loading {
         let assembly = try LoaderAssembly(configuration: configuration, store: store, aws: aws, logger: logger)
         let loader = assembly.makeLoader(logger: logger, crashHook: options.crashHook)
         logger.info("loader starting", metadata: [
-            "staging": "\(store.location)", "dialect": "\(configuration.warehouse.dialect)", "lease": "\(configuration.leaseName)",
-            "interval": "\(configuration.warehouse.loadInterval)",
+            "version": "\(Build.version)", "staging": "\(store.location)", "dialect": "\(configuration.warehouse.dialect)", "lease": "\(configuration.leaseName)",
+            "interval": .stringConvertible(configuration.warehouse.loadInterval.duration),
         ])
         let schedule = LoadSchedule(interval: configuration.warehouse.loadInterval.duration)
         guard options.once else {

@@ -24,6 +24,8 @@ public enum TelemetryEvent: Sendable {
     case consumerLag([SourcePartition: Int64])
     /// A transient fault was retried.
     case retry(component: String, reason: String)
+    /// An S3 request finished after its retries; `errorCode` is nil when it succeeded.
+    case s3Request(operation: String, duration: Duration, errorCode: String?)
     /// A dimension was (re)loaded.
     case dimensionLoaded(name: String, rows: Int)
     /// The worker's readiness changed.

@@ -40,8 +40,8 @@ public enum Worker {
             services.append(health)
         }
         logger.info("worker starting", metadata: [
-            "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
-            "staging": "\(assembly.store.location)", "dry_run": "\(options.dryRun)",
+            "version": "\(Build.version)", "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
+            "staging": "\(assembly.store.location)", "dry_run": .stringConvertible(options.dryRun),
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },

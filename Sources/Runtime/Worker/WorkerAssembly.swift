@@ -117,7 +117,7 @@ struct WorkerAssembly: Sendable {
         let committer = StagingCommitter(store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook)
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
-        writer.createdBy = "millrace"
+        writer.createdBy = Build.parquetCreatedBy
         // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
         writer.validatesUTF8 = false
         writer.rowGroupByteLimit = 16 << 20
@@ -172,10 +172,10 @@ struct WorkerAssembly: Sendable {
             do {
                 try Catalog.write(try Catalog.definition(yaml: change.definition), toDirectory: configuration.schemas.dir)
                 telemetry.logger.notice("evolved schema written", metadata: [
-                    "table": "\(change.table)", "version": "\(change.toVersion)", "dir": "\(configuration.schemas.dir)"])
+                    "table": "\(change.table)", "version": .stringConvertible(change.toVersion), "dir": "\(configuration.schemas.dir)"])
             } catch {
                 telemetry.logger.warning("cannot write an evolved schema into schemas.dir; the staging store keeps it", metadata: [
-                    "table": "\(change.table)", "version": "\(change.toVersion)", "error": "\(error)"])
+                    "table": "\(change.table)", "version": .stringConvertible(change.toVersion), "error": "\(error)"])
             }
         }
     }

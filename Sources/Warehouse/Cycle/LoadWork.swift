@@ -122,6 +122,21 @@ public struct LoadWork: Sendable, Hashable {
         }
         return (planner.loadOrder(pending.keys).map { TableWork(table: $0, records: pending[$0] ?? []) }, quarantined)
     }
+
+    /// The oldest of `records` that still has a (batch, table) pair loaded neither before the
+    /// cycle (`ledger`) nor by it (`loadedNow`): deferred by a limit, quarantined, or left by a
+    /// stop. Its staged files age toward the staging lifecycle's expiry while they wait; nil when
+    /// every pair is loaded.
+    public static func oldestUnloaded(
+        records: [CommitRecord], ledger: LedgerState, loadedNow: Set<LedgerKey>, planner: LoadPlanner
+    ) -> BatchID? {
+        records.filter { record in
+            planner.tables(touchedBy: record).contains { table in
+                let key = LedgerKey(batch: record.batchID.rawValue, table: table)
+                return !ledger.loaded.contains(key) && !loadedNow.contains(key)
+            }
+        }.map(\.batchID).min()
+    }
 }
 
 extension LoadLimits {
