@@ -81,3 +81,22 @@ enum CommandFailure {
         return ExitCode(1)
     }
 }
+
+/// `--schemas DIR`, shared by the commands that read the `Schemas/` registry without a
+/// configuration file. Unset, the registry is found as `SchemasLocation` says, from any working
+/// directory.
+struct SchemasOption: ParsableArguments {
+    @Option(help: "The Schemas/ registry folder (default: ./Schemas, else beside the binary).")
+    var schemas: String?
+
+    /// The folder to read; without `--schemas`, exit 2 naming the folders searched when none exists.
+    func folder() throws -> String {
+        if let schemas { return schemas }
+        do {
+            return try SchemasLocation.resolve(configFile: nil)
+        } catch let error as RuntimeError {
+            CommandFailure.print(error.message)
+            throw ExitCode(2)
+        }
+    }
+}

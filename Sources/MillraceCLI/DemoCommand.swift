@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Loader
 import Runtime
 
@@ -24,8 +25,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         var observability = ObservabilitySettings()
-        observability.logFormat = "text"
-        observability.logLevel = "warning"
+        observability.logFormat = .text
+        observability.logLevel = .warning
         let logger = LogSetup.bootstrap(observability)
         var options = Demo.Options()
         options.output = output

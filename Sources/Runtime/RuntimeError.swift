@@ -3,7 +3,7 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable identifier.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
-            case configuration, authentication, kafka, staging, dimension, source
+            case configuration, authentication, kafka, staging, dimension, source, input
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -20,6 +20,8 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         public static let dimension = Code(.dimension)
         /// A backfill's source database failed (`--source postgres`).
         public static let source = Code(.source)
+        /// An input file cannot be read, or is not in the format it was given as (`--input`).
+        public static let input = Code(.input)
 
         public var description: String { value.rawValue }
     }

@@ -26,7 +26,18 @@ public enum ConfigurationLoader {
                 throw RuntimeError(.configuration, "cannot read the configuration file \(path): \(error.localizedDescription)")
             }
         }
-        return try parse(text, source: path ?? "defaults", environment: environment)
+        var configuration = try parse(text, source: path ?? "the configuration", environment: environment)
+        if !explicitlySetsSchemas(text, environment: environment) {
+            configuration.schemas.dir = try SchemasLocation.resolve(configFile: path)
+        }
+        return configuration
+    }
+
+    /// Whether the file or an override names `schemas.dir`.
+    private static func explicitlySetsSchemas(_ text: String, environment: [String: String]) -> Bool {
+        if environment.keys.contains(where: { $0.uppercased() == environmentPrefix + "SCHEMAS__DIR" }) { return true }
+        guard case .mapping(let root)? = try? Yams.compose(yaml: text), case .mapping(let schemas)? = root["schemas"] else { return false }
+        return schemas["dir"] != nil
     }
 
     /// Parses configuration text; `source` names it in error messages.

@@ -1,3 +1,4 @@
+public import Logging
 /// Where batches are staged: an S3 bucket, or a local folder (`local_dir`), which the
 /// PostgreSQL loader reads too. `--output DIR` and `--dry-run` stage to a local folder.
 public struct StagingSettings: Sendable, Hashable, Codable, StrictlyDecodable {
@@ -68,15 +69,23 @@ public struct DeadLetterSettings: Sendable, Hashable, Codable, StrictlyDecodable
     }
 }
 
+/// How log lines are written.
+public enum LogFormat: String, Sendable, Hashable, Codable, CaseIterable {
+    /// One JSON object per line (containers, log pipelines).
+    case json
+    /// swift-log's plain text (a terminal).
+    case text
+}
+
 /// Metrics, health and logs.
 public struct ObservabilitySettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// `host:port` serving `/metrics` (Prometheus), `/healthz` and `/readyz`; empty disables it.
     /// Default: `0.0.0.0:9464`.
     public var listen: String = "0.0.0.0:9464"
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`. Default: `info`.
-    public var logLevel: String = "info"
+    public var logLevel: Logger.Level = .info
     /// `json` (one object per line, for containers) or `text`. Default: `json`.
-    public var logFormat: String = "json"
+    public var logFormat: LogFormat = .json
 
     /// The defaults.
     public init() {}
@@ -92,7 +101,7 @@ public struct ObservabilitySettings: Sendable, Hashable, Codable, StrictlyDecoda
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = ObservabilitySettings()
         listen = try c.value(.listen, default: d.listen)
-        logLevel = try c.value(.logLevel, default: d.logLevel)
-        logFormat = try c.value(.logFormat, default: d.logFormat)
+        logLevel = try c.choice(.logLevel, default: d.logLevel)
+        logFormat = try c.choice(.logFormat, default: d.logFormat)
     }
 }

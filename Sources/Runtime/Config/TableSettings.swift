@@ -1,6 +1,7 @@
 /// Which tables run, and where their declarations live.
 public struct SchemaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
-    /// The `Schemas/` folder, relative to the working directory. Default: `Schemas`.
+    /// The `Schemas/` folder, relative to the working directory. Default: found by
+    /// `SchemasLocation` (`./Schemas`, beside the configuration file, beside the binary).
     public var dir: String = "Schemas"
     /// Warehouse tables to produce; empty means every table fed by a configured topic.
     /// Default: empty.

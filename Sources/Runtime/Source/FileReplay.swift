@@ -75,7 +75,7 @@ public enum FileReplay {
                             timestampMs: envelope.timestampMs, key: key, value: value)
                     }
                 } else {
-                    throw RuntimeError(.configuration, "\(input.path):\(line.number) is not a kcat -J envelope")
+                    throw RuntimeError(.input, "\(input.path):\(line.number) is not a kcat -J envelope (give --format values and --topic for raw values)")
                 }
                 pending.records += 1
                 pending.bytes += Int64(line.bytes.count + 1)

@@ -20,7 +20,7 @@ struct DecodeCommandTests {
         let malformed = try #require(generated.stderr.split(separator: "\n").last { $0.hasSuffix(" malformed") }?.split(separator: ",").last?
             .split(separator: " ").first.flatMap { Int($0) })
         #expect(malformed > 0)
-        let decoded = try await Subprocess.run([millrace, "decode", "--schemas", schemas], input: try Data(contentsOf: URL(fileURLWithPath: file)))
+        let decoded = try await Subprocess.run([millrace, "decode", "--schemas", schemas, "--format", "kcat", "--input", file])
         let lines = decoded.output.split(separator: "\n").map(String.init)
         let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let deadLetters = objects.compactMap { $0["dead_letter"] as? [String: Any] }
@@ -78,7 +78,7 @@ struct DecodeCommandTests {
             #"{"topic":"postgres.eav.entity_values_ts","partition":1,"offset":5,"ts":1,"key":"entity 7","payload":null}"#,
             #"{"topic":"postgres.eav.entity_values_ts","partition":1,"offset":6,"ts":1,"key":"{\"schema\":{\"type\":\"struct\"},\"payload\":{\"entity_id\":7,\"version\":2}}","payload":null}"#,
         ]
-        let decoded = try await Subprocess.run([millrace, "decode", "--schemas", schemas], input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let decoded = try await Subprocess.run([millrace, "decode", "--schemas", schemas, "--format", "kcat"], input: Data((lines.joined(separator: "\n") + "\n").utf8))
         let objects = try decoded.output.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(objects.count == 2)
         #expect(objects.first?["key"] as? String == "entity 7")
@@ -88,11 +88,42 @@ struct DecodeCommandTests {
         #expect(objects.last?["op"] as? String == "d")
     }
 
-    @Test("an unknown topic is a dead letter, and value lines need --topic")
+    @Test("an unknown topic is a dead letter; value lines without --topic are a usage error; a missing input file exits 1 naming it")
     func topics() async throws {
         let unknown = try await Subprocess.run([millrace, "decode", "--schemas", schemas, "--topic", "nope"], input: Data("{}\n".utf8))
         #expect(unknown.output.contains("\"reason\":\"unknown_topic\""))
-        let missing = try await Subprocess.run([millrace, "decode", "--schemas", schemas, "--input", "values"], input: Data(), check: false)
-        #expect(missing.status == 64 && missing.stderr.contains("--input values needs --topic"), "\(missing.stderr)")
+        for format in [[], ["--format", "values"], ["--format", "auto"]] {
+            let missing = try await Subprocess.run([millrace, "decode", "--schemas", schemas] + format, input: Data(), check: false)
+            #expect(missing.status == 64 && missing.stderr.contains("give --topic for value lines"), "\(missing.stderr)")
+        }
+        let badFormat = try await Subprocess.run([millrace, "decode", "--format", "csv", "--topic", "t"], input: Data(), check: false)
+        #expect(badFormat.status == 64 && badFormat.stderr.contains("--format must be auto, values or kcat"), "\(badFormat.stderr)")
+        let absent = try await Subprocess.run([millrace, "decode", "--schemas", schemas, "--format", "kcat", "--input", "/nonexistent/dump.json"],
+            check: false)
+        #expect(absent.status == 1 && absent.stderr.contains("millrace: cannot open /nonexistent/dump.json: No such file or directory"),
+            "\(absent.stderr)")
+        #expect(!absent.stderr.contains("configuration"))
+    }
+
+    @Test("without --schemas the registry is found from any working directory: installed beside the binary, or a clear error")
+    func schemasFromAnywhere() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        // An installation as the image lays it out: bin/millrace and share/millrace/Schemas (a
+        // hard link of the built binary, so its own path is the installed one).
+        let bin = root.path("usr/bin")
+        let elsewhere = root.path("work")
+        for folder in [bin, elsewhere, root.path("usr/share/millrace")] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        let installed = bin.appendingPathComponent("millrace").path
+        try FileManager.default.linkItem(atPath: millrace, toPath: installed)
+        let input = Data((#"{"tenant_id":1,"entity_id":2,"attribute_id":3,"version":5,"ingested_at":"2026-11-20T00:00:00Z"}"# + "\n").utf8)
+        let arguments = [installed, "decode", "--topic", "postgres.eav.entity_values_ts"]
+        let lost = try await Subprocess.run(arguments, input: input, check: false, currentDirectory: elsewhere)
+        #expect(lost.status == 2 && lost.stderr.contains("millrace: ") && lost.stderr.contains("--schemas"), "\(lost.stderr)")
+        try FileManager.default.copyItem(atPath: schemas, toPath: root.path("usr/share/millrace/Schemas").path)
+        let found = try await Subprocess.run(arguments, input: input, currentDirectory: elsewhere)
+        #expect(found.output.contains("\"table\":\"fact_entity_values\""), "\(found.output)\(found.stderr)")
     }
 }
