@@ -1,5 +1,4 @@
 import Catalog
-import Engine
 import Foundation
 import MillraceTesting
 import Staging
