@@ -116,6 +116,11 @@ public final class StagingCommitter {
     }
 
     /// Deletes everything an uncommitted batch wrote (best effort: the sweep retries later).
+    ///
+    /// Nothing is deleted once the batch's committed record exists, nor when that cannot be
+    /// checked: every key a batch writes carries its id (`KeyTemplate` requires `{file}`, the
+    /// dead-letter and pending keys are named by it), so its own record is the only committed
+    /// record that can list them. The check comes after listing, right before deleting.
     public func abandon(_ record: CommitRecord) {
         var keys: [String] = []
         for prefix in record.plannedPrefixes {
@@ -123,7 +128,12 @@ public final class StagingCommitter {
         }
         keys += record.files.map(\.key)
         keys.append(layout.pendingKey(record.batchID))
-        try? store.delete(Array(Set(keys)).sorted())
+        do {
+            guard try store.get(layout.commitKey(record.batchID)) == nil else { return }
+            try store.delete(Array(Set(keys)).sorted())
+        } catch {
+            return
+        }
     }
 
     /// Finishes the commit of any batch named by the committed offsets of `partitions` whose
@@ -168,7 +178,13 @@ public final class StagingCommitter {
 
     /// Resolves pending records older than `graceMillis` at `nowMillis`: those whose batch won
     /// its fence are committed (rolled forward), the others are abandoned and deleted. The grace
-    /// must exceed the longest time a live worker can hold a batch (`max.poll.interval.ms`).
+    /// must exceed the longest time a live worker can hold a batch: its writer refuses to fence
+    /// a batch older than the grace minus a margin (see `CommitTiming`).
+    ///
+    /// Kafka is read first, the committed record second: a live writer that fences the batch
+    /// and writes its record between the two reads, then fences a newer batch on the same
+    /// partitions (so Kafka no longer names this one), is seen by the second read. Read the
+    /// other way round, neither read would see the batch committed.
     public func sweep(nowMillis: Int64, graceMillis: Int64) throws -> (committed: [BatchID], abandoned: [BatchID]) {
         var committed: [BatchID] = []
         var abandoned: [BatchID] = []
@@ -176,12 +192,12 @@ public final class StagingCommitter {
             guard let record = try store.record(object.key), nowMillis - record.batchID.createdAtMillis > graceMillis else {
                 continue
             }
+            let offsets = try fence.committed(record.sources.map(\.source))
             // A batch whose committed record exists is committed, whatever Kafka holds now.
             if try store.get(layout.commitKey(record.batchID)) != nil {
                 try store.delete([object.key])
                 continue
             }
-            let offsets = try fence.committed(record.sources.map(\.source))
             let won = offsets.values.contains { $0.metadata == record.batchID.rawValue }
             if won && record.state == .ready {
                 _ = try finalize(record)
