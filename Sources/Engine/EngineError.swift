@@ -4,7 +4,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case invalidBatch, invalidTemplate
-            case staging, fenced, commitOutcomeUnknown, finalizeDeferred, corruptRecord, dimension
+            case staging, fenced, expired, commitOutcomeUnknown, finalizeDeferred, corruptRecord, dimension
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -17,6 +17,9 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         public static let staging = Code(.staging)
         /// This worker no longer owns the partitions it tried to commit; its batch was abandoned.
         public static let fenced = Code(.fenced)
+        /// The batch grew too old (`CommitTiming`) before its fence was attempted: the sweep of
+        /// another worker may resolve it any moment. It was abandoned; its records are read again.
+        public static let expired = Code(.expired)
         /// The fence commit failed and its outcome could not be read back: Kafka may or may not
         /// hold the batch. Its files and ready record are kept for `recover` and `sweep`, which
         /// decide from Kafka's answer; the worker must not stage those offsets again itself.

@@ -29,25 +29,39 @@ public import Staging
 /// newest fenced batch, and every older fenced batch has its committed record. Were a newer
 /// fence allowed first, Kafka would no longer name the deferred batch, and the sweep would take
 /// it for one that lost its fence and delete rows whose offsets are committed.
+///
+/// No fence attempt starts for a batch older than `CommitTiming.maxBatchAgeMillis` by this
+/// process's monotonic clock: past it, another worker's sweep may be deleting the batch.
 public final class StagingCommitter {
     private let store: any StagingStore
     private let fence: any OffsetFence
     private let layout: StagingLayout
     private let crashHook: CrashHook?
+    private let timing: CommitTiming
     /// Batches fenced by this committer whose committed record is not written yet, oldest first.
     private var deferred: [CommitRecord] = []
+    /// When each begun batch started, on `timing`'s monotonic clock (removed once resolved).
+    private var started: [BatchID: Int64] = [:]
 
-    /// A committer over `store`, fenced by `fence`.
-    public init(store: any StagingStore, fence: any OffsetFence, layout: StagingLayout, crashHook: CrashHook? = nil) {
+    /// A committer over `store`, fenced by `fence`, refusing to fence batches older than
+    /// `timing` allows.
+    public init(
+        store: any StagingStore, fence: any OffsetFence, layout: StagingLayout, crashHook: CrashHook? = nil,
+        timing: CommitTiming = CommitTiming()
+    ) {
         self.store = store
         self.fence = fence
         self.layout = layout
         self.crashHook = crashHook
+        self.timing = timing
     }
 
     /// Step 1: records the batch's intent (state `writing`). First finishes any batch whose
     /// committed record was deferred; throws a retriable `.staging` error while that fails.
-    public func begin(_ record: CommitRecord) throws {
+    /// `startedAtMillis` is when the batch's id was made, read on the timing's monotonic clock
+    /// just before (nil: now), the start of its age.
+    public func begin(_ record: CommitRecord, startedAtMillis: Int64? = nil) throws {
+        let start = startedAtMillis ?? timing.monotonicMillis()
         do {
             try finishDeferred()
         } catch let crash as SimulatedCrash {
@@ -61,14 +75,17 @@ public final class StagingCommitter {
         var intent = record
         intent.state = .writing
         try store.put(layout.pendingKey(record.batchID), data: try intent.encoded())
+        started[record.batchID] = start
         try crashHook?(.afterIntent)
     }
 
     /// Steps 3 and 4: fences and commits a batch whose files are all written, returning the
     /// committed record. Throws `.fenced` (after cleaning up) when this worker lost a partition.
+    /// Throws `.expired` (after cleaning up) when the batch grew too old before its fence.
     public func commit(_ record: CommitRecord) throws -> CommitRecord {
         var ready = record
         ready.state = .ready
+        defer { started[ready.batchID] = nil }
         try crashHook?(.afterUpload)
         for source in ready.sources where !fence.owns(source.source) {
             abandon(ready)
@@ -78,8 +95,8 @@ public final class StagingCommitter {
         try crashHook?(.afterReadyRecord)
         let offsets = Dictionary(uniqueKeysWithValues: ready.sources.map { ($0.source, $0.endOffset) })
         do {
-            try fence.commit(offsets, metadata: ready.batchID.rawValue)
-        } catch let error as EngineError where error.code == .fenced {
+            try fence.commit(offsets, metadata: ready.batchID.rawValue) { isInTime(ready.batchID) }
+        } catch let error as EngineError where error.code == .fenced || error.code == .expired {
             abandon(ready)
             throw error
         }
@@ -96,6 +113,12 @@ public final class StagingCommitter {
                 "batch \(ready.batchID) is committed, but its committed record could not be written yet; it is written before the next batch is fenced",
                 underlying: error)
         }
+    }
+
+    /// True while `batch` is young enough for a fence attempt to start (see `CommitTiming`).
+    private func isInTime(_ batch: BatchID) -> Bool {
+        guard let limit = timing.maxBatchAgeMillis, let start = started[batch] else { return true }
+        return timing.monotonicMillis() - start <= limit
     }
 
     /// Whether a batch this committer fenced still waits for its committed record.
@@ -122,6 +145,7 @@ public final class StagingCommitter {
     /// dead-letter and pending keys are named by it), so its own record is the only committed
     /// record that can list them. The check comes after listing, right before deleting.
     public func abandon(_ record: CommitRecord) {
+        started[record.batchID] = nil
         var keys: [String] = []
         for prefix in record.plannedPrefixes {
             keys += ((try? store.list(prefix: prefix)) ?? []).map(\.key)

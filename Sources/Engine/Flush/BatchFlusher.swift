@@ -51,7 +51,7 @@ public final class BatchFlusher {
             plannedPrefixes: plans.flatMap { plan in
                 plan.slices.map { settings.template.prefix(table: plan.table.definition.name, hour: $0.hour, filePrefix: filePrefix) }
             } + [settings.layout.deadLetterKey(batchID)])
-        try committer.begin(record)
+        try committer.begin(record, startedAtMillis: input.startedAtMillis)
         do {
             return try stage(input, plans: plans, record: record, stats: stats)
         } catch let crash as SimulatedCrash {

@@ -16,11 +16,14 @@ public struct BatchInput: Sendable {
     public var schemaChanges: [SchemaChange]
     /// Counters gathered while consuming (records in, heartbeats, newest source time).
     public var stats: BatchStats
+    /// When the batch id was made, on the committer's monotonic clock (`CommitTiming`), read
+    /// just before making it: the start of the batch's age. Nil: when the flush begins.
+    public var startedAtMillis: Int64?
 
     /// A batch input with every part given.
     public init(
         batchID: BatchID, sources: [SourceRange], tables: [DecodedBatch], deadLetters: [DeadLetter],
-        schemaChanges: [SchemaChange], stats: BatchStats
+        schemaChanges: [SchemaChange], stats: BatchStats, startedAtMillis: Int64? = nil
     ) {
         self.batchID = batchID
         self.sources = sources
@@ -28,5 +31,6 @@ public struct BatchInput: Sendable {
         self.deadLetters = deadLetters
         self.schemaChanges = schemaChanges
         self.stats = stats
+        self.startedAtMillis = startedAtMillis
     }
 }

@@ -24,14 +24,21 @@ final class KafkaOffsetFence: OffsetFence {
         self.timeout = timeout
     }
 
-    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+    func commit(_ offsets: [SourcePartition: Int64], metadata: String, while inTime: () -> Bool) throws {
         let list = offsets.sorted { $0.key < $1.key }.map {
             KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value, metadata: metadata)
         }
+        var attempts = 0
         do {
             try retry.run(KafkaRetryLogic<Void>(), onRetry: { attempt in
                 self.telemetry?.emit(.retry(component: "kafka-commit", reason: "\(attempt.cause)"))
-            }) { _ in try consumer.commit(list) }
+            }) { _ in
+                guard inTime() else { throw OutOfTime() }
+                attempts += 1
+                try consumer.commit(list)
+            }
+        } catch is OutOfTime where attempts == 0 {
+            throw EngineError(.expired, "the batch is too old for its offsets to be committed")
         } catch let error as KafkaError where error.isFencing {
             throw EngineError(.fenced, "the group refused the offset commit: \(error)", underlying: error)
         } catch {
@@ -66,6 +73,9 @@ final class KafkaOffsetFence: OffsetFence {
         consumer.owns(KafkaTopicPartition(topic: partition.topic, partition: partition.partition))
     }
 }
+
+/// No further commit attempt may start (`OffsetFence.commit`'s `inTime` answered false).
+private struct OutOfTime: Error {}
 
 /// Kafka's classification of faults for the shared retry loop.
 struct KafkaRetryLogic<Response>: RetryLogic {

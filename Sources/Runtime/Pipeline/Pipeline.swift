@@ -160,11 +160,12 @@ final class Pipeline {
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
             tables.append(try decoder.takeBatch(table))
         }
+        // The batch's age starts before its id is made (`CommitTiming`).
+        let started = clock.monotonicMillis()
         let input = BatchInput(
             batchID: BatchID(createdAtMillis: clock.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
             sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters,
-            schemaChanges: carriedSchemaChanges, stats: batch.stats)
-        let started = clock.monotonicMillis()
+            schemaChanges: carriedSchemaChanges, stats: batch.stats, startedAtMillis: started)
         do {
             let record = try flusher.flush(input)
             movePast(record.batchID)

@@ -36,7 +36,7 @@ public enum FileReplay {
         let telemetry = Telemetry(logger: logger)
         let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
         let parts = try assembly.makeFlushPath(fence: SingleWriterFence(), followsChangelogs: false)
-        try parts.feeds.loadAll(nowMillis: PipelineClock.system.wallMillis())
+        try parts.feeds.loadAll(nowMillis: options.clock.wallMillis())
         var records: [CommitRecord] = []
         var batch = OpenBatch()
         var changes: [SchemaChange] = []
@@ -46,10 +46,11 @@ public enum FileReplay {
             changes += decoder.takeSchemaChanges()
             var tables: [DecodedBatch] = []
             for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 { tables.append(try decoder.takeBatch(table)) }
+            let started = options.clock.monotonicMillis()
             let record = try parts.flusher.flush(BatchInput(
-                batchID: BatchID(createdAtMillis: PipelineClock.system.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
+                batchID: BatchID(createdAtMillis: options.clock.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
                 sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters, schemaChanges: changes,
-                stats: batch.stats))
+                stats: batch.stats, startedAtMillis: started))
             changes = []
             batch = OpenBatch()
             telemetry.emit(.batchCommitted(record, durationMillis: 0))

@@ -158,7 +158,9 @@ struct WorkerAssembly: Sendable {
     func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool) throws -> FlushPath {
         let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
         let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
-        let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
+        let committer = StagingCommitter(
+            store: store, fence: fence, layout: layout, crashHook: options.crashHook,
+            timing: CommitTiming(monotonicMillis: options.clock.monotonicMillis, maxBatchAgeMillis: configuration.commitTimingLimits.maxBatchAgeMillis))
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
         writer.createdBy = "millrace"
@@ -194,7 +196,7 @@ struct WorkerAssembly: Sendable {
         return Pipeline(
             consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
             telemetry: telemetry,
-            options: pipelineOptions, clock: .system, topics: configuration.kafka.topics,
+            options: pipelineOptions, clock: options.clock, topics: configuration.kafka.topics,
             onCommit: { record in
                 if configuration.schemas.writeEvolved { writeEvolvedVersions(of: record) }
                 dryRunLoader?.handle(record)

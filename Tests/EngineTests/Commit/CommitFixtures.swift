@@ -38,7 +38,7 @@ enum CommitFixtures {
 
 /// A fence whose group has moved on: every commit is refused before it is sent.
 final class RefusingFence: OffsetFence {
-    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+    func commit(_ offsets: [SourcePartition: Int64], metadata: String, while inTime: () -> Bool) throws {
         throw EngineError(.fenced, "refused")
     }
 
@@ -51,8 +51,8 @@ final class RefusingFence: OffsetFence {
 final class LostAnswerFence: OffsetFence {
     private let inner = SingleWriterFence()
 
-    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
-        try inner.commit(offsets, metadata: metadata)
+    func commit(_ offsets: [SourcePartition: Int64], metadata: String, while inTime: () -> Bool) throws {
+        try inner.commit(offsets, metadata: metadata, while: inTime)
         throw EngineError(.commitOutcomeUnknown, "the answer was lost")
     }
 
@@ -76,9 +76,9 @@ final class HookedFence: OffsetFence, @unchecked Sendable {
         self.hook = hook
     }
 
-    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+    func commit(_ offsets: [SourcePartition: Int64], metadata: String, while inTime: () -> Bool) throws {
         commits += 1
-        try inner.commit(offsets, metadata: metadata)
+        try inner.commit(offsets, metadata: metadata, while: inTime)
     }
 
     func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] {

@@ -136,7 +136,7 @@ struct StagingCommitterTests {
         let store = try LocalStagingStore(root: folder.url)
         let fence = SingleWriterFence()
         let expired = BatchID(createdAtMillis: 1_700_000_000_000, random: 7)
-        try fence.commit([Self.partition: 10], metadata: expired.rawValue)
+        try fence.commit([Self.partition: 10], metadata: expired.rawValue) { true }
         let committer = StagingCommitter(store: store, fence: fence, layout: layout)
         #expect(try committer.recover([Self.partition]) == StagingCommitter.Recovery(finished: [], unrecorded: [expired]))
     }

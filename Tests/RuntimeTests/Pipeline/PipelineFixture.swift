@@ -85,11 +85,24 @@ final class PipelineFixture: Sendable {
         return configuration
     }
 
-    /// Runs a dry-run worker until the input is drained.
-    func runUntilDrained(_ configuration: WorkerConfiguration? = nil, crashHook: CrashHook? = nil) async throws {
+    /// Runs a dry-run worker until the input is drained, on `clock`.
+    func runUntilDrained(_ configuration: WorkerConfiguration? = nil, crashHook: CrashHook? = nil, clock: PipelineClock = .system)
+        async throws
+    {
+        var options = options(untilDrained: true, crashHook: crashHook)
+        options.clock = clock
         try await Worker.run(
-            configuration ?? self.configuration(), options: options(untilDrained: true, crashHook: crashHook),
+            configuration ?? self.configuration(), options: options,
             logger: Logger(label: "test.worker", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// The system clocks with the wall clock `hours` ahead: a restarted worker on it sweeps
+    /// every pending batch an earlier run left (older than the default 15-minute grace by its
+    /// wall clock), while its own batches are timed on the unchanged monotonic clock.
+    static func wallClockAhead(hours: Int64) -> PipelineClock {
+        PipelineClock(
+            monotonicMillis: PipelineClock.system.monotonicMillis,
+            wallMillis: { PipelineClock.system.wallMillis() + hours * 3_600_000 })
     }
 
     /// Starts a dry-run worker in a task; cancelling the task stops it gracefully.
