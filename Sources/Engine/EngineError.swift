@@ -20,9 +20,11 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         /// The batch grew too old (`CommitTiming`) before its fence was attempted: the sweep of
         /// another worker may resolve it any moment. It was abandoned; its records are read again.
         public static let expired = Code(.expired)
-        /// The fence commit failed and its outcome could not be read back: Kafka may or may not
-        /// hold the batch. Its files and ready record are kept for `recover` and `sweep`, which
-        /// decide from Kafka's answer; the worker must not stage those offsets again itself.
+        /// The fence commit failed after an attempt that may have been applied, and the offsets
+        /// read back did not show it (or could not be read): Kafka may hold the batch, now or
+        /// later. Its files and ready record are kept for `recover` and `sweep`, which decide
+        /// from Kafka's answer; the worker must not stage those offsets again without reading
+        /// Kafka's committed offsets first.
         public static let commitOutcomeUnknown = Code(.commitOutcomeUnknown)
         /// The fence committed the batch but writing its committed record failed. The batch is
         /// committed (its offsets are in Kafka); `recover` or `sweep` writes the record later.

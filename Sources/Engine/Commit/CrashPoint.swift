@@ -11,6 +11,9 @@ public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
     case afterUpload
     /// The ready record is written; the fence commit has not run.
     case afterReadyRecord
+    /// The fence commit failed after an attempt that may have been applied, and Kafka did not
+    /// show it: the batch is kept (ready record and files) for `recover` and the sweep.
+    case afterUncertainFence
     /// The fence commit succeeded; the committed record is not written.
     case afterOffsetCommit
     /// The committed record is written; the pending record is not deleted.

@@ -99,6 +99,10 @@ public final class StagingCommitter {
         } catch let error as EngineError where error.code == .fenced || error.code == .expired {
             abandon(ready)
             throw error
+        } catch let error as EngineError where error.code == .commitOutcomeUnknown {
+            // An attempt may have been applied: nothing is deleted; Kafka decides later.
+            try crashHook?(.afterUncertainFence)
+            throw error
         }
         // From here on the batch is committed: nothing it wrote may be deleted.
         try crashHook?(.afterOffsetCommit)
@@ -166,7 +170,8 @@ public final class StagingCommitter {
     ///
     /// A batch named by Kafka with neither a committed nor a ready record is reported in
     /// `unrecorded` rather than thrown: its records expired (see the staging lifecycle rule) or
-    /// were deleted by hand, and the offsets are committed whatever happens here.
+    /// were deleted by hand, or a bug lost them; the offsets are committed whatever happens
+    /// here, so the caller must raise an alert (its rows are not staged).
     public func recover(_ partitions: [SourcePartition]) throws -> Recovery {
         let committed = try fence.committed(partitions)
         let batches = Set(committed.values.compactMap { $0.metadata.flatMap(BatchID.init) })
@@ -177,7 +182,8 @@ public final class StagingCommitter {
                 continue
             }
             guard let pending = try store.record(layout.pendingKey(batch)), pending.state == .ready else {
-                recovery.unrecorded.append(batch)
+                // Its writer may have finished it between the two reads.
+                if try store.get(layout.commitKey(batch)) == nil { recovery.unrecorded.append(batch) }
                 continue
             }
             _ = try finalize(pending)

@@ -184,10 +184,7 @@ final class Pipeline {
             telemetry.logger.warning("batch committed; its committed record is deferred", metadata: ["error": "\(error)"])
             return true
         } catch let error as EngineError where error.code == .commitOutcomeUnknown {
-            // Staging these offsets again could duplicate them; stop so the group hands the
-            // partitions to a member whose recover decides from what Kafka holds.
-            throw RuntimeError(.kafka, "cannot tell whether batch \(input.batchID) was committed; restarting is safe: \(error)",
-                underlying: error)
+            return try resolveFromKafka(input, after: error)
         } catch {
             abandon(input.batchID, reason: "\(error)", fenced: false)
             if let fatal = FatalErrors.classify(error) { throw fatal }
@@ -197,6 +194,42 @@ final class Pipeline {
             sleepUnlessStopping(delay)
             return false
         }
+    }
+
+    /// A batch whose fence may have been applied is kept in the store; Kafka decides. Its
+    /// partitions this worker still owns are recovered (a batch Kafka names is finished) and
+    /// resume from the offsets Kafka holds, so nothing is staged twice or skipped; partitions
+    /// it lost are the next owner's, whose `recover` does the same. Returns whether Kafka holds
+    /// the batch. When Kafka cannot be read, the worker stops: restarting is safe.
+    private func resolveFromKafka(_ input: BatchInput, after error: EngineError) throws -> Bool {
+        let owned = input.sources.map(\.source).filter { consumer.owns(KafkaTopicPartition(topic: $0.topic, partition: $0.partition)) }
+        let recovery: StagingCommitter.Recovery
+        let committed: [KafkaTopicPartitionOffset]
+        do {
+            recovery = try committer.recover(owned)
+            committed = try consumer.committed(owned.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) }, timeout: .seconds(10))
+        } catch let readError {
+            throw RuntimeError(
+                .kafka, "cannot tell whether batch \(input.batchID) was committed (\(error)), nor read Kafka's offsets (\(readError)); restarting is safe",
+                underlying: error)
+        }
+        report(recovery)
+        let landed = recovery.finished.contains(input.batchID)
+        telemetry.emit(.batchUncertain(input.batchID, committed: landed))
+        var resume: [SourcePartition: Int64] = [:]
+        for entry in committed where entry.offset >= 0 {
+            resume[SourcePartition(topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)] = entry.offset
+        }
+        abandon(nil, reason: "offset commit outcome resolved from Kafka", fenced: false, to: resume)
+        if landed { movePast(input.batchID) }
+        return landed
+    }
+
+    /// Reports what `recover` found: batches it finished, and batches Kafka names that the
+    /// staging store has no record of (an alert).
+    private func report(_ recovery: StagingCommitter.Recovery) {
+        if !recovery.finished.isEmpty { telemetry.emit(.recovered(recovery.finished)) }
+        if !recovery.unrecorded.isEmpty { telemetry.emit(.unrecordedBatches(recovery.unrecorded)) }
     }
 
     /// Writes the committed records deferred after their fence and reports those batches like
@@ -225,15 +258,19 @@ final class Pipeline {
         feeds.checkpoint(batch: committed)
     }
 
-    /// Drops the open batch and rewinds its partitions that this worker still owns.
-    private func abandon(_ batchID: BatchID?, reason: String, fenced: Bool, except lost: Set<SourcePartition> = []) {
+    /// Drops the open batch and rewinds its partitions that this worker still owns: to where
+    /// the batch started, or to `targets` (Kafka's committed offsets) where given.
+    private func abandon(
+        _ batchID: BatchID?, reason: String, fenced: Bool, except lost: Set<SourcePartition> = [],
+        to targets: [SourcePartition: Int64] = [:]
+    ) {
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
             _ = try? decoder.takeBatch(table)
         }
         carriedSchemaChanges += decoder.takeSchemaChanges()
-        let rewind = batch.startOffsets.filter { !lost.contains($0.key) }.compactMap { partition, offset -> KafkaTopicPartitionOffset? in
+        let rewind = batch.startOffsets.filter { !lost.contains($0.key) }.compactMap { partition, start -> KafkaTopicPartitionOffset? in
             let topicPartition = KafkaTopicPartition(topic: partition.topic, partition: partition.partition)
-            return consumer.owns(topicPartition) ? KafkaTopicPartitionOffset(topicPartition, offset: offset) : nil
+            return consumer.owns(topicPartition) ? KafkaTopicPartitionOffset(topicPartition, offset: targets[partition] ?? start) : nil
         }
         do {
             try consumer.seek(rewind, timeout: .seconds(10))
@@ -254,13 +291,7 @@ final class Pipeline {
         switch event {
         case .assigned:
             do {
-                let recovery = try committer.recover(partitions)
-                if !recovery.finished.isEmpty { telemetry.emit(.recovered(recovery.finished)) }
-                for batch in recovery.unrecorded {
-                    telemetry.logger.warning(
-                        "Kafka names a committed batch with no record in the staging store (expired or deleted); its offsets stay committed",
-                        metadata: ["batch": "\(batch)"])
-                }
+                report(try committer.recover(partitions))
             } catch {
                 failure = error
             }

@@ -12,7 +12,11 @@ import Testing
 /// committed staged files hold every record exactly once and nothing uncommitted is left.
 @Suite("Crash and restart at every protocol step", .serialized)
 struct CrashRestartTests {
-    @Test("no loss, no duplicate, no orphan after a crash", arguments: CrashPoint.allCases)
+    /// Every step a batch passes on its normal path; the uncertain fence needs injected Kafka
+    /// faults and is crashed at in `UncertainCommitTests`.
+    static let normalPath = CrashPoint.allCases.filter { $0 != .afterUncertainFence }
+
+    @Test("no loss, no duplicate, no orphan after a crash", arguments: normalPath)
     func crashThenRestart(at point: CrashPoint) async throws {
         let fixture = try PipelineFixture()
         try await fixture.produce(count: 2400, seed: 11) { settings in

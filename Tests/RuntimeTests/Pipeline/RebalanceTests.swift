@@ -36,6 +36,7 @@ struct RebalanceTests {
         third.cancel()
         try await second.value
         try await third.value
+        try await fixture.sweepLeftovers(configuration)
 
         await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
@@ -66,6 +67,7 @@ struct RebalanceTests {
         zombie.cancel()
         try await healthy.value
         try await zombie.value
+        try await fixture.sweepLeftovers(configuration)
 
         let batch = try #require(stalledBatch.withLock { $0 }?.split(separator: "/").last?.split(separator: ".").first)
         let committed = try fixture.committedRecords().map(\.batchID.rawValue)
