@@ -5,6 +5,8 @@
 public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
     /// The intent record is written; no file yet.
     case afterIntent
+    /// A schema version the batch evolved to is claimed; no file is written.
+    case afterSchemaClaim
     /// One staged file is written; others may not be.
     case afterFileWrite
     /// Every file is written.

@@ -79,6 +79,39 @@ public final class StagingCommitter {
         try crashHook?(.afterIntent)
     }
 
+    /// Step 2, before any file: claims `version` of `table` for `definition` (its `Schemas/`
+    /// YAML), so that no two declarations ever share a number. Positional COPY loads a file by
+    /// its version's column order, so two workers evolving a table differently at the same
+    /// time must not both stage files as one version.
+    ///
+    /// The claim is a separate object, created once with the store's atomic create; the
+    /// version itself is written only when the batch commits (`finalize`). A number already
+    /// committed or claimed with the same declaration is this batch's to use; with another
+    /// declaration the claim is lost: throws `.schemaConflict` carrying the holder's
+    /// declaration. A committed version is checked first, for versions committed by builds
+    /// that did not claim.
+    public func claimSchemaVersion(table: String, version: Int, definition: String) throws {
+        let bytes = Array(definition.utf8)
+        func lost(_ holder: [UInt8]) -> EngineError {
+            EngineError(
+                .schemaConflict, "version \(version) of \(table) belongs to another declaration; this batch stages nothing under it",
+                underlying: SchemaVersionConflict(table: table, version: version, definition: String(decoding: holder, as: UTF8.self)))
+        }
+        if let committed = try store.get(layout.schemaKey(table: table, version: version)) {
+            guard committed == bytes else { throw lost(committed) }
+            return
+        }
+        let key = layout.schemaClaimKey(table: table, version: version)
+        if try store.create(key, data: bytes) {
+            try crashHook?(.afterSchemaClaim)
+            return
+        }
+        guard let holder = try store.get(key) else {
+            throw EngineError(.staging, "the claim of version \(version) of \(table) exists but cannot be read", isRetriable: true)
+        }
+        guard holder == bytes else { throw lost(holder) }
+    }
+
     /// Steps 3 and 4: fences and commits a batch whose files are all written, returning the
     /// committed record. Throws `.fenced` (after cleaning up) when this worker lost a partition.
     /// Throws `.expired` (after cleaning up) when the batch grew too old before its fence.

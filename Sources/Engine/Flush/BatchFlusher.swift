@@ -73,6 +73,10 @@ public final class BatchFlusher {
         var record = record
         var stats = stats
         var sequence = 0
+        // Every version the files may follow is claimed before the first file is written.
+        for change in input.schemaChanges {
+            try committer.claimSchemaVersion(table: change.table, version: change.toVersion, definition: Catalog.yaml(of: change.definition))
+        }
         for plan in plans {
             for slice in plan.slices {
                 let files = try write(plan.table, rows: slice.rows, hour: slice.hour, batchID: batchID, sources: input.sources, sequence: &sequence)

@@ -14,9 +14,17 @@ import Staging
 /// batch is committed; when partitions are lost it is abandoned. An abandoned batch (fenced,
 /// or failed after retries) is rewound: every partition still owned goes back to where the
 /// batch started, so nothing is skipped, and the next attempt waits out a jittered backoff.
+///
+/// Schema versions: a batch whose evolved version another worker claimed with a different
+/// declaration is abandoned and rewound; the pipeline adopts that declaration as the version
+/// (a decoder rebuilt from the catalog with it) and decodes the records again, which derives
+/// its own change as the next version.
 final class Pipeline {
     private let consumer: KafkaConsumer
-    private let decoder: ChangeDecoder
+    private var decoder: ChangeDecoder
+    /// The catalog the decoder was built from, plus every version committed or adopted since.
+    private var catalog: Catalog
+    private let makeDecoder: (Catalog) throws -> ChangeDecoder
     private let flusher: BatchFlusher
     private let committer: StagingCommitter
     private let feeds: DimensionFeeds
@@ -44,12 +52,15 @@ final class Pipeline {
     private var nextDeferredAttempt = ContinuousClock.now
 
     init(
-        consumer: KafkaConsumer, decoder: ChangeDecoder, flusher: BatchFlusher, committer: StagingCommitter,
+        consumer: KafkaConsumer, decoder: ChangeDecoder, catalog: Catalog, makeDecoder: @escaping (Catalog) throws -> ChangeDecoder,
+        flusher: BatchFlusher, committer: StagingCommitter,
         feeds: DimensionFeeds, telemetry: Telemetry, options: PipelineOptions, clock: PipelineClock, topics: [String],
         onCommit: @escaping (CommitRecord) -> Void = { _ in }
     ) {
         self.consumer = consumer
         self.decoder = decoder
+        self.catalog = catalog
+        self.makeDecoder = makeDecoder
         self.flusher = flusher
         self.committer = committer
         self.feeds = feeds
@@ -185,6 +196,11 @@ final class Pipeline {
             return true
         } catch let error as EngineError where error.code == .commitOutcomeUnknown {
             return try resolveFromKafka(input, after: error)
+        } catch let error as EngineError where error.code == .schemaConflict {
+            abandon(input.batchID, reason: error.message, fenced: false)
+            guard let conflict = error.underlying as? SchemaVersionConflict else { throw error }
+            try adopt(conflict)
+            return false
         } catch {
             abandon(input.batchID, reason: "\(error)", fenced: false)
             if let fatal = FatalErrors.classify(error) { throw fatal }
@@ -225,6 +241,32 @@ final class Pipeline {
         return landed
     }
 
+    /// Takes the claimed declaration of `conflict` as that version of its table: the versions
+    /// this worker derived below it (of that table, and every version of the others) stay, its
+    /// own at and above it are dropped, and the decoder is rebuilt from the catalog with them.
+    /// The rewound records are decoded again: this worker's change becomes the next version,
+    /// and its next batch announces the adopted version too, so committed versions stay
+    /// numbered without gaps.
+    private func adopt(_ conflict: SchemaVersionConflict) throws {
+        let adopted = try Catalog.definition(yaml: conflict.definition, path: "the claim of \(conflict.table) v\(conflict.version)")
+        var next = catalog
+        var kept: [SchemaChange] = []
+        for change in carriedSchemaChanges where !(change.table == conflict.table && change.toVersion >= conflict.version) {
+            if change.toVersion > next.table(change.table)?.current.version ?? .max { next = try next.adding(version: change.definition) }
+            kept.append(change)
+        }
+        guard let previous = next.table(conflict.table)?.current, previous.version == conflict.version - 1 else {
+            throw RuntimeError(.staging, "version \(conflict.version) of \(conflict.table) was claimed, but this worker does not know the version before it")
+        }
+        next = try next.adding(version: adopted)
+        decoder = try makeDecoder(next)
+        routes = [:]
+        catalog = next
+        carriedSchemaChanges = kept + [SchemaChange(previous: previous, definition: adopted)]
+        telemetry.logger.notice("adopted a schema version another worker claimed; this worker's change follows it", metadata: [
+            "table": "\(conflict.table)", "version": "\(conflict.version)"])
+    }
+
     /// Reports what `recover` found: batches it finished, and batches Kafka names that the
     /// staging store has no record of (an alert).
     private func report(_ recovery: StagingCommitter.Recovery) {
@@ -250,8 +292,17 @@ final class Pipeline {
         }
     }
 
-    /// Starts a new batch after `committed`, whose offsets Kafka holds.
+    /// Starts a new batch after `committed`, whose offsets Kafka holds; the versions it
+    /// introduced join the catalog.
     private func movePast(_ committed: BatchID) {
+        for change in carriedSchemaChanges where change.toVersion > catalog.table(change.table)?.current.version ?? .max {
+            do {
+                catalog = try catalog.adding(version: change.definition)
+            } catch {
+                telemetry.logger.warning("a committed schema version does not follow the pipeline's catalog", metadata: [
+                    "table": "\(change.table)", "version": "\(change.toVersion)", "error": "\(error)"])
+            }
+        }
         carriedSchemaChanges = []
         consecutiveFailures = 0
         batch = OpenBatch()

@@ -193,8 +193,11 @@ struct WorkerAssembly: Sendable {
         let dryRunLoader = options.dryRun ? options.sqlOutput.map {
             DryRunLoader(catalog: catalog, store: store, configuration: configuration, output: $0)
         } : nil
+        let decoderConfiguration = decoderConfiguration
         return Pipeline(
-            consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
+            consumer: consumer, decoder: parts.decoder, catalog: catalog,
+            makeDecoder: { catalog in try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration) },
+            flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
             telemetry: telemetry,
             options: pipelineOptions, clock: options.clock, topics: configuration.kafka.topics,
             onCommit: { record in

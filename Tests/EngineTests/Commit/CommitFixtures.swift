@@ -127,6 +127,11 @@ final class FaultyStore: StagingStore, @unchecked Sendable {
         try inner.put(key, data: data)
     }
 
+    func create(_ key: String, data: [UInt8]) throws -> Bool {
+        try refuse(key, under: failingPuts)
+        return try inner.create(key, data: data)
+    }
+
     func openWriter(_ key: String) throws -> any StagedObjectWriter { try inner.openWriter(key) }
 
     func get(_ key: String) throws -> [UInt8]? { try inner.get(key) }

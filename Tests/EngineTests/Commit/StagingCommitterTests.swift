@@ -177,7 +177,7 @@ struct StagingCommitterTests {
         #expect(try store.record(layout.pendingKey(batch))?.deadLetters?.records == 1)
     }
 
-    @Test("a schema change another committed batch already introduced is not announced again; a different one is")
+    @Test("a schema change another committed batch already introduced is not announced again; a different one at its number is refused")
     func committedChangeNotRepeated() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -203,8 +203,12 @@ struct StagingCommitterTests {
         #expect(try store.get(key) == Array(Catalog.yaml(of: change.definition).utf8))
         // The same version again (a restarted worker evolving once more): not this batch's change.
         #expect(try flush(1).schemaChanges.isEmpty)
-        // A version 2 with other content is still announced (and seen by the loader).
-        try store.put(key, data: Array("table: fact_entity_values\nversion: 2\n".utf8))
-        #expect(try flush(2).schemaChanges.map(\.toVersion) == [2])
+        // A version 2 committed with other content holds the number: nothing is staged under it.
+        let other = "table: fact_entity_values\nversion: 2\n"
+        try store.put(key, data: Array(other.utf8))
+        let refused = #expect(throws: EngineError.self) { _ = try flush(2) }
+        #expect(refused?.code == .schemaConflict)
+        #expect((refused?.underlying as? SchemaVersionConflict)?.definition == other)
+        #expect(try store.list(prefix: "dlq/").count == 2, "the refused batch staged its dead letters")
     }
 }
