@@ -41,8 +41,9 @@ struct TestServersRunnerTests {
 
     @Test("every server and the command are gone after the run ends", arguments: Ending.allCases)
     func noServerLeftBehind(ending: Ending) async throws {
+        // The failing command exits once the test has seen the servers up (a line on its stdin).
         let script = ending == .commandFails
-            ? #"echo "PIDS $MILLRACE_TEST_SERVER_PIDS $$ PORT $MILLRACE_TEST_PG_PORT"; exit 3"#
+            ? #"echo "PIDS $MILLRACE_TEST_SERVER_PIDS $$ PORT $MILLRACE_TEST_PG_PORT"; read line; exit 3"#
             : #"echo "PIDS $MILLRACE_TEST_SERVER_PIDS $$ PORT $MILLRACE_TEST_PG_PORT"; exec sleep 300"#
         var arguments = [PackagePaths.root.appendingPathComponent("scripts/test-servers.py").path, "run"]
         if ending == .timeout { arguments += ["--timeout", "2"] }
@@ -51,7 +52,9 @@ struct TestServersRunnerTests {
         runner.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         runner.arguments = ["python3"] + arguments
         let output = Pipe()
+        let input = Pipe()
         runner.standardOutput = output
+        runner.standardInput = input
         runner.standardError = FileHandle.nullDevice
         try runner.run()
 
@@ -64,6 +67,7 @@ struct TestServersRunnerTests {
         #expect(pids.allSatisfy(Self.isAlive) && Self.accepts(port: port), "the servers were not up: \(line)")
 
         if let signal = ending.signal { kill(runner.processIdentifier, signal) }
+        if ending == .commandFails { input.fileHandleForWriting.write(Data("go\n".utf8)) }
         runner.waitUntilExit()
         #expect(runner.terminationStatus == ending.status, "exit status \(runner.terminationStatus)")
 
