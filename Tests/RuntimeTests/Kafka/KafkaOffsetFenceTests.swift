@@ -18,13 +18,15 @@ struct KafkaOffsetFenceTests {
     private static let partition = SourcePartition(topic: topic, partition: 0)
     private let layout = StagingLayout()
 
-    /// A consumer of `group` subscribed to the topic, polled until it owns the partition.
-    private func member(_ cluster: MockCluster, group: String) throws -> KafkaConsumer {
+    /// A consumer of `group` subscribed to the topic, polled until it owns the partition; an
+    /// `impatient` one gives up on an answer after 1 s (shorter than the delayed answer below,
+    /// so the first attempt times out on the client). Only a member alone in its group may be
+    /// impatient: see `UncertainCommitTests.configuration`.
+    private func member(_ cluster: MockCluster, group: String, impatient: Bool = false) throws -> KafkaConsumer {
         var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers, groupID: group)
         configuration.sessionTimeoutMs = 6_000
         configuration.heartbeatIntervalMs = 500
-        // Shorter than the delayed answer below, so the first attempt times out on the client.
-        configuration.connection.properties["socket.timeout.ms"] = "1000"
+        if impatient { configuration.connection.properties["socket.timeout.ms"] = "1000" }
         let consumer = try KafkaConsumer(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try consumer.subscribe([Self.topic])
         let deadline = Date().addingTimeInterval(60)
@@ -48,7 +50,7 @@ struct KafkaOffsetFenceTests {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = try LocalStagingStore(root: folder.url)
-        let owner = try member(cluster, group: "landed")
+        let owner = try member(cluster, group: "landed", impatient: true)
         let committer = StagingCommitter(store: store, fence: fence(owner), layout: layout)
         let record = try stage(committer, store)
 
