@@ -4,7 +4,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case invalidBatch, invalidTemplate
-            case staging, fenced, commitOutcomeUnknown, finalizeDeferred, corruptRecord, dimension
+            case staging, fenced, expired, commitOutcomeUnknown, finalizeDeferred, schemaConflict, corruptRecord, dimension
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -17,13 +17,23 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         public static let staging = Code(.staging)
         /// This worker no longer owns the partitions it tried to commit; its batch was abandoned.
         public static let fenced = Code(.fenced)
-        /// The fence commit failed and its outcome could not be read back: Kafka may or may not
-        /// hold the batch. Its files and ready record are kept for `recover` and `sweep`, which
-        /// decide from Kafka's answer; the worker must not stage those offsets again itself.
+        /// The batch grew too old (`CommitTiming`) before its fence was attempted: the sweep of
+        /// another worker may resolve it any moment. It was abandoned; its records are read again.
+        public static let expired = Code(.expired)
+        /// The fence commit failed after an attempt that may have been applied, and the offsets
+        /// read back did not show it (or could not be read): Kafka may hold the batch, now or
+        /// later. Its files and ready record are kept for `recover` and `sweep`, which decide
+        /// from Kafka's answer; the worker must not stage those offsets again without reading
+        /// Kafka's committed offsets first.
         public static let commitOutcomeUnknown = Code(.commitOutcomeUnknown)
         /// The fence committed the batch but writing its committed record failed. The batch is
         /// committed (its offsets are in Kafka); `recover` or `sweep` writes the record later.
         public static let finalizeDeferred = Code(.finalizeDeferred)
+        /// Another batch claimed the schema version this batch evolved to, with a different
+        /// declaration. Nothing was staged under that number; the batch was abandoned. The
+        /// underlying `SchemaVersionConflict` holds the claimed declaration: adopt it as that
+        /// version and derive this batch's change again as the next one.
+        public static let schemaConflict = Code(.schemaConflict)
         /// A commit record or checkpoint in the staging store could not be read.
         public static let corruptRecord = Code(.corruptRecord)
         /// A dimension snapshot or checkpoint could not be loaded.
@@ -58,5 +68,23 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         if let underlying { return "\(code): \(message) (\(underlying))" }
         return "\(code): \(message)"
+    }
+}
+
+/// The claim a batch lost (`EngineError.Code.schemaConflict`): `version` of `table` belongs to
+/// `definition` (the `Schemas/` YAML another batch claimed or committed).
+public struct SchemaVersionConflict: Error, Sendable, Hashable {
+    /// The table.
+    public var table: String
+    /// The version number both batches derived.
+    public var version: Int
+    /// The declaration that holds the number.
+    public var definition: String
+
+    /// A lost claim of `version` of `table`, held by `definition`.
+    public init(table: String, version: Int, definition: String) {
+        self.table = table
+        self.version = version
+        self.definition = definition
     }
 }

@@ -5,12 +5,17 @@
 public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
     /// The intent record is written; no file yet.
     case afterIntent
+    /// A schema version the batch evolved to is claimed; no file is written.
+    case afterSchemaClaim
     /// One staged file is written; others may not be.
     case afterFileWrite
     /// Every file is written.
     case afterUpload
     /// The ready record is written; the fence commit has not run.
     case afterReadyRecord
+    /// The fence commit failed after an attempt that may have been applied, and Kafka did not
+    /// show it: the batch is kept (ready record and files) for `recover` and the sweep.
+    case afterUncertainFence
     /// The fence commit succeeded; the committed record is not written.
     case afterOffsetCommit
     /// The committed record is written; the pending record is not deleted.

@@ -58,7 +58,7 @@ public final class BatchFlusher {
                 plan.slices.map { settings.template.prefix(table: plan.table.definition.name, hour: $0.hour, filePrefix: filePrefix) }
             } + [settings.layout.deadLetterKey(batchID)])
         record.caughtUp = input.caughtUp.sorted()
-        try committer.begin(record)
+        try committer.begin(record, startedAtMillis: input.startedAtMillis)
         do {
             return try stage(input, plans: plans, record: record, stats: stats)
         } catch let crash as SimulatedCrash {
@@ -80,6 +80,10 @@ public final class BatchFlusher {
         var record = record
         var stats = stats
         var sequence = 0
+        // Every version the files may follow is claimed before the first file is written.
+        for change in input.schemaChanges {
+            try committer.claimSchemaVersion(table: change.table, version: change.toVersion, definition: Catalog.yaml(of: change.definition))
+        }
         for plan in plans {
             for slice in plan.slices {
                 let files = try write(plan.table, rows: slice.rows, hour: slice.hour, batchID: batchID, sources: input.sources, sequence: &sequence)

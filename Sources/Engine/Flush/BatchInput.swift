@@ -23,11 +23,14 @@ public struct BatchInput: Sendable {
     /// (`millrace backfill --event-time`); the others are counted in `stats.outsideEventTime`.
     /// Default: nil (every row).
     public var eventTimeWindow: Range<Int64>?
+    /// When the batch id was made, on the committer's monotonic clock (`CommitTiming`), read
+    /// just before making it: the start of the batch's age. Nil: when the flush begins.
+    public var startedAtMillis: Int64?
 
     /// A batch input with every part given.
     public init(
         batchID: BatchID, sources: [SourceRange], tables: [DecodedBatch], deadLetters: [DeadLetter],
-        schemaChanges: [SchemaChange], stats: BatchStats, eventTimeWindow: Range<Int64>? = nil
+        schemaChanges: [SchemaChange], stats: BatchStats, eventTimeWindow: Range<Int64>? = nil, startedAtMillis: Int64? = nil
     ) {
         self.batchID = batchID
         self.sources = sources
@@ -36,5 +39,6 @@ public struct BatchInput: Sendable {
         self.schemaChanges = schemaChanges
         self.stats = stats
         self.eventTimeWindow = eventTimeWindow
+        self.startedAtMillis = startedAtMillis
     }
 }

@@ -39,12 +39,23 @@ final class CheckpointFence: OffsetFence {
         }
     }
 
-    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+    /// Writes the checkpoint naming `metadata`'s batch. A PUT that fails may still have been
+    /// stored (a timed-out request): the checkpoint is read back, and the batch is committed if
+    /// it names it, else its outcome is unknown (`.commitOutcomeUnknown`: kept for the next
+    /// run's recover).
+    func commit(_ offsets: [SourcePartition: Int64], metadata: String, while inTime: () -> Bool) throws {
+        guard inTime() else { throw EngineError(.expired, "the batch is too old to be committed") }
         var merged = try load()?.offsets ?? [:]
         for (source, offset) in offsets { merged[Self.name(source)] = offset }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try store.put(key, data: Array(try encoder.encode(Checkpoint(offsets: merged, batch: metadata, cursor: pendingCursor))))
+        do {
+            try store.put(key, data: Array(try encoder.encode(Checkpoint(offsets: merged, batch: metadata, cursor: pendingCursor))))
+        } catch {
+            if (try? load())??.batch == metadata { return }
+            throw EngineError(.commitOutcomeUnknown, "the backfill checkpoint \(store.location)\(key) may or may not have been written: \(error)",
+                underlying: RuntimeError(.staging, "\(error)"))
+        }
     }
 
     func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] {

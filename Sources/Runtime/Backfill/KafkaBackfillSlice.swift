@@ -34,7 +34,7 @@ final class KafkaBackfillSlice {
         batches = BoundedBatches(
             parts: parts, maxRows: configuration.pipeline.maxBatchRows, maxBytes: max(1 << 20, configuration.pipeline.maxBatchBytes.bytes / share),
             windowMillis: configuration.pipeline.window.milliseconds, eventTimeWindow: eventTime ? range.micros : nil,
-            telemetry: assembly.telemetry, onCommit: collector.committed)
+            clock: assembly.options.clock, telemetry: assembly.telemetry, onCommit: collector.committed)
         feeds = parts.feeds
         self.range = range
         self.counters = counters

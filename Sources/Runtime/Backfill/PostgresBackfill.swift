@@ -44,7 +44,7 @@ enum PostgresBackfill {
             let batches = BoundedBatches(
                 parts: parts, maxRows: configuration.pipeline.maxBatchRows, maxBytes: configuration.pipeline.maxBatchBytes.bytes,
                 windowMillis: configuration.pipeline.window.milliseconds, eventTimeWindow: eventTime ? range.micros : nil,
-                telemetry: assembly.telemetry, onCommit: collector.committed)
+                clock: assembly.options.clock, telemetry: assembly.telemetry, onCommit: collector.committed)
             let checkpoint = try fence.load()
             var ordinal = checkpoint?.offsets["\(source.topic)/\(source.partition)"] ?? 0
             var cursor = checkpoint?.cursor ?? []

@@ -57,12 +57,13 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard pipeline.maxBatchBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_batch_bytes must be at least 1MiB") }
         guard pipeline.maxMessageBytes.bytes > 0 else { throw fail("pipeline.max_message_bytes must be positive") }
         guard pipeline.maxFileBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_file_bytes must be at least 1MiB") }
-        // A batch is named when its flush starts, on the polling thread: a worker still holding it
-        // after max.poll.interval.ms has left the group and its fence is refused. A sweep must not
-        // resolve a younger batch, or it could delete files about to be committed.
-        let maxPollInterval = kafka.properties["max.poll.interval.ms"].flatMap(Int64.init) ?? 300_000
-        guard pipeline.sweepGrace.milliseconds >= maxPollInterval else {
-            throw fail("pipeline.sweep_grace must be at least max.poll.interval.ms (\(maxPollInterval)ms)")
+        // A worker stops fencing a batch at sweep_grace minus the commit margin; the group may
+        // let it hold a batch for max.poll.interval.ms (and keeps a silent member for
+        // session.timeout.ms), which that limit must not cut short.
+        let timing = commitTimingLimits
+        guard timing.maxBatchAgeMillis >= timing.groupHoldMillis else {
+            throw fail(
+                "pipeline.sweep_grace must be at least \(timing.groupHoldMillis + timing.marginMillis)ms: the larger of max.poll.interval.ms and session.timeout.ms (\(timing.groupHoldMillis)ms) plus the commit margin (\(timing.marginMillis)ms = max_clock_skew + session.timeout.ms + 3 × socket.timeout.ms + \(timing.rebalanceCommitRetryMillis)ms)")
         }
         guard pipeline.shutdownGrace.milliseconds >= 1000 else { throw fail("pipeline.shutdown_grace must be at least 1s") }
         guard !kafka.groupID.isEmpty else { throw fail("kafka.group_id must not be empty") }

@@ -12,6 +12,8 @@ public enum MetricName: String, CaseIterable, Sendable {
     case batchesCommitted = "millrace_batches_committed_total"
     case batchesAbandoned = "millrace_batches_abandoned_total"
     case batchesRecovered = "millrace_batches_recovered_total"
+    case unrecordedBatches = "millrace_unrecorded_batches_total"
+    case batchesUncertain = "millrace_batches_uncertain_total"
     case sweepBatches = "millrace_sweep_batches_total"
     case batchDuration = "millrace_batch_duration_seconds"
     case lastCommit = "millrace_last_commit_timestamp_seconds"
@@ -73,6 +75,11 @@ public enum MetricName: String, CaseIterable, Sendable {
                 labels: ["cause"])
         case .batchesRecovered:
             .counter("Committed batches left behind by a stopped worker and finished by this one.")
+        case .unrecordedBatches:
+            .counter("Batches Kafka's committed offsets name that have no record in the staging store: their rows are not staged (alert).")
+        case .batchesUncertain:
+            .counter("Batches whose offset commit failed after it may have reached the coordinator. outcome: committed (Kafka holds it) or kept (for recover and the sweep).",
+                labels: ["outcome"])
         case .sweepBatches:
             .counter("Old pending batches the sweep resolved. outcome: committed or abandoned.", labels: ["outcome"])
         case .batchDuration:

@@ -60,6 +60,18 @@ public final class Telemetry: Sendable {
         case .recovered(let batches):
             count(.batchesRecovered, by: batches.count)
             logger.notice("committed batches left behind by a stopped worker", metadata: ["batches": "\(batches)"])
+        case .unrecordedBatches(let batches):
+            count(.unrecordedBatches, by: batches.count)
+            logger.error(
+                "Kafka names committed batches the staging store has no record of: their rows are not staged; consumption goes on after them",
+                metadata: ["batches": "\(batches)"])
+        case .batchUncertain(let batch, let committed):
+            count(.batchesUncertain, ["outcome": committed ? "committed" : "kept"])
+            logger.warning(
+                committed
+                    ? "a batch's offset commit failed after it was applied; Kafka holds it, so it is committed"
+                    : "a batch's offset commit may have been applied; it is kept for the sweep, and its partitions resume from Kafka's committed offsets",
+                metadata: ["batch": "\(batch)"])
         case .swept(let committedCount, let abandoned):
             count(.sweepBatches, ["outcome": "committed"], by: committedCount)
             count(.sweepBatches, ["outcome": "abandoned"], by: abandoned)

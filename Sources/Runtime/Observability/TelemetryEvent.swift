@@ -18,6 +18,14 @@ public enum TelemetryEvent: Sendable {
     case partitionsLost([SourcePartition])
     /// Batches whose worker died after their fence were committed by this worker.
     case recovered([BatchID])
+    /// Kafka names these batches as committed, and the staging store holds no record of them:
+    /// their rows are not staged (records expired or deleted, or a fault lost them). An alert:
+    /// consumption goes on after them, since their offsets are committed.
+    case unrecordedBatches([BatchID])
+    /// A batch's fence failed after an attempt that may have been applied. Kafka was read:
+    /// `committed` when it holds the batch (finished), else the batch stays pending for the
+    /// sweep and its partitions resume from Kafka's committed offsets.
+    case batchUncertain(BatchID, committed: Bool)
     /// The sweep resolved old pending batches.
     case swept(committed: Int, abandoned: Int)
     /// Consumer lag (messages) per partition: high watermark − committed offset.

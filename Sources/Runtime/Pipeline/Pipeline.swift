@@ -14,9 +14,17 @@ import Staging
 /// batch is committed; when partitions are lost it is abandoned. An abandoned batch (fenced,
 /// or failed after retries) is rewound: every partition still owned goes back to where the
 /// batch started, so nothing is skipped, and the next attempt waits out a jittered backoff.
+///
+/// Schema versions: a batch whose evolved version another worker claimed with a different
+/// declaration is abandoned and rewound; the pipeline adopts that declaration as the version
+/// (a decoder rebuilt from the catalog with it) and decodes the records again, which derives
+/// its own change as the next version.
 final class Pipeline {
     private let consumer: KafkaConsumer
-    private let decoder: ChangeDecoder
+    private var decoder: ChangeDecoder
+    /// The catalog the decoder was built from, plus every version committed or adopted since.
+    private var catalog: Catalog
+    private let makeDecoder: (Catalog) throws -> ChangeDecoder
     private let flusher: BatchFlusher
     private let committer: StagingCommitter
     private let feeds: DimensionFeeds
@@ -46,12 +54,15 @@ final class Pipeline {
     private var nextDeferredAttempt = ContinuousClock.now
 
     init(
-        consumer: KafkaConsumer, decoder: ChangeDecoder, flusher: BatchFlusher, committer: StagingCommitter,
+        consumer: KafkaConsumer, decoder: ChangeDecoder, catalog: Catalog, makeDecoder: @escaping (Catalog) throws -> ChangeDecoder,
+        flusher: BatchFlusher, committer: StagingCommitter,
         feeds: DimensionFeeds, telemetry: Telemetry, options: PipelineOptions, clock: PipelineClock, topics: [String],
         onCommit: @escaping (CommitRecord) -> Void = { _ in }
     ) {
         self.consumer = consumer
         self.decoder = decoder
+        self.catalog = catalog
+        self.makeDecoder = makeDecoder
         self.flusher = flusher
         self.committer = committer
         self.feeds = feeds
@@ -166,12 +177,13 @@ final class Pipeline {
         }
         var stats = batch.stats
         stats.heartbeatMillis = heartbeats.qualifying(nowMillis: clock.monotonicMillis())
+        // The batch's age starts before its id is made (`CommitTiming`).
+        let started = clock.monotonicMillis()
         var input = BatchInput(
             batchID: BatchID(createdAtMillis: clock.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
             sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters,
-            schemaChanges: carriedSchemaChanges, stats: stats)
+            schemaChanges: carriedSchemaChanges, stats: stats, startedAtMillis: started)
         input.caughtUp = consumer.ownedPartitions.map { SourcePartition(topic: $0.topic, partition: $0.partition) }.filter(atEnd.contains)
-        let started = clock.monotonicMillis()
         do {
             let record = try flusher.flush(input)
             movePast(record.batchID)
@@ -190,10 +202,12 @@ final class Pipeline {
             telemetry.logger.warning("batch committed; its committed record is deferred", metadata: ["error": "\(error)"])
             return true
         } catch let error as EngineError where error.code == .commitOutcomeUnknown {
-            // Staging these offsets again could duplicate them; stop so the group hands the
-            // partitions to a member whose recover decides from what Kafka holds.
-            throw RuntimeError(.kafka, "cannot tell whether batch \(input.batchID) was committed; restarting is safe: \(error)",
-                underlying: error)
+            return try resolveFromKafka(input, after: error)
+        } catch let error as EngineError where error.code == .schemaConflict {
+            abandon(input.batchID, reason: error.message, fenced: false)
+            guard let conflict = error.underlying as? SchemaVersionConflict else { throw error }
+            try adopt(conflict)
+            return false
         } catch {
             abandon(input.batchID, reason: "\(error)", fenced: false)
             if let fatal = FatalErrors.classify(error) { throw fatal }
@@ -203,6 +217,68 @@ final class Pipeline {
             sleepUnlessStopping(delay)
             return false
         }
+    }
+
+    /// A batch whose fence may have been applied is kept in the store; Kafka decides. Its
+    /// partitions this worker still owns are recovered (a batch Kafka names is finished) and
+    /// resume from the offsets Kafka holds, so nothing is staged twice or skipped; partitions
+    /// it lost are the next owner's, whose `recover` does the same. Returns whether Kafka holds
+    /// the batch. When Kafka cannot be read, the worker stops: restarting is safe.
+    private func resolveFromKafka(_ input: BatchInput, after error: EngineError) throws -> Bool {
+        let owned = input.sources.map(\.source).filter { consumer.owns(KafkaTopicPartition(topic: $0.topic, partition: $0.partition)) }
+        let recovery: StagingCommitter.Recovery
+        let committed: [KafkaTopicPartitionOffset]
+        do {
+            recovery = try committer.recover(owned)
+            committed = try consumer.committed(owned.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) }, timeout: .seconds(10))
+        } catch let readError {
+            throw RuntimeError(
+                .kafka, "cannot tell whether batch \(input.batchID) was committed (\(error)), nor read Kafka's offsets (\(readError)); restarting is safe",
+                underlying: error)
+        }
+        report(recovery)
+        let landed = recovery.finished.contains(input.batchID)
+        telemetry.emit(.batchUncertain(input.batchID, committed: landed))
+        var resume: [SourcePartition: Int64] = [:]
+        for entry in committed where entry.offset >= 0 {
+            resume[SourcePartition(topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)] = entry.offset
+        }
+        abandon(nil, reason: "offset commit outcome resolved from Kafka", fenced: false, to: resume)
+        if landed { movePast(input.batchID) }
+        return landed
+    }
+
+    /// Takes the claimed declaration of `conflict` as that version of its table: the versions
+    /// this worker derived below it (of that table, and every version of the others) stay, its
+    /// own at and above it are dropped, and the decoder is rebuilt from the catalog with them.
+    /// The rewound records are decoded again: this worker's change becomes the next version,
+    /// and its next batch announces the adopted version too, so committed versions stay
+    /// numbered without gaps.
+    private func adopt(_ conflict: SchemaVersionConflict) throws {
+        let adopted = try Catalog.definition(yaml: conflict.definition, path: "the claim of \(conflict.table) v\(conflict.version)")
+        var next = catalog
+        var kept: [SchemaChange] = []
+        for change in carriedSchemaChanges where !(change.table == conflict.table && change.toVersion >= conflict.version) {
+            if change.toVersion > next.table(change.table)?.current.version ?? .max { next = try next.adding(version: change.definition) }
+            kept.append(change)
+        }
+        guard let previous = next.table(conflict.table)?.current, previous.version == conflict.version - 1 else {
+            throw RuntimeError(.staging, "version \(conflict.version) of \(conflict.table) was claimed, but this worker does not know the version before it")
+        }
+        next = try next.adding(version: adopted)
+        decoder = try makeDecoder(next)
+        routes = [:]
+        catalog = next
+        carriedSchemaChanges = kept + [SchemaChange(previous: previous, definition: adopted)]
+        telemetry.logger.notice("adopted a schema version another worker claimed; this worker's change follows it", metadata: [
+            "table": "\(conflict.table)", "version": "\(conflict.version)"])
+    }
+
+    /// Reports what `recover` found: batches it finished, and batches Kafka names that the
+    /// staging store has no record of (an alert).
+    private func report(_ recovery: StagingCommitter.Recovery) {
+        if !recovery.finished.isEmpty { telemetry.emit(.recovered(recovery.finished)) }
+        if !recovery.unrecorded.isEmpty { telemetry.emit(.unrecordedBatches(recovery.unrecorded)) }
     }
 
     /// Writes the committed records deferred after their fence and reports those batches like
@@ -223,23 +299,36 @@ final class Pipeline {
         }
     }
 
-    /// Starts a new batch after `committed`, whose offsets Kafka holds.
+    /// Starts a new batch after `committed`, whose offsets Kafka holds; the versions it
+    /// introduced join the catalog.
     private func movePast(_ committed: BatchID) {
+        for change in carriedSchemaChanges where change.toVersion > catalog.table(change.table)?.current.version ?? .max {
+            do {
+                catalog = try catalog.adding(version: change.definition)
+            } catch {
+                telemetry.logger.warning("a committed schema version does not follow the pipeline's catalog", metadata: [
+                    "table": "\(change.table)", "version": "\(change.toVersion)", "error": "\(error)"])
+            }
+        }
         carriedSchemaChanges = []
         consecutiveFailures = 0
         batch = OpenBatch()
         feeds.checkpoint(batch: committed)
     }
 
-    /// Drops the open batch and rewinds its partitions that this worker still owns.
-    private func abandon(_ batchID: BatchID?, reason: String, fenced: Bool, except lost: Set<SourcePartition> = []) {
+    /// Drops the open batch and rewinds its partitions that this worker still owns: to where
+    /// the batch started, or to `targets` (Kafka's committed offsets) where given.
+    private func abandon(
+        _ batchID: BatchID?, reason: String, fenced: Bool, except lost: Set<SourcePartition> = [],
+        to targets: [SourcePartition: Int64] = [:]
+    ) {
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
             _ = try? decoder.takeBatch(table)
         }
         carriedSchemaChanges += decoder.takeSchemaChanges()
-        let rewind = batch.startOffsets.filter { !lost.contains($0.key) }.compactMap { partition, offset -> KafkaTopicPartitionOffset? in
+        let rewind = batch.startOffsets.filter { !lost.contains($0.key) }.compactMap { partition, start -> KafkaTopicPartitionOffset? in
             let topicPartition = KafkaTopicPartition(topic: partition.topic, partition: partition.partition)
-            return consumer.owns(topicPartition) ? KafkaTopicPartitionOffset(topicPartition, offset: offset) : nil
+            return consumer.owns(topicPartition) ? KafkaTopicPartitionOffset(topicPartition, offset: targets[partition] ?? start) : nil
         }
         do {
             try consumer.seek(rewind, timeout: .seconds(10))
@@ -260,13 +349,7 @@ final class Pipeline {
         switch event {
         case .assigned:
             do {
-                let recovery = try committer.recover(partitions)
-                if !recovery.finished.isEmpty { telemetry.emit(.recovered(recovery.finished)) }
-                for batch in recovery.unrecorded {
-                    telemetry.logger.warning(
-                        "Kafka names a committed batch with no record in the staging store (expired or deleted); its offsets stay committed",
-                        metadata: ["batch": "\(batch)"])
-                }
+                report(try committer.recover(partitions))
             } catch {
                 failure = error
             }

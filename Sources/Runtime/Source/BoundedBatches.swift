@@ -37,8 +37,7 @@ final class BoundedBatches {
     /// work); `eventTimeWindow` (µs) keeps only rows whose event time lies in it.
     init(
         parts: WorkerAssembly.FlushPath, maxRows: Int, maxBytes: Int, windowMillis: Int64, eventTimeWindow: Range<Int64>?,
-        clock: PipelineClock = .system,
-        telemetry: Telemetry, onCommit: @escaping (CommitRecord) -> Void
+        clock: PipelineClock, telemetry: Telemetry, onCommit: @escaping (CommitRecord) -> Void
     ) {
         decoder = parts.decoder
         flusher = parts.flusher
@@ -118,11 +117,12 @@ final class BoundedBatches {
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
             tables.append(try decoder.takeBatch(table))
         }
+        // The batch's age starts before its id is made (`CommitTiming`).
+        let started = clock.monotonicMillis()
         let input = BatchInput(
             batchID: BatchID(createdAtMillis: clock.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
             sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters, schemaChanges: carriedSchemaChanges,
-            stats: batch.stats, eventTimeWindow: eventTimeWindow)
-        let started = clock.monotonicMillis()
+            stats: batch.stats, eventTimeWindow: eventTimeWindow, startedAtMillis: started)
         do {
             let record = try flusher.flush(input)
             movePast()

@@ -57,7 +57,7 @@ public enum FileReplay {
         let limits = assembly.configuration.pipeline
         let batches = BoundedBatches(
             parts: parts, maxRows: limits.maxBatchRows, maxBytes: limits.maxBatchBytes.bytes, windowMillis: limits.window.milliseconds,
-            eventTimeWindow: eventTime, telemetry: assembly.telemetry, onCommit: collector.committed)
+            eventTimeWindow: eventTime, clock: assembly.options.clock, telemetry: assembly.telemetry, onCommit: collector.committed)
         counters.setTotal(inputs.reduce(0) { total, input in
             total + ((try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? NSNumber)?.int64Value ?? 0)
         })

@@ -114,7 +114,9 @@ struct WorkerAssembly: Sendable {
     func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool, fenceGroup: String? = nil) throws -> FlushPath {
         let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
         let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
-        let committer = StagingCommitter(store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook)
+        let committer = StagingCommitter(
+            store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook,
+            timing: CommitTiming(monotonicMillis: options.clock.monotonicMillis, maxBatchAgeMillis: configuration.commitTimingLimits.maxBatchAgeMillis))
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
         writer.createdBy = Build.parquetCreatedBy
@@ -145,10 +147,13 @@ struct WorkerAssembly: Sendable {
         pipelineOptions.stopWhenDrained = options.stopWhenDrained
         pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
         pipelineOptions.heartbeatMarginMillis = (configuration.kafka.properties["fetch.wait.max.ms"].flatMap(Int64.init) ?? 500) + 1_000
+        let decoderConfiguration = decoderConfiguration
         return Pipeline(
-            consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
+            consumer: consumer, decoder: parts.decoder, catalog: catalog,
+            makeDecoder: { catalog in try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration) },
+            flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
             telemetry: telemetry,
-            options: pipelineOptions, clock: .system, topics: configuration.kafka.topics, onCommit: commitHandler())
+            options: pipelineOptions, clock: options.clock, topics: configuration.kafka.topics, onCommit: commitHandler())
     }
 
     /// What happens after each committed batch, on the thread that committed it: its evolved

@@ -19,6 +19,9 @@ public struct WorkerOptions: Sendable {
     public var environment: [String: String]?
     /// Tests only: throws `SimulatedCrash` at a protocol step to stop the worker dead.
     public var crashHook: CrashHook?
+    /// The clocks of the pipeline and its commit deadline. Tests move them (a wall clock
+    /// running ahead, as a skewed host's would). Default: `.system`.
+    public var clock: PipelineClock = .system
     /// Called on the pipeline thread after each committed batch (reports, tests).
     public var onCommit: (@Sendable (CommitRecord) -> Void)?
     /// In dry-run, receives the SQL the loader would run for each committed batch.

@@ -41,6 +41,19 @@ struct TelemetryTests {
         #expect(telemetry.isReady)
     }
 
+    @Test("batches Kafka names with no record raise the unrecorded counter and an error log")
+    func unrecordedAlert() {
+        let lines = LogLines()
+        let telemetry = Telemetry(logger: Logger(label: "test") { _ in LogLines.Handler(lines: lines) })
+        let batches = [BatchID(createdAtMillis: 1_795_628_520_000, random: 1), BatchID(createdAtMillis: 1_795_628_520_001, random: 2)]
+        telemetry.emit(.unrecordedBatches(batches))
+        let text = String(decoding: telemetry.exposition(), as: UTF8.self)
+        #expect(text.contains("millrace_unrecorded_batches_total 2"), "\(text)")
+        #expect(lines.all.contains { $0.level == .error && $0.text.contains(batches[1].rawValue) })
+        telemetry.emit(.batchUncertain(batches[0], committed: false))
+        #expect(String(decoding: telemetry.exposition(), as: UTF8.self).contains(#"millrace_batches_uncertain_total{outcome="kept"} 1"#))
+    }
+
     @Test("a load cycle's report shows up as the loader's metrics; a failure counts by code")
     func loadCycle() throws {
         let telemetry = Telemetry(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))

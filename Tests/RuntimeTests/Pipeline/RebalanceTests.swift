@@ -36,6 +36,7 @@ struct RebalanceTests {
         third.cancel()
         try await second.value
         try await third.value
+        try await fixture.sweepLeftovers(configuration)
 
         await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
@@ -49,23 +50,29 @@ struct RebalanceTests {
         configuration.pipeline.maxBatchRows = 400
         configuration.kafka.properties["max.poll.interval.ms"] = "6000"
 
-        // The zombie stalls once, after writing its ready record and before its fence commit.
+        // The zombie stalls once, after writing its ready record and before its fence commit,
+        // until the healthy worker has committed a batch: the group hands partitions to it
+        // only once the zombie missed the rebalance for max.poll.interval.ms and was removed.
+        // A condition, not a time, so a loaded machine's slow timers cannot end the stall early.
         let stalledBatch = Mutex<String?>(nil)
+        let healthyCommits = Atomic<Int>(0)
         let store = try LocalStagingStore(root: fixture.output.url)
         let zombie = fixture.start(configuration, untilDrained: false, crashHook: { point in
             guard point == .afterReadyRecord, stalledBatch.withLock({ $0 == nil }) else { return }
             let pending = (try? store.list(prefix: StagingLayout.pendingPrefix).last?.key) ?? "?"
             stalledBatch.withLock { $0 = pending }
-            Thread.sleep(forTimeInterval: 10)
+            let deadline = Date().addingTimeInterval(120)
+            while healthyCommits.load(ordering: .relaxed) == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         })
         try await waitUntil(30, "the zombie to stall") { stalledBatch.withLock { $0 != nil } }
-        let healthy = fixture.start(configuration, untilDrained: false)
+        let healthy = fixture.start(configuration, untilDrained: false, onCommit: { _ in healthyCommits.add(1, ordering: .relaxed) })
         // Both keep running until every partition's records are committed, whoever owns it.
         try await waitUntil(90, "every record committed") { fixture.isFullyCommitted() }
         healthy.cancel()
         zombie.cancel()
         try await healthy.value
         try await zombie.value
+        try await fixture.sweepLeftovers(configuration)
 
         let batch = try #require(stalledBatch.withLock { $0 }?.split(separator: "/").last?.split(separator: ".").first)
         let committed = try fixture.committedRecords().map(\.batchID.rawValue)

@@ -67,7 +67,7 @@ struct WorkerProcessTests {
         defer { folder.remove() }
         let cases = [
             ("pipeline:\n  windw: 30s\n", "windw"),
-            ("pipeline: {sweep_grace: 1m}\nkafka: {properties: {max.poll.interval.ms: '300000'}}\n", "sweep_grace must be at least max.poll.interval.ms"),
+            ("pipeline: {sweep_grace: 5m}\nkafka: {properties: {max.poll.interval.ms: '300000'}}\n", "sweep_grace must be at least 590000ms"),
             ("kafka: {properties: {enable.auto.commit: 'true'}}\n", "enable.auto.commit"),
             ("schemas: {tables: [no_such_table]}\n", "no_such_table"),
         ]
