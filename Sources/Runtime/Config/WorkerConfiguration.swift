@@ -73,6 +73,7 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard warehouse.maxBatchesPerLoad > 0, warehouse.maxFilesPerLoad > 0, warehouse.maxRowsPerLoad > 0,
             warehouse.maxBytesPerLoad.bytes > 0
         else { throw fail("warehouse.max_batches_per_load, max_files_per_load, max_bytes_per_load and max_rows_per_load must be positive") }
+        if !observability.listen.isEmpty { _ = try ListenAddress(observability.listen) }
         guard backfill.chunkRows > 0 else { throw fail("backfill.chunk_rows must be positive") }
         guard (1...64).contains(backfill.parallelism) else { throw fail("backfill.parallelism must be 1 ... 64") }
         guard backfill.progressInterval.milliseconds >= 100 else { throw fail("backfill.progress_interval must be at least 100ms") }

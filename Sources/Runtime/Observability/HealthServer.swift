@@ -28,33 +28,35 @@ public final class HealthServer: Sendable {
     public let port: Int
 
     /// Binds `host:port` (port 0 picks a free one) and starts serving on a dedicated thread.
+    /// `host` is an IPv4 or IPv6 address or a name (`localhost`), resolved with getaddrinfo.
     public init(host: String, port: Int, responder: Responder) throws {
         self.responder = responder
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RuntimeError(.configuration, "cannot create the health socket") }
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        var found: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &found)
+        guard status == 0, let first = found else {
+            throw RuntimeError(.configuration, "observability.listen: cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(found) }
+        let fd = Glibc.socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard fd >= 0 else { throw RuntimeError(.configuration, "cannot create the health socket: \(String(cString: strerror(errno)))") }
         var reuse: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            close(fd)
-            throw RuntimeError(.configuration, "observability.listen: \(host) is not an IPv4 address")
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
+        guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0, listen(fd, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
             throw RuntimeError(.configuration, "observability.listen: cannot listen on \(host):\(port): \(reason)")
         }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        var actual = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        self.port = Int(UInt16(bigEndian: actual.sin_port))
+        // sin_port and sin6_port sit at the same offset, right after the family.
+        self.port = withUnsafeBytes(of: &actual) { raw in Int(UInt16(raw[2]) << 8 | UInt16(raw[3])) }
         socket = fd
         let thread = Thread { [self] in serve() }
         thread.name = "millrace-health"

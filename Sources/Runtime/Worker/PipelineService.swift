@@ -79,9 +79,9 @@ final class HealthService: Service {
     /// The service on `observability.listen`, serving `telemetry`; nil when `listen` is empty.
     static func make(_ configuration: WorkerConfiguration, telemetry: Telemetry) throws -> HealthService? {
         guard !configuration.observability.listen.isEmpty else { return nil }
-        let (host, port) = try Worker.listenAddress(configuration.observability.listen)
+        let address = try ListenAddress(configuration.observability.listen)
         let server = try HealthServer(
-            host: host, port: port, responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }))
+            host: address.host, port: address.port, responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }))
         return HealthService(server: server)
     }
 

@@ -48,12 +48,4 @@ public enum Worker {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
-
-    /// `host:port` split; the host must be an IPv4 address.
-    static func listenAddress(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw RuntimeError(.configuration, "observability.listen must be host:port, not \(text)")
-        }
-        return (String(text[..<colon]), port)
-    }
 }
