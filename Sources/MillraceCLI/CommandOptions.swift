@@ -1,4 +1,7 @@
 import ArgumentParser
+import Catalog
+import Failures
+import Loader
 import Foundation
 import Runtime
 
@@ -70,15 +73,25 @@ enum CommandFailure {
         FileHandle.standardError.write(Data("millrace: \(message)\n".utf8))
     }
 
-    /// The exit for `error`, after printing its reason.
+    /// The exit for `error`, after printing its explanation (never a code name): 2 when a
+    /// setting must be fixed (configuration, credentials, the Schemas/ registry), 1 otherwise.
     static func exit(for error: any Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }
-        if let error = error as? RuntimeError {
-            print(error.message)
-            return ExitCode(error.code == .configuration || error.code == .authentication ? 2 : 1)
+        guard let error = error as? any MillraceError else {
+            print("\(error)")
+            return ExitCode(1)
         }
-        print("\(error)")
-        return ExitCode(1)
+        print(error.explanation)
+        return ExitCode(needsAFix(error) ? 2 : 1)
+    }
+
+    private static func needsAFix(_ error: any MillraceError) -> Bool {
+        switch error {
+        case let error as RuntimeError: error.code == .configuration || error.code == .authentication
+        case let error as LoaderError: error.code == .configuration
+        case is CatalogError: true
+        default: false
+        }
     }
 }
 

@@ -53,12 +53,9 @@ struct LoadGenCommand: AsyncParsableCommand {
     @Option(help: "Event time of the first record (ISO-8601; default: now).") var start: String?
     @Option(name: .customLong("attributes-out"), help: "Also write the attributes snapshot (.csv or .ndjson); repeatable.")
     var attributesOut: [String] = []
-    @Option(help: "The registry folder (default: ./Schemas, as in a checkout or the container image's working directory).")
-    var schemas: String?
+    @OptionGroup var registry: SchemasOption
 
     /// The registry folder in force.
-    private var schemasFolder: String { schemas ?? "Schemas" }
-
     func validate() throws {
         guard (bootstrap == nil) != (output == nil) || (bootstrap == nil && output == nil && !attributesOut.isEmpty) else {
             throw ValidationError("give exactly one of --bootstrap and --output")
@@ -72,11 +69,6 @@ struct LoadGenCommand: AsyncParsableCommand {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
                 throw ValidationError("-X/--property takes name=value, not `\(entry)`")
             }
-        }
-        var isFolder: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: schemasFolder, isDirectory: &isFolder) || !isFolder.boolValue {
-            let place = schemas == nil ? "no Schemas/ folder in \(FileManager.default.currentDirectoryPath)" : "--schemas \(schemasFolder) is not a folder"
-            throw ValidationError("\(place): the generator encodes the tables it declares; run from a Millrace checkout or pass --schemas DIR")
         }
         for name in topics.split(separator: ",") where LoadTopic(named: String(name)) == nil {
             throw ValidationError("unknown topic `\(name)` in --topics")
@@ -116,7 +108,12 @@ struct LoadGenCommand: AsyncParsableCommand {
         settings.unchangedToastRate = unchangedToastRate
         settings.addColumnAt = addColumnAt
         settings.topics = Set(topics.split(separator: ",").compactMap { LoadTopic(named: String($0)) })
-        let catalog = try Catalog.load(directory: schemasFolder)
+        let catalog: Catalog
+        do {
+            catalog = try Catalog.load(directory: try registry.folder())
+        } catch {
+            throw CommandFailure.exit(for: error)
+        }
         let generator = try LoadGenerator(catalog: catalog, configuration: settings)
         for path in attributesOut {
             let text = path.hasSuffix(".csv") ? AttributeSnapshot.csv(generator.attributes) : AttributeSnapshot.ndjson(generator.attributes)

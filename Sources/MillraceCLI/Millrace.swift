@@ -11,7 +11,7 @@ struct Millrace: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, LoadCommand.self, ReloadCommand.self, DemoCommand.self, InspectCommand.self, DecodeCommand.self,
             SchemasCommand.self, BackfillCommand.self, ReplayCommand.self, LoadGenCommand.self, MockKafkaCommand.self,
-            HealthcheckCommand.self,
+            HealthcheckCommand.self, ValidateCommand.self,
         ]
     )
 }

@@ -48,9 +48,6 @@ struct ReloadCommand: AsyncParsableCommand {
             options.output = output
             report = try await Loading.reload(configuration, request: request, options: options, shouldStop: { StopSignals.received != 0 },
                 logger: logger)
-        } catch let error as LoaderError {
-            CommandFailure.print(error.message)
-            throw ExitCode(error.code == .configuration ? 2 : 1)
         } catch {
             throw CommandFailure.exit(for: error)
         }

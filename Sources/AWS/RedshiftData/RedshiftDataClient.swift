@@ -233,7 +233,7 @@ public final class RedshiftDataClient: Sendable {
         do {
             payload = [UInt8](try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
         } catch {
-            throw AWSError(.invalidArgument, "cannot encode the \(operation) request", cause: error)
+            throw AWSError(.invalidArgument, "cannot encode the \(operation) request", underlying: error)
         }
         let endpoint = configuration.resolvedEndpoint
         let logic = AWSRetryLogic<HTTPResponse>(isIdempotent: true)

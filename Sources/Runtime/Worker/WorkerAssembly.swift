@@ -28,28 +28,7 @@ struct WorkerAssembly: Sendable {
         aws = AWSContext(environment: options.environment, staging: configuration.staging, telemetry: telemetry)
         store = try StagingStores.make(configuration, output: options.outputDirectory, dryRun: options.dryRun, aws: aws)
         catalog = try Self.loadCatalog(configuration, store: store)
-        try Self.checkNames(configuration, catalog: catalog)
-    }
-
-    /// Refuses table and dimension names that `Schemas/` does not declare, and topics whose
-    /// table `schemas.tables` leaves out (their records would have nowhere to go).
-    static func checkNames(_ configuration: WorkerConfiguration, catalog: Catalog) throws {
-        let declared = catalog.tables.map(\.name)
-        let known = "Schemas/ declares \(declared.sorted().joined(separator: ", "))"
-        for name in configuration.schemas.tables where catalog.table(name) == nil {
-            throw RuntimeError(.configuration, "schemas.tables names \(name), which is not a table; \(known)")
-        }
-        for name in configuration.dimensions.keys.sorted() where catalog.table(name) == nil {
-            throw RuntimeError(.configuration, "dimensions.\(name) is not a table; \(known)")
-        }
-        guard !configuration.schemas.tables.isEmpty else { return }
-        let selected = Set(configuration.schemas.tables)
-        for table in catalog.tables.map(\.current) where !selected.contains(table.name) {
-            if let topic = table.source.topic, configuration.kafka.topics.contains(topic) {
-                throw RuntimeError(
-                    .configuration, "kafka.topics includes \(topic), whose table \(table.name) is not in schemas.tables; add one or remove the other")
-            }
-        }
+        try ConfigurationCheck.names(configuration, catalog: catalog)
     }
 
     /// `Schemas/`, plus the versions evolution added at run time (kept in the staging store).
