@@ -41,13 +41,17 @@ struct TestServersRunnerTests {
 
     @Test("every server and the command are gone after the run ends", arguments: Ending.allCases)
     func noServerLeftBehind(ending: Ending) async throws {
-        // The failing command exits once the test has seen the servers up (a line on its stdin).
-        let script = ending == .commandFails
-            ? #"echo "PIDS $MILLRACE_TEST_SERVER_PIDS $$ PORT $MILLRACE_TEST_PG_PORT"; read line; exit 3"#
-            : #"echo "PIDS $MILLRACE_TEST_SERVER_PIDS $$ PORT $MILLRACE_TEST_PG_PORT"; exec sleep 300"#
+        // The command checks first that the servers run and PostgreSQL accepts connections (its
+        // first act, long before a timeout: the test's own check could come after it), then
+        // prints their process ids, its own and the port. The failing command exits once the
+        // test has read that line (a line on its stdin).
+        let check = #"up=yes; for pid in $MILLRACE_TEST_SERVER_PIDS; do kill -0 "$pid" || up=no; done; "#
+            + #"(exec 3<>"/dev/tcp/127.0.0.1/$MILLRACE_TEST_PG_PORT") 2>/dev/null || up=no; "#
+        let report = #"echo "PIDS $MILLRACE_TEST_SERVER_PIDS $$ PORT $MILLRACE_TEST_PG_PORT UP $up"; "#
+        let script = check + report + (ending == .commandFails ? "read line; exit 3" : "exec sleep 300")
         var arguments = [PackagePaths.root.appendingPathComponent("scripts/test-servers.py").path, "run"]
-        if ending == .timeout { arguments += ["--timeout", "2"] }
-        arguments += ["--", "sh", "-c", script]
+        if ending == .timeout { arguments += ["--timeout", "5"] }
+        arguments += ["--", "bash", "-c", script]
         let runner = Process()
         runner.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         runner.arguments = ["python3"] + arguments
@@ -62,9 +66,9 @@ struct TestServersRunnerTests {
         let line = try await Self.firstLine(startingWith: "PIDS ", of: output)
         let words = line.split(separator: " ")
         let pids = words.dropFirst().prefix { $0 != "PORT" }.compactMap { pid_t($0) }
-        let port = words.last.flatMap { Int($0) } ?? 0
+        let port = words.firstIndex(of: "PORT").flatMap { words.count > $0 + 1 ? Int(words[$0 + 1]) : nil } ?? 0
         #expect(pids.count == 3, "\(line)")
-        #expect(pids.allSatisfy(Self.isAlive) && Self.accepts(port: port), "the servers were not up: \(line)")
+        #expect(line.hasSuffix(" UP yes"), "the servers were not up when the command started: \(line)")
 
         if let signal = ending.signal { kill(runner.processIdentifier, signal) }
         if ending == .commandFails { input.fileHandleForWriting.write(Data("go\n".utf8)) }

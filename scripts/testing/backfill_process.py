@@ -38,7 +38,10 @@ RATE = 4000
 FROM, TO = "2026-12-01T00:00:00.500Z", "2026-12-01T00:00:02.500Z"
 FROM_MS = calendar.timegm(time.strptime(START, "%Y-%m-%dT%H:%M:%SZ")) * 1000 + 500
 TO_MS = FROM_MS + 2000
-SWEEP_GRACE = 6
+SOCKET_TIMEOUT = 5
+# The smallest grace the configuration accepts for these timings: max.poll.interval.ms 6 s plus
+# the commit margin (max_clock_skew 0 s + session.timeout.ms 6 s + 3 x socket.timeout.ms 5 s + 5 s).
+SWEEP_GRACE = 6 + 0 + 6 + 3 * SOCKET_TIMEOUT + 5
 
 
 def produce(millrace, schemas, bootstrap, count=12000, rate=RATE):
@@ -50,9 +53,9 @@ def produce(millrace, schemas, bootstrap, count=12000, rate=RATE):
 def write_config(work, bootstrap, schemas, rows=300, interval="1s", group="live", name="millrace.yaml"):
     path = os.path.join(work, name)
     with open(path, "w") as f:
-        f.write(f"pipeline: {{max_batch_rows: {rows}, sweep_grace: {SWEEP_GRACE}s}}\n"
+        f.write(f"pipeline: {{max_batch_rows: {rows}, sweep_grace: {SWEEP_GRACE}s, max_clock_skew: 0s}}\n"
                 f"kafka:\n  bootstrap_servers: '{bootstrap}'\n  group_id: {group}\n  topics: {json.dumps(TOPICS)}\n"
-                f"  properties: {{session.timeout.ms: '6000', max.poll.interval.ms: '{SWEEP_GRACE * 1000}'}}\n"
+                f"  properties: {{session.timeout.ms: '6000', max.poll.interval.ms: '6000', socket.timeout.ms: '{SOCKET_TIMEOUT * 1000}'}}\n"
                 f"schemas: {{dir: '{schemas}'}}\nobservability: {{listen: '', log_level: warning, log_format: text}}\n"
                 f"backfill: {{progress_interval: {interval}}}\n")
     return path

@@ -77,7 +77,7 @@ struct PollIntervalRebalanceTests {
             return a.isDisjoint(with: b) && a.union(b) == all
         }
         try await eventually("every partition consumed and committed to its end", timeout: .seconds(120)) {
-            let lags = try await healthy.consumer.lag(all.sorted(), timeout: .seconds(5))
+            let lags = try await healthy.consumer.lag(all.sorted(), timeout: .seconds(60))
             return lags.count == Self.partitions && lags.allSatisfy { $0.lag == 0 }
         }
         let values = Set(stalled.values + healthy.values)

@@ -60,7 +60,7 @@ struct ChangelogFollowerTests {
         #expect(stopped.count("dim_entities") == 0)
         try early.close()
 
-        #expect(try follower.bootstrap(from: [:], timeout: .seconds(2)))
+        #expect(try follower.bootstrap(from: [:], timeout: .seconds(60)))
         let keys = Set(entities.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
         #expect(dimensions.count("dim_entities") == keys.count)
         try follower.close()
