@@ -11,6 +11,16 @@ struct ColumnChunkDecoder {
     let chunk: ColumnChunkMetadata
     let options: ReaderOptions
     let budget: DecodeBudget
+    /// Where pages are decompressed, reused across the chunk's pages.
+    let pageBuffer: PageBuffer
+
+    init(field: Field, chunk: ColumnChunkMetadata, options: ReaderOptions, budget: DecodeBudget) {
+        self.field = field
+        self.chunk = chunk
+        self.options = options
+        self.budget = budget
+        pageBuffer = PageBuffer(budget: budget)
+    }
 
     /// What has been decoded so far.
     struct Progress {
@@ -28,12 +38,19 @@ struct ColumnChunkDecoder {
     func decode(_ bytes: [UInt8], rows: Int, limit: Int) throws -> ColumnData {
         let codec = try makeCodec(chunk.codec)
         var progress = Progress(values: RawValues(width: Self.width(of: field), budget: budget), target: min(rows, limit))
+        // Fixed-width values take exactly their width; byte arrays at most the chunk's
+        // uncompressed size when PLAIN (dictionary-encoded ones grow beyond as they need).
+        let width = progress.values.width
+        let chunkSize = Int(clamping: chunk.totalUncompressedSize)
+        let size = width.map { $0 * progress.target } ?? (progress.target >= rows ? chunkSize : chunkSize / max(rows, 1) * progress.target)
+        progress.values.reserve(progress.target, bytes: size)
         var position = 0
         while progress.decoded < progress.target {
             try decodePage(bytes, position: &position, rows: rows, codec: codec, &progress)
         }
         progress.dictionary?.release()
         progress.dictionary = nil
+        pageBuffer.free()
         return try Self.columnData(&progress, field: field, budget: budget)
     }
 
@@ -188,21 +205,15 @@ struct ColumnChunkDecoder {
         }
     }
 
-    /// Runs `body` over a page's bytes after the header, decompressed to `size` bytes (a
-    /// temporary charged to the budget).
+    /// Runs `body` over a page's bytes after the header, decompressed to `size` bytes in the
+    /// chunk's `PageBuffer`.
     private func withPage(
         _ bytes: [UInt8], _ range: Range<Int>, _ size: Int, _ codec: any Codec, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         guard size >= 0 else { throw ParquetError.corrupt("negative page size") }
-        try budget.withTemporary(size) {
-            let page = try bytes.withUnsafeBytes { all in
-                try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                    try codec.decompress(UnsafeRawBufferPointer(rebasing: all[range]), into: UnsafeMutableRawBufferPointer(buffer))
-                    initialized = size
-                }
-            }
-            try page.withUnsafeBytes(body)
-        }
+        try pageBuffer.withBytes(size, fill: { page in
+            try bytes.withUnsafeBytes { all in try codec.decompress(UnsafeRawBufferPointer(rebasing: all[range]), into: page) }
+        }, body)
     }
 
     /// Bytes per value in the reader's layout, or nil for BYTE_ARRAY.
