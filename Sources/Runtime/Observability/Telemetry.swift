@@ -53,9 +53,11 @@ public final class Telemetry: Sendable {
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
         case .partitionsRevoked(let partitions):
             count(.rebalances, ["event": "revoked"])
+            removeLag(of: partitions)
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions.sorted())"])
         case .partitionsLost(let partitions):
             count(.rebalances, ["event": "lost"])
+            removeLag(of: partitions)
             logger.warning("partitions lost; in-flight work abandoned", metadata: ["partitions": "\(partitions.sorted())"])
         case .recovered(let batches):
             count(.batchesRecovered, by: batches.count)
@@ -79,12 +81,11 @@ public final class Telemetry: Sendable {
                 logger.notice("sweep resolved pending batches",
                     metadata: ["committed": .stringConvertible(committedCount), "abandoned": .stringConvertible(abandoned)])
             }
-        case .consumerLag(let lags):
-            for (partition, lag) in lags {
+        case .consumerLag(let reading):
+            for (partition, lag) in reading.lags {
                 set(.consumerLag, ["topic": partition.topic, "partition": "\(partition.partition)"], to: Double(lag))
             }
-            // The event is emitted only for a successful reading: its time is the reading's.
-            set(.consumerLagLastSuccess, to: now().timeIntervalSince1970)
+            if reading.isComplete { set(.consumerLagLastSuccess, to: now().timeIntervalSince1970) }
         case .retry(let component, let reason):
             count(.retries, ["component": component])
             logger.debug("retrying after a transient fault", metadata: ["component": "\(component)", "reason": "\(reason)"])
@@ -182,6 +183,15 @@ public final class Telemetry: Sendable {
 
     private func set(_ metric: MetricName, _ labels: [String: String] = [:], to value: Double) {
         registry.makeGauge(descriptor: prometheusName(metric), labels: ordered(metric, labels)).set(value)
+    }
+
+    /// Removes the lag series of partitions this worker no longer owns: another worker reports
+    /// them now, and a left-over series would count them twice in a `sum()`.
+    private func removeLag(of partitions: [SourcePartition]) {
+        for partition in partitions {
+            registry.unregisterGauge(registry.makeGauge(
+                descriptor: prometheusName(.consumerLag), labels: ordered(.consumerLag, ["topic": partition.topic, "partition": "\(partition.partition)"])))
+        }
     }
 
     private func observe(_ metric: MetricName, _ labels: [String: String] = [:], value: Double) {

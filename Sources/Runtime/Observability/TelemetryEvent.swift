@@ -28,8 +28,8 @@ public enum TelemetryEvent: Sendable {
     case batchUncertain(BatchID, committed: Bool)
     /// The sweep resolved old pending batches.
     case swept(committed: Int, abandoned: Int)
-    /// Consumer lag (messages) per partition: high watermark − committed offset.
-    case consumerLag([SourcePartition: Int64])
+    /// Consumer lag (messages) per assigned partition, from librdkafka's statistics.
+    case consumerLag(ConsumerLagReading)
     /// A transient fault was retried.
     case retry(component: String, reason: String)
     /// An S3 request finished after its retries; `errorCode` is nil when it succeeded.

@@ -48,7 +48,6 @@ final class Pipeline {
     /// The stop request of the current `run`, checked while sleeping between attempts.
     private var stopRequested: () -> Bool = { false }
     private var lastSweepMillis: Int64?
-    private var lastLagMillis: Int64?
     /// Failed attempts at writing deferred committed records, and when to try next.
     private var deferredAttempts = 0
     private var nextDeferredAttempt = ContinuousClock.now
@@ -399,15 +398,6 @@ final class Pipeline {
                 telemetry.emit(.swept(committed: swept.committed.count, abandoned: swept.abandoned.count))
             } catch {
                 telemetry.logger.warning("sweep failed; it runs again next interval", metadata: ["error": "\(error)"])
-            }
-        }
-        if lastLagMillis.map({ now - $0 >= options.lagIntervalMillis }) ?? true {
-            lastLagMillis = now
-            let owned = Array(consumer.ownedPartitions)
-            if let lags = try? consumer.lag(owned, timeout: .seconds(5)) {
-                telemetry.emit(.consumerLag(Dictionary(
-                    lags.map { (SourcePartition(topic: $0.topicPartition.topic, partition: $0.topicPartition.partition), $0.lag) },
-                    uniquingKeysWith: max)))
             }
         }
     }

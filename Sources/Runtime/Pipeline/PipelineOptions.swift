@@ -16,8 +16,6 @@ struct PipelineOptions: Sendable {
     var sweepIntervalMillis: Int64 = 60_000
     /// Age after which the sweep resolves a pending batch, in ms.
     var sweepGraceMillis: Int64 = 15 * 60_000
-    /// How often consumer lag is published, in ms.
-    var lagIntervalMillis: Int64 = 15_000
     /// How long before a batch closes a heartbeat must have been consumed to stand for its
     /// caught-up partitions: librdkafka's fetch wait (`fetch.wait.max.ms`, 500 ms) plus a
     /// second's allowance (see `HeartbeatWindow`), in ms.

@@ -49,13 +49,20 @@ struct WorkerAssembly: Sendable {
     /// A consumer (by default in the worker's group), with librdkafka properties passed through;
     /// `reportsEnds` asks for partition-end events whatever the run mode.
     /// `prefetchShare` divides the prefetch bound among consumers running side by side.
-    func makeConsumer(group: String? = nil, reportsEnds: Bool = false, prefetchShare: Int = 1) throws -> KafkaConsumer {
+    /// `reportsLag` publishes the consumer lag from librdkafka's statistics, every
+    /// `statistics.interval.ms` (default 15 s): the live worker's consumer.
+    func makeConsumer(group: String? = nil, reportsEnds: Bool = false, prefetchShare: Int = 1, reportsLag: Bool = false) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
         var consumer = try consumerConfiguration(group: group)
         consumer.reportsPartitionEOF = consumer.reportsPartitionEOF || reportsEnds
         consumer.queuedMaxMessagesKbytes = max(1_024, consumer.queuedMaxMessagesKbytes / max(1, prefetchShare))
-        return try KafkaConsumer(configuration: consumer, logger: logger)
+        guard reportsLag else { return try KafkaConsumer(configuration: consumer, logger: logger) }
+        consumer.connection.statisticsIntervalMs = configuration.kafka.properties["statistics.interval.ms"].flatMap { Int($0) } ?? 15_000
+        let telemetry = telemetry
+        return try KafkaConsumer(configuration: consumer, logger: logger) { statistics in
+            telemetry.emit(.consumerLag(ConsumerLagReading(statistics)))
+        }
     }
 
     /// The consumer's configuration: Millrace's defaults, the configured properties, and the MSK
@@ -116,7 +123,7 @@ struct WorkerAssembly: Sendable {
 
     /// The pipeline; built on the pipeline thread, which owns it.
     func makePipeline() throws -> Pipeline {
-        let consumer = try makeConsumer()
+        let consumer = try makeConsumer(reportsLag: true)
         let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry), followsChangelogs: true)
         var pipelineOptions = PipelineOptions(
             windowMillis: configuration.pipeline.window.milliseconds, maxBatchRows: configuration.pipeline.maxBatchRows,

@@ -122,10 +122,11 @@ final class PipelineFixture: Sendable {
     /// Starts a dry-run worker in a task; cancelling the task stops it gracefully.
     func start(
         _ configuration: WorkerConfiguration, untilDrained: Bool, crashHook: CrashHook? = nil,
-        onCommit: (@Sendable (CommitRecord) -> Void)? = nil
+        onCommit: (@Sendable (CommitRecord) -> Void)? = nil, telemetry: Telemetry? = nil
     ) -> Task<Void, any Error> {
         var options = options(untilDrained: untilDrained, crashHook: crashHook)
         options.onCommit = onCommit
+        options.telemetry = telemetry
         let worker = options
         return Task {
             let logger = ProcessInfo.processInfo.environment["MILLRACE_TEST_LOGS"] != nil
