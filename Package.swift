@@ -121,7 +121,7 @@ let package = Package(
         ),
         .target(
             name: "Engine",
-            dependencies: ["Parquet", "Catalog", "CDC", "Staging", "Failures"],
+            dependencies: ["Parquet", "Catalog", "CDC", "Staging", "Failures", "Retry"],
             swiftSettings: swiftSettings
         ),
 
@@ -256,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Staging", "Parquet", "MillraceTesting"],
+            dependencies: ["Engine", "Staging", "Parquet", "Retry", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

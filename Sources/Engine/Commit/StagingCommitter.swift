@@ -1,3 +1,4 @@
+import Failures
 public import Staging
 
 /// Commits batches to a staging store exactly once, fenced by the Kafka group's offset commit.
@@ -69,9 +70,7 @@ public final class StagingCommitter {
         let start = startedAtMillis ?? timing.monotonicMillis()
         do {
             try finishDeferred()
-        } catch let crash as SimulatedCrash {
-            throw crash
-        } catch {
+        } catch let error as any MillraceError {
             throw EngineError(
                 .staging,
                 "batch \(deferred.first?.batchID.description ?? "?") is committed but its committed record cannot be written yet; no other batch is fenced before it is",
@@ -148,9 +147,7 @@ public final class StagingCommitter {
         try crashHook?(.afterOffsetCommit)
         do {
             return try finalize(ready)
-        } catch let crash as SimulatedCrash {
-            throw crash
-        } catch {
+        } catch let error as any MillraceError {
             deferred.append(ready)
             throw EngineError(
                 .finalizeDeferred,

@@ -1,5 +1,6 @@
 import CDC
 import Catalog
+import Failures
 import Parquet
 public import Staging
 
@@ -61,13 +62,12 @@ public final class BatchFlusher {
         try committer.begin(record, startedAtMillis: input.startedAtMillis)
         do {
             return try stage(input, plans: plans, record: record, stats: stats)
-        } catch let crash as SimulatedCrash {
-            throw crash
         } catch let error as EngineError where error.batchMayBeCommitted {
             // The fence may have committed the batch: keep everything for recover and sweep.
             throw error
-        } catch {
-            // The fence did not commit the batch; remove what it wrote.
+        } catch let error as any MillraceError {
+            // The fence did not commit the batch; remove what it wrote. (Anything else is not a
+            // failure of the batch but the process dying here, which cleans nothing up.)
             committer.abandon(record)
             throw error
         }

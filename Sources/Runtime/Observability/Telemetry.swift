@@ -18,17 +18,30 @@ public final class Telemetry: Sendable {
     /// The logger events are written to.
     public let logger: Logger
     private let ready = Atomic<Bool>(false)
+    private let liveness = Mutex(Liveness())
     private let now: @Sendable () -> Date
+    private let monotonicMillis: @Sendable () -> Int64
 
-    /// Telemetry logging to `logger`; `now` is the wall clock the timestamp gauges read.
-    public init(logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Telemetry logging to `logger`; `now` is the wall clock the timestamp gauges read,
+    /// `monotonicMillis` the clock liveness is judged by.
+    public init(
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        monotonicMillis: @escaping @Sendable () -> Int64 = PipelineClock.system.monotonicMillis
+    ) {
         self.logger = logger
         self.now = now
+        self.monotonicMillis = monotonicMillis
         set(.buildInfo, ["version": Build.version], to: 1)
     }
 
-    /// True once the worker reported itself ready.
+    /// True once the worker reported itself ready (joined its group and given its assignment,
+    /// even an empty one) and until it stops or loses its partitions.
     public var isReady: Bool { ready.load(ordering: .acquiring) }
+
+    /// Whether the worker is alive now, or why not (see `Liveness`).
+    public var health: (healthy: Bool, reason: String) {
+        liveness.withLock { $0.verdict(nowMillis: monotonicMillis()) }
+    }
 
     /// The Prometheus text exposition of every metric, the process metrics included.
     public func exposition() -> [UInt8] {
@@ -95,6 +108,8 @@ public final class Telemetry: Sendable {
         case .dimensionLoaded(let name, let rows):
             set(.dimensionRows, ["dimension": name], to: Double(rows))
             logger.info("dimension loaded", metadata: ["dimension": "\(name)", "rows": .stringConvertible(rows)])
+        case .pipelineProgress(let at, let opened, let bound):
+            liveness.withLock { $0.progressed(atMillis: at, batchOpenedAtMillis: opened, boundMillis: bound) }
         case .readiness(let isReady):
             ready.store(isReady, ordering: .releasing)
             set(.ready, to: isReady ? 1 : 0)

@@ -38,6 +38,9 @@ public enum TelemetryEvent: Sendable {
     case dimensionLoaded(name: String, rows: Int)
     /// The worker's readiness changed.
     case readiness(Bool)
+    /// The pipeline loop advanced (monotonic ms), with a batch open since `batchOpenedAtMillis`
+    /// (nil: none); the worker is unhealthy past `boundMillis` without either moving on.
+    case pipelineProgress(atMillis: Int64, batchOpenedAtMillis: Int64?, boundMillis: Int64)
     /// A load cycle ended (it may have found the lease held elsewhere).
     case loadCycle(CycleReport)
     /// A load cycle failed; the next one retries after a backoff.

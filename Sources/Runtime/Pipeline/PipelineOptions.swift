@@ -14,6 +14,9 @@ struct PipelineOptions: Sendable {
     var stopWhenDrained = false
     /// How often pending batches are swept, in ms.
     var sweepIntervalMillis: Int64 = 60_000
+    /// How long the loop may go without advancing, and a batch stay open, before the worker
+    /// reports itself unhealthy (`Liveness`), in ms: twice the window plus the shutdown grace.
+    var livenessBoundMillis: Int64 = 120_000
     /// Age after which the sweep resolves a pending batch, in ms.
     var sweepGraceMillis: Int64 = 15 * 60_000
     /// How long before a batch closes a heartbeat must have been consumed to stand for its

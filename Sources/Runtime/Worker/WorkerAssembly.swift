@@ -132,6 +132,7 @@ struct WorkerAssembly: Sendable {
         pipelineOptions.pollBatch = max(1, min(pipelineOptions.pollBatch, configuration.pipeline.maxBatchRows / 4))
         pipelineOptions.stopWhenDrained = options.stopWhenDrained
         pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
+        pipelineOptions.livenessBoundMillis = 2 * configuration.pipeline.window.milliseconds + configuration.pipeline.shutdownGrace.milliseconds
         pipelineOptions.heartbeatMarginMillis = (configuration.kafka.properties["fetch.wait.max.ms"].flatMap(Int64.init) ?? 500) + 1_000
         let decoderConfiguration = decoderConfiguration
         return Pipeline(
