@@ -37,6 +37,8 @@ public final class StagingCommitter {
     private let store: any StagingStore
     private let fence: any OffsetFence
     private let layout: StagingLayout
+    /// The evolved versions' claims and committed copies.
+    private var evolved: EvolvedSchemas { EvolvedSchemas(store: store, layout: layout) }
     private let crashHook: CrashHook?
     /// The group `fence` commits to when it is not the live worker's; stamped on every record.
     private let fenceGroup: String?
@@ -96,25 +98,16 @@ public final class StagingCommitter {
     /// declaration. A committed version is checked first, for versions committed by builds
     /// that did not claim.
     public func claimSchemaVersion(table: String, version: Int, definition: String) throws {
-        let bytes = Array(definition.utf8)
-        func lost(_ holder: [UInt8]) -> EngineError {
-            EngineError(
-                .schemaConflict, "version \(version) of \(table) belongs to another declaration; this batch stages nothing under it",
-                underlying: SchemaVersionConflict(table: table, version: version, definition: String(decoding: holder, as: UTF8.self)))
-        }
-        if let committed = try store.get(layout.schemaKey(table: table, version: version)) {
-            guard committed == bytes else { throw lost(committed) }
+        switch try evolved.claim(table: table, version: version, definition: definition) {
+        case .held:
             return
-        }
-        let key = layout.schemaClaimKey(table: table, version: version)
-        if try store.create(key, data: bytes) {
+        case .claimedNow:
             try crashHook?(.afterSchemaClaim)
-            return
+        case .lost(let holder):
+            throw EngineError(
+                .schemaConflict, "version \(version) of \(table) belongs to another declaration; this batch stages nothing under it",
+                underlying: SchemaVersionConflict(table: table, version: version, definition: holder))
         }
-        guard let holder = try store.get(key) else {
-            throw EngineError(.staging, "the claim of version \(version) of \(table) exists but cannot be read", isRetriable: true)
-        }
-        guard holder == bytes else { throw lost(holder) }
     }
 
     /// Steps 3 and 4: fences and commits a batch whose files are all written, returning the
@@ -288,9 +281,7 @@ public final class StagingCommitter {
     private func finalize(_ ready: CommitRecord) throws -> CommitRecord {
         var final = ready
         final.state = .committed
-        for change in ready.schemaChanges where !change.definition.isEmpty {
-            try store.put(layout.schemaKey(table: change.table, version: change.toVersion), data: Array(change.definition.utf8))
-        }
+        try evolved.commit(versionsOf: ready)
         try store.put(layout.commitKey(final.batchID), data: try final.encoded())
         try crashHook?(.afterCommitRecord)
         try store.delete([layout.pendingKey(final.batchID)])

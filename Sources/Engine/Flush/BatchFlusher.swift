@@ -104,8 +104,8 @@ public final class BatchFlusher {
             // An earlier committed batch introduced this very version (this worker restarted
             // while that batch was being recovered, or another worker got there first): the
             // files follow it, but the change is not this batch's to announce again.
-            let committed = try store.get(settings.layout.schemaKey(table: change.table, version: change.toVersion))
-            if committed == Array(definition.utf8) { continue }
+            let committed = try EvolvedSchemas(store: store, layout: settings.layout).committed(table: change.table, version: change.toVersion)
+            if committed == definition { continue }
             record.schemaChanges.append(SchemaChangeNote(
                 table: change.table, fromVersion: change.fromVersion, toVersion: change.toVersion,
                 ddl: ["redshift": change.ddl(.redshift), "postgres": change.ddl(.postgres)],

@@ -160,15 +160,15 @@ struct WorkerAssembly: Sendable {
     /// Writes the schema versions `record` committed into `schemas.dir` (best effort: the
     /// staging store holds the copy workers read).
     func writeEvolvedVersions(of record: CommitRecord) {
-        for change in record.schemaChanges where !change.definition.isEmpty {
-            do {
-                try Catalog.write(try Catalog.definition(yaml: change.definition), toDirectory: configuration.schemas.dir)
+        do {
+            try EvolvedSchemas.mirror(versionsOf: record, into: configuration.schemas.dir)
+            for change in record.schemaChanges where !change.definition.isEmpty {
                 telemetry.logger.notice("evolved schema written", metadata: [
                     "table": "\(change.table)", "version": .stringConvertible(change.toVersion), "dir": "\(configuration.schemas.dir)"])
-            } catch {
-                telemetry.logger.warning("cannot write an evolved schema into schemas.dir; the staging store keeps it", metadata: [
-                    "table": "\(change.table)", "version": .stringConvertible(change.toVersion), "error": "\(error)"])
             }
+        } catch {
+            telemetry.logger.warning("cannot write an evolved schema into schemas.dir; the staging store keeps it", metadata: [
+                "batch": "\(record.batchID)", "error": "\(error)"])
         }
     }
 
