@@ -3,19 +3,22 @@ public import Staging
 
 /// Commits batches to a staging store exactly once, fenced by the Kafka group's offset commit.
 ///
-/// The protocol for one batch:
-/// 1. `begin`: write the pending record in state `writing` (the batch's intent: its offset
-///    ranges and the key prefixes of the files it will write).
-/// 2. The caller writes the data and dead-letter files.
-/// 3. `commit`: rewrite the pending record in state `ready` with every file, then commit the
-///    end offsets to Kafka with the batch id as metadata: the fence. The group coordinator
-///    refuses the commit of a member that lost its partitions, so a zombie cannot commit.
-/// 4. Write the evolved schema versions the batch introduced and the committed record under
-///    `commits/`, then delete the pending one.
+/// The protocol for one batch (docs/ARCHITECTURE.md, "The commit protocol", numbers the same):
+/// 1. Intent, `begin`: write the pending record in state `writing` (its offset ranges and the
+///    key prefixes of the files it will write).
+/// 2. Claims, `claimSchemaVersion`: before any file, claim every schema version the batch
+///    evolved to (`EvolvedSchemas`).
+/// 3. Files: the caller writes the data and dead-letter files.
+/// 4. Ready, `commit`: rewrite the pending record in state `ready` with every file.
+/// 5. Fence: commit the end offsets to Kafka with the batch id as metadata. The group
+///    coordinator refuses the commit of a member that lost its partitions, so a zombie cannot
+///    commit.
+/// 6. Committed: write the evolved schema versions the batch introduced and the committed
+///    record under `commits/`, then delete the pending one.
 ///
 /// The fence commit is the single atomic decision: a batch is committed if and only if Kafka
 /// holds its id as the metadata of its offsets. Everything after it is idempotent roll-forward
-/// (`recover`, on assignment, finishes step 4 for a batch whose worker died after step 3);
+/// (`recover`, on assignment, finishes step 6 for a batch whose worker died after step 5);
 /// everything before it is garbage if the worker dies (`sweep` deletes it after a grace period).
 /// Every committed Kafka offset is therefore covered by exactly one committed record.
 ///
@@ -110,7 +113,7 @@ public final class StagingCommitter {
         }
     }
 
-    /// Steps 3 and 4: fences and commits a batch whose files are all written, returning the
+    /// Steps 4 to 6: marks ready, fences and commits a batch whose files are all written, returning the
     /// committed record. Throws `.fenced` (after cleaning up) when this worker lost a partition.
     /// Throws `.expired` (after cleaning up) when the batch grew too old before its fence.
     public func commit(_ record: CommitRecord) throws -> CommitRecord {
@@ -275,7 +278,7 @@ public final class StagingCommitter {
         return (committed, abandoned)
     }
 
-    /// Step 5: the evolved schema versions the batch introduced, then its committed record, then
+    /// Step 6: the evolved schema versions the batch introduced, then its committed record, then
     /// the pending record's removal. Every step is idempotent, so `recover`, `sweep` and
     /// `finishDeferred` may repeat it.
     private func finalize(_ ready: CommitRecord) throws -> CommitRecord {

@@ -2,8 +2,9 @@ import Engine
 public import Loader
 public import Staging
 
-/// Everything the worker reports, as named events. `Telemetry` turns each into metrics and a
-/// log line in one place, so no component counts or logs on its own.
+/// Everything the worker reports as metrics, as named events. `Telemetry` turns each into its
+/// metrics and a log line in one place, so no component creates a metric of its own (components
+/// log their own warnings through the telemetry's logger).
 public enum TelemetryEvent: Sendable {
     /// A batch was committed (its record lists files, rows, dead letters and counters).
     case batchCommitted(CommitRecord, durationMillis: Int64)

@@ -69,7 +69,7 @@ final class Pipeline {
         self.onCommit = onCommit
         lifecycle = BatchLifecycle(
             limits: BatchLimits(windowMillis: options.windowMillis, maxRows: options.maxBatchRows, maxBytes: options.maxBatchBytes),
-            stopsWhenDrained: options.stopWhenDrained, sweepIntervalMillis: options.sweepIntervalMillis)
+            stopsWhenDrained: options.stopWhenDrained, sweepIntervalMillis: PipelineOptions.sweepIntervalMillis)
         heartbeats = HeartbeatWindow(marginMillis: options.heartbeatMarginMillis)
     }
 
@@ -94,7 +94,7 @@ final class Pipeline {
                 continue
             }
             let now = clock.monotonicMillis()
-            let summary = try consumer.poll(maxMessages: options.pollBatch, timeout: options.pollTimeout) { message in
+            let summary = try consumer.poll(maxMessages: options.pollBatch, timeout: PipelineOptions.pollTimeout) { message in
                 consume(message, nowMillis: now)
             }
             for end in summary.partitionsAtEnd {

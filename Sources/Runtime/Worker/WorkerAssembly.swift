@@ -74,9 +74,7 @@ struct WorkerAssembly: Sendable {
         if group == nil, !configuration.kafka.groupInstanceID.isEmpty { kafka.groupInstanceID = configuration.kafka.groupInstanceID }
         // End-of-partition events tell which partitions are caught up (freshness, --until-drained).
         kafka.reportsPartitionEOF = true
-        // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
-        // `kafka.properties` may still override it.
-        kafka.queuedMaxMessagesKbytes = 32_768
+        kafka.queuedMaxMessagesKbytes = Self.prefetchKbytes
         if MSKIAMAuthentication.isRequested(by: configuration.kafka.properties) {
             guard let region = aws.region(configuration.kafka.iamRegion) else {
                 throw RuntimeError(.configuration, "MSK IAM authentication needs a region: set kafka.iam_region or AWS_REGION")
@@ -85,6 +83,16 @@ struct WorkerAssembly: Sendable {
         }
         return kafka
     }
+
+    /// The size of a staged file's row groups: small enough that a reader (the PostgreSQL
+    /// loader, a snapshot of the files in pyarrow) holds one in a few MiB per column, large
+    /// enough for Redshift's COPY to read in big sequential chunks.
+    static let rowGroupBytes = 16 << 20
+
+    /// The prefetch bound of a consumer (`queued.max.messages.kbytes`, shared by all its
+    /// partitions), well inside the 200 MB memory budget at any backlog; `kafka.properties` may
+    /// set it.
+    static let prefetchKbytes = 32_768
 
     /// The parts from decoding to committing, over `fence`; owned by the thread that uses them.
     struct FlushPath {
@@ -108,7 +116,7 @@ struct WorkerAssembly: Sendable {
         writer.createdBy = Build.parquetCreatedBy
         // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
         writer.validatesUTF8 = false
-        writer.rowGroupByteLimit = 16 << 20
+        writer.rowGroupByteLimit = Self.rowGroupBytes
         let settings = FlushSettings(
             template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
@@ -125,15 +133,7 @@ struct WorkerAssembly: Sendable {
     func makePipeline() throws -> Pipeline {
         let consumer = try makeConsumer(reportsLag: true)
         let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry), followsChangelogs: true)
-        var pipelineOptions = PipelineOptions(
-            windowMillis: configuration.pipeline.window.milliseconds, maxBatchRows: configuration.pipeline.maxBatchRows,
-            maxBatchBytes: configuration.pipeline.maxBatchBytes.bytes)
-        // A batch closes between polls, so one poll may overshoot the row limit by its size.
-        pipelineOptions.pollBatch = max(1, min(pipelineOptions.pollBatch, configuration.pipeline.maxBatchRows / 4))
-        pipelineOptions.stopWhenDrained = options.stopWhenDrained
-        pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
-        pipelineOptions.livenessBoundMillis = 2 * configuration.pipeline.window.milliseconds + configuration.pipeline.shutdownGrace.milliseconds
-        pipelineOptions.heartbeatMarginMillis = (configuration.kafka.properties["fetch.wait.max.ms"].flatMap(Int64.init) ?? 500) + 1_000
+        let pipelineOptions = PipelineOptions(configuration, stopWhenDrained: options.stopWhenDrained)
         let decoderConfiguration = decoderConfiguration
         return Pipeline(
             consumer: consumer, decoder: parts.decoder, catalog: catalog,
