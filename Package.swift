@@ -284,7 +284,7 @@ let package = Package(
         // The tests that run the `millrace` binary as an operator does: exit statuses, output.
         .testTarget(
             name: "MillraceCLITests",
-            dependencies: ["MillraceTesting"],
+            dependencies: ["Runtime", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
