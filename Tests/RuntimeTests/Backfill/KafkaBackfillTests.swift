@@ -127,7 +127,7 @@ struct KafkaBackfillTests {
     func eventTimeFilter() async throws {
         let fixture = try PipelineFixture(partitions: 1)
         // About 100 ms of event time between records; every Kafka timestamp inside the range,
-        // whatever the row's event time (`recorded_at`, which the generator sets on its own).
+        // whatever the row's event time (`ingested_at`, which the generator sets on its own).
         let records = try Self.changes(40, seed: 34, rate: 10)
         let from = records[10].timestampMs
         let to = records[30].timestampMs
@@ -148,10 +148,10 @@ struct KafkaBackfillTests {
             def rows(folder):
                 out = []
                 for path in glob.glob(os.path.join(folder, "staging", "fact_entity_values", "**", "*.parquet"), recursive=True):
-                    out += pq.read_table(path, columns=["_kafka_offset", "recorded_at"]).to_pylist()
+                    out += pq.read_table(path, columns=["_kafka_offset", "ingested_at"]).to_pylist()
                 return out
             def micros(t): return int(t.timestamp()) * 1000000 + t.microsecond
-            expected = sorted(r["_kafka_offset"] for r in rows(os.path.join(root, "plain")) if lower <= micros(r["recorded_at"]) < upper)
+            expected = sorted(r["_kafka_offset"] for r in rows(os.path.join(root, "plain")) if lower <= micros(r["ingested_at"]) < upper)
             print(json.dumps({"expected": expected, "kept": sorted(r["_kafka_offset"] for r in rows(root))}))
             """
         let answer = try await Subprocess.python(script, arguments: [fixture.output.url.path, "\(from)", "\(to)"])
@@ -264,7 +264,7 @@ struct KafkaBackfillTests {
         let script = """
             import json, sys, pyarrow.parquet as pq
             root, backfill, live = json.loads(sys.stdin.read())
-            columns = ["entity_id", "version", "tenant_id", "attribute_id", "value", "value_int", "value_decimal", "recorded_at",
+            columns = ["entity_id", "version", "tenant_id", "attribute_id", "value", "value_int", "value_decimal", "ingested_at",
                        "_op", "_deleted", "_lsn", "_source_ts", "_kafka_partition", "_kafka_offset"]
             def rows(keys):
                 out = []
