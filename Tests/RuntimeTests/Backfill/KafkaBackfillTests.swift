@@ -11,7 +11,8 @@ import Testing
 
 /// `Backfill.run` over librdkafka's mock cluster (which answers ListOffsets-by-time with -1, so
 /// the start and end offsets come from the binary search over real record timestamps), staging
-/// into a local folder read back with pyarrow.
+/// into a local folder read back with pyarrow; beside the live worker, every committed batch is
+/// then loaded into the real PostgreSQL server by the loader and checked against the oracle.
 @Suite("Kafka backfill", .serialized)
 struct KafkaBackfillTests {
     static let topic = "postgres.eav.entity_values_ts"
@@ -194,6 +195,7 @@ struct KafkaBackfillTests {
 
     @Test("beside the live worker on the same topic and store: the live group untouched, the range staged once, each backfilled row equal to the live one of its key and version")
     func besideTheLiveWorker() async throws {
+        let servers = try TestServers.require()
         let fixture = try PipelineFixture(partitions: 4)
         try await fixture.produce(count: 2_400, seed: 33) { settings in
             settings.topics = [.entityValues]
@@ -252,6 +254,18 @@ struct KafkaBackfillTests {
         let compared = try await Self.compare(fixture, backfill: backfilled.flatMap(\.files).map(\.key), live: liveRecords.flatMap(\.files).map(\.key))
         #expect(compared.backfilled == expected, "backfilled \(compared.backfilled.count) records, expected \(expected.count)")
         #expect(compared.unmatched == 0 && compared.different == [], "\(compared.different.prefix(5))")
+
+        // The warehouse: the loader takes every committed batch, live and backfilled alike (it
+        // loads a backfill's batches like any other, by key and version), in several cycles. It
+        // holds every change of the topic once, with its source values, as the oracle computes
+        // them from the produced records, and the ledger one row per (batch, table).
+        #expect(!backfilled.isEmpty && !BackfillWarehouse.pairs(backfilled).isEmpty)
+        let warehouse = BackfillWarehouse(servers, prefix: "bfkafka")
+        try await warehouse.load(fixture.output.url.path)
+        let dump = fixture.output.path("produced.kcat").path
+        try await BackfillWarehouse.dump(produced, to: dump)
+        BackfillWarehouse.expectFacts(try await warehouse.oracle(dump: dump), count: produced.count, "live and backfill loaded")
+        try await warehouse.expectLedger(all, "live and backfill loaded")
     }
 
     /// Reads both sets of files with pyarrow: the (partition, offset) positions the backfill
