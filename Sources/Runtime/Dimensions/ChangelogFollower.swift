@@ -38,16 +38,18 @@ final class ChangelogFollower {
     @discardableResult
     func bootstrap(from start: [Int32: Int64], timeout: Duration = .seconds(30), shouldStop: () -> Bool = { false }) throws -> Bool {
         let partitions = try consumer.partitions(of: topic, timeout: timeout)
-        try consumer.assign(partitions.map {
-            KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: start[$0] ?? KafkaOffset.beginning)
-        })
-        positions = Dictionary(uniqueKeysWithValues: partitions.map { ($0, start[$0] ?? 0) })
+        // The watermarks before the assignment: once the consumer fetches, a ListOffsets request
+        // waits behind its long-poll fetch of a partition with nothing new (fetch.wait.max.ms),
+        // which made an empty topic's bootstrap take half a second per partition.
+        let marks = try consumer.watermarks(partitions.map { KafkaTopicPartition(topic: topic, partition: $0) }, timeout: timeout)
+        positions = [:]
         var targets: [Int32: Int64] = [:]
         for partition in partitions {
-            let marks = try consumer.watermarks(KafkaTopicPartition(topic: topic, partition: partition), timeout: timeout)
-            positions[partition] = max(positions[partition] ?? 0, marks.low)
-            targets[partition] = marks.high
+            let watermarks = marks[KafkaTopicPartition(topic: topic, partition: partition)] ?? KafkaWatermarks(low: 0, high: 0)
+            positions[partition] = max(start[partition] ?? 0, watermarks.low)
+            if (positions[partition] ?? 0) < watermarks.high { targets[partition] = watermarks.high }
         }
+        try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: positions[$0] ?? KafkaOffset.beginning) })
         let deadline = ContinuousClock.now + timeout * 10
         while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
             if shouldStop() { return false }

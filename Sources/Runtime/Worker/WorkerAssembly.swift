@@ -68,14 +68,13 @@ struct WorkerAssembly: Sendable {
     }
 
     /// A consumer (by default in the worker's group), with librdkafka properties passed through;
-    /// `reportsEnds` asks for partition-end events whatever the run mode.
-    /// `prefetchShare` divides the prefetch bound among consumers running side by side.
-    func makeConsumer(group: String? = nil, reportsEnds: Bool = false, prefetchShare: Int = 1) throws -> KafkaConsumer {
+    /// `tuning` adjusts Millrace's defaults first (a backfill's reading; `kafka.properties`
+    /// still have the last word).
+    func makeConsumer(group: String? = nil, tuning: (inout KafkaConsumerConfiguration) -> Void = { _ in }) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
         var consumer = try consumerConfiguration(group: group)
-        consumer.reportsPartitionEOF = consumer.reportsPartitionEOF || reportsEnds
-        consumer.queuedMaxMessagesKbytes = max(1_024, consumer.queuedMaxMessagesKbytes / max(1, prefetchShare))
+        tuning(&consumer)
         return try KafkaConsumer(configuration: consumer, logger: logger)
     }
 
