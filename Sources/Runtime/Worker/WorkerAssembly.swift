@@ -47,16 +47,16 @@ struct WorkerAssembly: Sendable {
     }
 
     /// A consumer (by default in the worker's group), with librdkafka properties passed through;
-    /// `reportsEnds` asks for partition-end events whatever the run mode.
-    /// `prefetchShare` divides the prefetch bound among consumers running side by side.
-    /// `reportsLag` publishes the consumer lag from librdkafka's statistics, every
-    /// `statistics.interval.ms` (default 15 s): the live worker's consumer.
-    func makeConsumer(group: String? = nil, reportsEnds: Bool = false, prefetchShare: Int = 1, reportsLag: Bool = false) throws -> KafkaConsumer {
+    /// `tuning` adjusts Millrace's defaults first (a backfill's reading; `kafka.properties`
+    /// still have the last word). `reportsLag` publishes the consumer lag from librdkafka's
+    /// statistics, every `statistics.interval.ms` (default 15 s): the live worker's consumer.
+    func makeConsumer(
+        group: String? = nil, reportsLag: Bool = false, tuning: (inout KafkaConsumerConfiguration) -> Void = { _ in }
+    ) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
         var consumer = try consumerConfiguration(group: group)
-        consumer.reportsPartitionEOF = consumer.reportsPartitionEOF || reportsEnds
-        consumer.queuedMaxMessagesKbytes = max(1_024, consumer.queuedMaxMessagesKbytes / max(1, prefetchShare))
+        tuning(&consumer)
         guard reportsLag else { return try KafkaConsumer(configuration: consumer, logger: logger) }
         consumer.connection.statisticsIntervalMs = configuration.kafka.properties["statistics.interval.ms"].flatMap { Int($0) } ?? 15_000
         let telemetry = telemetry
