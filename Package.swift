@@ -121,7 +121,7 @@ let package = Package(
         ),
         .target(
             name: "Engine",
-            dependencies: ["Parquet", "Catalog", "CDC", "Staging", "Failures"],
+            dependencies: ["Parquet", "Catalog", "CDC", "Staging", "Failures", "Retry"],
             swiftSettings: swiftSettings
         ),
 
@@ -256,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Staging", "Parquet", "MillraceTesting"],
+            dependencies: ["Engine", "Staging", "Parquet", "Retry", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -284,7 +284,7 @@ let package = Package(
         // The tests that run the `millrace` binary as an operator does: exit statuses, output.
         .testTarget(
             name: "MillraceCLITests",
-            dependencies: ["MillraceTesting"],
+            dependencies: ["Runtime", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,6 +23,9 @@ struct LoadGenCommand: AsyncParsableCommand {
         name: [.customShort("X"), .customLong("property")],
         help: "A librdkafka producer property, name=value (security.protocol, sasl.mechanisms, ssl.ca.location, ...); repeatable.")
     var property: [String] = []
+    @Option(name: .customLong("transactional-id"),
+        help: "Produce every batch of records in a transaction of this id, as Kafka Connect does with exactly-once source support (KIP-618).")
+    var transactionalID: String?
     @Option(help: "Write to this file instead of producing.") var output: String?
     @Option(help: "File format with --output: values (raw value bytes per line, the default) or kcat (kcat -J envelopes).")
     var format: String?
@@ -65,6 +68,7 @@ struct LoadGenCommand: AsyncParsableCommand {
             guard LoadFileFormat(named: format) != nil else { throw ValidationError("--format must be values or kcat") }
         }
         if !property.isEmpty && bootstrap == nil { throw ValidationError("-X/--property applies to --bootstrap only") }
+        if transactionalID != nil && bootstrap == nil { throw ValidationError("--transactional-id applies to --bootstrap only") }
         for entry in property {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
                 throw ValidationError("-X/--property takes name=value, not `\(entry)`")
@@ -127,7 +131,7 @@ struct LoadGenCommand: AsyncParsableCommand {
         reporter.start()
         defer { reporter.finish() }
         if let bootstrap {
-            let sink = try KafkaRecordSink(bootstrapServers: bootstrap, properties: properties)
+            let sink = try KafkaRecordSink(bootstrapServers: bootstrap, properties: properties, transactionalID: transactionalID)
             let summary = try await LoadRunner.run(generator, into: sink, paced: true, progress: progress)
             reporter.finish()
             CDCCommandIO.printError(summary.report(omittedTombstones: 0))

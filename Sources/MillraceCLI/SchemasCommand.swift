@@ -51,7 +51,7 @@ struct SchemasCommand: ParsableCommand {
         }
 
         func run() throws {
-            let sqlDialect = SQLDialect(named: dialect) ?? .redshift
+            guard let sqlDialect = SQLDialect(named: dialect) else { throw ValidationError("--dialect must be redshift or postgres") }
             let catalog: Catalog
             do {
                 catalog = try Catalog.load(directory: try registry.folder())

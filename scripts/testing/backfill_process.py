@@ -3,7 +3,7 @@
 `kill -9` mid-backfill then the same command again, Ctrl-C (SIGINT), progress output without a
 terminal and under a pseudo-terminal, and configuration errors.
 
-    python3 scripts/testing/backfill_process.py kill9    --bin .build/debug/millrace --schemas Schemas
+    python3 scripts/testing/backfill_process.py kill9    --bin .build/debug/millrace --schemas Schemas [--pg URL]
     python3 scripts/testing/backfill_process.py sigint   --bin ... --schemas ...
     python3 scripts/testing/backfill_process.py progress --bin ... --schemas ...
     python3 scripts/testing/backfill_process.py tty      --bin ... --schemas ...
@@ -11,7 +11,9 @@ terminal and under a pseudo-terminal, and configuration errors.
 
 Each prints one JSON object; the Swift tests assert on it. The staging folders are read
 directly (commit records, and every staged file through pyarrow), and the topic's records
-through kcat, independently of Millrace's own code.
+through kcat, independently of Millrace's own code. With `--pg`, `kill9` also loads the resumed
+run's folder and the uninterrupted run's into two schemas of that PostgreSQL server with
+`millrace load --once` and compares the warehouses with psql.
 """
 import argparse
 import calendar
@@ -131,6 +133,35 @@ def wait_for_commits(out, count, timeout=120):
     return False
 
 
+def psql(url, schema, sql):
+    scoped = url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
+    out = subprocess.run(["psql", scoped, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def load(args, work, out, schema):
+    """Loads `out` into `schema` with `millrace load --once`; the warehouse as psql reads it: the
+    facts' digest (every target column but the enrichment's), rows beyond one per key, and the
+    ledger's (batch, table) pairs against the commit log's."""
+    config = os.path.join(work, f"load-{schema}.yaml")
+    with open(config, "w") as f:
+        f.write(f"schemas: {{dir: '{args.schemas}'}}\nstaging: {{local_dir: '{out}'}}\n"
+                f"warehouse: {{dialect: postgres, url: '{args.pg}', schema: {schema}, max_batches_per_load: 4}}\n"
+                "observability: {listen: '', log_level: warning}\n")
+    run = subprocess.run([args.bin, "load", "--config", config, "--once"], capture_output=True, text=True, timeout=300)
+    if run.returncode != 0:
+        return {"exit": run.returncode, "stderr": run.stderr[-1500:]}
+    columns = "entity_id, version, tenant_id, attribute_id, value, value_int, value_decimal, ingested_at, _source_ts, _lsn"
+    digest = psql(args.pg, schema, f"SELECT count(*) || ':' || coalesce(md5(string_agg(concat_ws(',', {columns}), '|' "
+                                   "ORDER BY entity_id, version)), '') FROM fact_entity_values")[0][0]
+    duplicates = int(psql(args.pg, schema, "SELECT count(*) - count(DISTINCT (entity_id, version)) FROM fact_entity_values")[0][0])
+    ledger = [tuple(r) for r in psql(args.pg, schema, "SELECT batch_id, table_name FROM millrace_load_ledger WHERE state = 'loaded'")]
+    pairs = {(r["batchID"], f["table"]) for r in committed(out) for f in r["files"]}
+    return {"exit": 0, "digest": digest, "rows": int(digest.split(":")[0]), "duplicates": duplicates,
+            "ledger_matches": len(ledger) == len(set(ledger)) and set(ledger) == pairs, "ledger_rows": len(ledger)}
+
+
 def kill9(args, work):
     cluster = Cluster(args.bin)
     try:
@@ -153,10 +184,17 @@ def kill9(args, work):
         expected = in_range_offsets(cluster.bootstrap)
         # Deduplication is per batch, so the rows of a redelivered change that two batches split
         # may differ between runs cut differently; what was read and the changes staged may not.
-        return {"reached": reached, "commits_before_kill": before, "exit": second.returncode, "problems": problems[:20],
-                "rows": len(rows), "same_ranges_as_clean_run": ranges == reference_ranges and len(ranges) == 4,
-                "same_keys_as_clean_run": keys == reference_keys and len(keys) > 1000,
-                "staged_outside_range": len({p for p in rows if p not in expected}), "stderr": second.stderr[-1500:]}
+        result = {"reached": reached, "commits_before_kill": before, "exit": second.returncode, "problems": problems[:20],
+                  "rows": len(rows), "same_ranges_as_clean_run": ranges == reference_ranges and len(ranges) == 4,
+                  "same_keys_as_clean_run": keys == reference_keys and len(keys) > 1000,
+                  "staged_outside_range": len({p for p in rows if p not in expected}), "stderr": second.stderr[-1500:]}
+        if args.pg:
+            # Loaded, the two runs are one warehouse: the loader merges by key and version, so a
+            # change staged by two batches cut differently is still one row.
+            suffix = f"{os.getpid()}_{random.randrange(1 << 30)}"
+            result["warehouse"] = load(args, work, out, f"bf_resumed_{suffix}")
+            result["reference_warehouse"] = load(args, work, clean, f"bf_clean_{suffix}")
+        return result
     finally:
         cluster.stop()
 
@@ -250,6 +288,7 @@ def main():
     parser.add_argument("scenario", choices=["kill9", "sigint", "progress", "tty", "config"])
     parser.add_argument("--bin", required=True)
     parser.add_argument("--schemas", required=True)
+    parser.add_argument("--pg", help="a PostgreSQL URL: kill9 loads both runs' folders into it and compares the warehouses")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix=f"millrace-backfill-{args.scenario}-")
     scenarios = {"kill9": kill9, "sigint": sigint, "progress": progress, "tty": tty, "config": config}

@@ -6,8 +6,9 @@ PostgresBackfillTests), on the real PostgreSQL server scripts/test-servers.py st
     python3 scripts/testing/pg_backfill_source.py compare --live DIR --backfill DIR --from MS --to MS
 
 `fill` creates the source table `S.T` as the seed's `entity_values_ts` holds its rows (the
-columns `Schemas/fact_entity_values/v1.yaml` reads from it; `attribute_id` is an integer at the
-source) and inserts, with psql's \\copy, every `fact_entity_values` row the live path staged in
+columns `Schemas/fact_entity_values/v1.yaml` reads from it, named and typed as the seed's
+ClickHouse section consumes them: 64-bit ids, `value_decimal` numeric(20,5), `ingested_at` the
+event time) and inserts, with psql's \\copy, every `fact_entity_values` row the live path staged in
 DIR (read with pyarrow): the rows the source database holds for those changes.
 `compare` reads both staged folders and prints one JSON object: the (entity_id, version) keys
 whose event time lies in [from, to) in the live output, those the backfill staged, and every
@@ -23,18 +24,18 @@ import subprocess
 
 import pyarrow.parquet as pq
 
-SOURCE = ["tenant_id", "entity_id", "attribute_id", "version", "value", "value_int", "value_decimal", "recorded_at"]
+SOURCE = ["tenant_id", "entity_id", "attribute_id", "version", "value", "value_int", "value_decimal", "ingested_at"]
 DDL = """CREATE SCHEMA IF NOT EXISTS {schema};
 DROP TABLE IF EXISTS {relation};
 CREATE TABLE {relation} (
     tenant_id bigint NOT NULL,
     entity_id bigint NOT NULL,
-    attribute_id integer NOT NULL,
+    attribute_id bigint NOT NULL,
     version bigint NOT NULL,
     value text,
     value_int bigint,
     value_decimal numeric(20,5),
-    recorded_at timestamptz NOT NULL,
+    ingested_at timestamptz NOT NULL,
     PRIMARY KEY (entity_id, version)
 );
 """
@@ -59,7 +60,7 @@ def fill(args):
     out = io.StringIO()
     writer = csv.writer(out)
     for r in rows:
-        writer.writerow(["" if r[c] is None else (r[c].isoformat() if c == "recorded_at" else str(r[c])) for c in SOURCE])
+        writer.writerow(["" if r[c] is None else (r[c].isoformat() if c == "ingested_at" else str(r[c])) for c in SOURCE])
     copy = f"\\copy {args.relation} ({', '.join(SOURCE)}) FROM STDIN WITH (FORMAT csv)"
     subprocess.run(["psql", args.pg, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", copy], input=out.getvalue(), text=True, check=True,
                    capture_output=True)
@@ -70,7 +71,7 @@ def compare(args):
     columns = SOURCE + ["_op", "_lsn", "_deleted"]
     live = {(r["entity_id"], r["version"]): r for r in committed_rows(args.live, columns) if not r["_deleted"]}
     lower, upper = int(args.__dict__["from"]), int(args.to)
-    expected = sorted(k for k, r in live.items() if lower <= int(r["recorded_at"].timestamp() * 1000) < upper)
+    expected = sorted(k for k, r in live.items() if lower <= int(r["ingested_at"].timestamp() * 1000) < upper)
     backfilled, different, ops, without_lsn = [], [], set(), 0
     for r in committed_rows(args.backfill, columns):
         key = (r["entity_id"], r["version"])

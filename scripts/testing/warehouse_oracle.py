@@ -2,13 +2,21 @@
 """Compares a warehouse schema that Millrace's loader filled with the truth computed from the
 source records, independently of Millrace (Tests/RuntimeTests/Warehouse, Tests/LoaderTests).
 
-    python3 scripts/testing/warehouse_oracle.py --pg URL --schema S --kcat FILE
+    python3 scripts/testing/warehouse_oracle.py --pg URL --schema S --kcat FILE [--facts-from MS --facts-to MS]
 
 The truth is the newest change per key by LSN, deletes applied; the daily aggregate must agree
 with a GROUP BY over the facts. Prints one JSON object: per table [expected, actual, wrong],
 samples of differences, whether the aggregate matches, and the ledger and freshness row counts.
+`fact_rows` compares every source column of the facts (ids, values, the decimal and the event
+time), and `duplicates` counts, per table, the rows beyond one per merge key (the comparisons
+by key would not see a key loaded twice). With `--facts-from/--facts-to` only the facts whose
+event time (`ingested_at`, ms since the epoch) lies in [from, to) are expected: what a backfill
+of that range alone must load.
 """
 import argparse
+import base64
+import datetime
+import decimal
 import json
 import subprocess
 
@@ -61,6 +69,34 @@ def truth(kcat):
     return live(entities), live(facts), live(hot)
 
 
+def instant(text):
+    """A ZonedTimestamp (ISO-8601 with an offset) as UTC text with microseconds."""
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def millis(text):
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return int(moment.timestamp() * 1000)
+
+
+def scaled(value, scale=5):
+    """Connect's Decimal (base64 of a big-endian two's-complement unscaled value, Kafka's
+    org.apache.kafka.connect.data.Decimal) or a plain number, as PostgreSQL prints numeric(20,5)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        unscaled = int.from_bytes(base64.b64decode(value), "big", signed=True)
+        return format(decimal.Decimal(unscaled).scaleb(-scale), "f")
+    return format(decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-scale)), "f")
+
+
+def fact_row(payload):
+    return (str(payload["tenant_id"]), str(payload["attribute_id"]), payload.get("value"),
+            None if payload.get("value_int") is None else str(payload["value_int"]), scaled(payload.get("value_decimal")),
+            instant(payload["ingested_at"]))
+
+
 def compare(expected, actual):
     return [len(expected), len(actual),
             sum(1 for k in expected if actual.get(k) != expected[k]) + len(set(actual) - set(expected))]
@@ -76,15 +112,27 @@ def main():
     parser.add_argument("--pg", required=True)
     parser.add_argument("--schema", required=True)
     parser.add_argument("--kcat", required=True)
+    parser.add_argument("--facts-from", type=int)
+    parser.add_argument("--facts-to", type=int)
     args = parser.parse_args()
     url = args.pg + ("&" if "?" in args.pg else "?") + f"options=-csearch_path%3D{args.schema}"
     entities, facts, hot = truth(args.kcat)
+    if args.facts_from is not None and args.facts_to is not None:
+        facts = {k: v for k, v in facts.items() if args.facts_from <= millis(v["ingested_at"]) < args.facts_to}
     actual_entities = {int(r[0]): (r[1], r[2], int(r[3])) for r in
                        query(url, "SELECT entity_id, entity_type, status, version FROM dim_entities")}
     expected_entities = {k: (v["entity_type"], v["status"], v["version"]) for k, v in entities.items()}
     actual_facts = {(int(r[0]), int(r[1])): r[2] for r in
                     query(url, "SELECT entity_id, version, coalesce(value, '<null>') FROM fact_entity_values")}
     expected_facts = {k: (v.get("value") if v.get("value") is not None else "<null>") for k, v in facts.items()}
+    nulls = lambda row: [None if cell == "<null>" else cell for cell in row]  # noqa: E731
+    actual_fact_rows = {(int(r[0]), int(r[1])): tuple(nulls(r[2:])) for r in query(url, """
+        SELECT entity_id, version, tenant_id, attribute_id, coalesce(value, '<null>'), coalesce(value_int::text, '<null>'),
+               coalesce(value_decimal::text, '<null>'), to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+        FROM fact_entity_values""")}
+    expected_fact_rows = {k: fact_row(v) for k, v in facts.items()}
+    duplicates = {table: int(query(url, f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}")[0][0]) for table, key in
+                  [("fact_entity_values", "entity_id, version"), ("dim_entities", "entity_id"), ("entity_attributes_hot", "entity_id")]}
     actual_hot = {int(r[0]): int(r[1]) for r in query(url, "SELECT entity_id, version FROM entity_attributes_hot")}
     expected_hot = {k: v["version"] for k, v in hot.items()}
     actual_documents = {int(r[0]): None if r[1] == "<null>" else json.loads(r[1]) for r in
@@ -101,9 +149,12 @@ def main():
     print(json.dumps({
         "entities": compare(expected_entities, actual_entities),
         "facts": compare(expected_facts, actual_facts),
+        "fact_rows": compare(expected_fact_rows, actual_fact_rows),
+        "duplicates": duplicates,
         "hot": compare(expected_hot, actual_hot),
         "hot_attributes": compare(expected_documents, actual_documents),
         "samples": samples("entity", expected_entities, actual_entities) + samples("fact", expected_facts, actual_facts)
+                   + samples("fact row", expected_fact_rows, actual_fact_rows)
                    + samples("hot", expected_hot, actual_hot)
                    + samples("hot document", expected_documents, actual_documents),
         "aggregate_matches": int(mismatched_days) == 0,

@@ -23,7 +23,8 @@ public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Throws at a crash point to simulate a killed process (tests only; nil in production).
-/// It must throw `SimulatedCrash`, which the engine lets through without any cleanup.
+/// It throws `SimulatedCrash`, which is not a `MillraceError`: the engine cleans up only after
+/// its own errors, so a crash goes through untouched, as `kill -9` would leave things.
 public typealias CrashHook = @Sendable (CrashPoint) throws -> Void
 
 /// The error a crash hook throws: the pipeline stops dead, cleaning nothing up, as `kill -9`

@@ -1,20 +1,24 @@
+import Failures
 public import Staging
 
 /// Commits batches to a staging store exactly once, fenced by the Kafka group's offset commit.
 ///
-/// The protocol for one batch:
-/// 1. `begin`: write the pending record in state `writing` (the batch's intent: its offset
-///    ranges and the key prefixes of the files it will write).
-/// 2. The caller writes the data and dead-letter files.
-/// 3. `commit`: rewrite the pending record in state `ready` with every file, then commit the
-///    end offsets to Kafka with the batch id as metadata: the fence. The group coordinator
-///    refuses the commit of a member that lost its partitions, so a zombie cannot commit.
-/// 4. Write the evolved schema versions the batch introduced and the committed record under
-///    `commits/`, then delete the pending one.
+/// The protocol for one batch (docs/ARCHITECTURE.md, "The commit protocol", numbers the same):
+/// 1. Intent, `begin`: write the pending record in state `writing` (its offset ranges and the
+///    key prefixes of the files it will write).
+/// 2. Claims, `claimSchemaVersion`: before any file, claim every schema version the batch
+///    evolved to (`EvolvedSchemas`).
+/// 3. Files: the caller writes the data and dead-letter files.
+/// 4. Ready, `commit`: rewrite the pending record in state `ready` with every file.
+/// 5. Fence: commit the end offsets to Kafka with the batch id as metadata. The group
+///    coordinator refuses the commit of a member that lost its partitions, so a zombie cannot
+///    commit.
+/// 6. Committed: write the evolved schema versions the batch introduced and the committed
+///    record under `commits/`, then delete the pending one.
 ///
 /// The fence commit is the single atomic decision: a batch is committed if and only if Kafka
 /// holds its id as the metadata of its offsets. Everything after it is idempotent roll-forward
-/// (`recover`, on assignment, finishes step 4 for a batch whose worker died after step 3);
+/// (`recover`, on assignment, finishes step 6 for a batch whose worker died after step 5);
 /// everything before it is garbage if the worker dies (`sweep` deletes it after a grace period).
 /// Every committed Kafka offset is therefore covered by exactly one committed record.
 ///
@@ -36,6 +40,8 @@ public final class StagingCommitter {
     private let store: any StagingStore
     private let fence: any OffsetFence
     private let layout: StagingLayout
+    /// The evolved versions' claims and committed copies.
+    private var evolved: EvolvedSchemas { EvolvedSchemas(store: store, layout: layout) }
     private let crashHook: CrashHook?
     /// The group `fence` commits to when it is not the live worker's; stamped on every record.
     private let fenceGroup: String?
@@ -69,9 +75,7 @@ public final class StagingCommitter {
         let start = startedAtMillis ?? timing.monotonicMillis()
         do {
             try finishDeferred()
-        } catch let crash as SimulatedCrash {
-            throw crash
-        } catch {
+        } catch let error as any MillraceError {
             throw EngineError(
                 .staging,
                 "batch \(deferred.first?.batchID.description ?? "?") is committed but its committed record cannot be written yet; no other batch is fenced before it is",
@@ -97,28 +101,19 @@ public final class StagingCommitter {
     /// declaration. A committed version is checked first, for versions committed by builds
     /// that did not claim.
     public func claimSchemaVersion(table: String, version: Int, definition: String) throws {
-        let bytes = Array(definition.utf8)
-        func lost(_ holder: [UInt8]) -> EngineError {
-            EngineError(
-                .schemaConflict, "version \(version) of \(table) belongs to another declaration; this batch stages nothing under it",
-                underlying: SchemaVersionConflict(table: table, version: version, definition: String(decoding: holder, as: UTF8.self)))
-        }
-        if let committed = try store.get(layout.schemaKey(table: table, version: version)) {
-            guard committed == bytes else { throw lost(committed) }
+        switch try evolved.claim(table: table, version: version, definition: definition) {
+        case .held:
             return
-        }
-        let key = layout.schemaClaimKey(table: table, version: version)
-        if try store.create(key, data: bytes) {
+        case .claimedNow:
             try crashHook?(.afterSchemaClaim)
-            return
+        case .lost(let holder):
+            throw EngineError(
+                .schemaConflict, "version \(version) of \(table) belongs to another declaration; this batch stages nothing under it",
+                underlying: SchemaVersionConflict(table: table, version: version, definition: holder))
         }
-        guard let holder = try store.get(key) else {
-            throw EngineError(.staging, "the claim of version \(version) of \(table) exists but cannot be read", isRetriable: true)
-        }
-        guard holder == bytes else { throw lost(holder) }
     }
 
-    /// Steps 3 and 4: fences and commits a batch whose files are all written, returning the
+    /// Steps 4 to 6: marks ready, fences and commits a batch whose files are all written, returning the
     /// committed record. Throws `.fenced` (after cleaning up) when this worker lost a partition.
     /// Throws `.expired` (after cleaning up) when the batch grew too old before its fence.
     public func commit(_ record: CommitRecord) throws -> CommitRecord {
@@ -148,9 +143,7 @@ public final class StagingCommitter {
         try crashHook?(.afterOffsetCommit)
         do {
             return try finalize(ready)
-        } catch let crash as SimulatedCrash {
-            throw crash
-        } catch {
+        } catch let error as any MillraceError {
             deferred.append(ready)
             throw EngineError(
                 .finalizeDeferred,
@@ -285,15 +278,13 @@ public final class StagingCommitter {
         return (committed, abandoned)
     }
 
-    /// Step 5: the evolved schema versions the batch introduced, then its committed record, then
+    /// Step 6: the evolved schema versions the batch introduced, then its committed record, then
     /// the pending record's removal. Every step is idempotent, so `recover`, `sweep` and
     /// `finishDeferred` may repeat it.
     private func finalize(_ ready: CommitRecord) throws -> CommitRecord {
         var final = ready
         final.state = .committed
-        for change in ready.schemaChanges where !change.definition.isEmpty {
-            try store.put(layout.schemaKey(table: change.table, version: change.toVersion), data: Array(change.definition.utf8))
-        }
+        try evolved.commit(versionsOf: ready)
         try store.put(layout.commitKey(final.batchID), data: try final.encoded())
         try crashHook?(.afterCommitRecord)
         try store.delete([layout.pendingKey(final.batchID)])

@@ -1,10 +1,17 @@
 import CDC
 import Catalog
+import Failures
 import Parquet
 public import Staging
 
-/// Turns a closed batch into committed staged files: deduplicate → enrich → partition by
+/// Turns a closed batch into committed staged files: enrich → deduplicate → partition by
 /// event-time hour → write Parquet → stage → commit (see `StagingCommitter` for the protocol).
+///
+/// Enrichment runs over every decoded row, before deduplication picks the rows to keep: the
+/// lookup fills whole columns aligned with the decoded ones in one pass, and deduplication only
+/// selects (the writer takes the selection; no row is copied). Enriching only the kept rows
+/// would copy every decoded column to save the lookups of duplicates, a few percent of a batch.
+/// Misses are counted among the kept rows only.
 ///
 /// Files are written one at a time, each streaming its row groups to the store, so memory holds
 /// the decoded batch plus one row group whatever the number of tables and hours.
@@ -61,13 +68,12 @@ public final class BatchFlusher {
         try committer.begin(record, startedAtMillis: input.startedAtMillis)
         do {
             return try stage(input, plans: plans, record: record, stats: stats)
-        } catch let crash as SimulatedCrash {
-            throw crash
         } catch let error as EngineError where error.batchMayBeCommitted {
             // The fence may have committed the batch: keep everything for recover and sweep.
             throw error
-        } catch {
-            // The fence did not commit the batch; remove what it wrote.
+        } catch let error as any MillraceError {
+            // The fence did not commit the batch; remove what it wrote. (Anything else is not a
+            // failure of the batch but the process dying here, which cleans nothing up.)
             committer.abandon(record)
             throw error
         }
@@ -104,8 +110,8 @@ public final class BatchFlusher {
             // An earlier committed batch introduced this very version (this worker restarted
             // while that batch was being recovered, or another worker got there first): the
             // files follow it, but the change is not this batch's to announce again.
-            let committed = try store.get(settings.layout.schemaKey(table: change.table, version: change.toVersion))
-            if committed == Array(definition.utf8) { continue }
+            let committed = try EvolvedSchemas(store: store, layout: settings.layout).committed(table: change.table, version: change.toVersion)
+            if committed == definition { continue }
             record.schemaChanges.append(SchemaChangeNote(
                 table: change.table, fromVersion: change.fromVersion, toVersion: change.toVersion,
                 ddl: ["redshift": change.ddl(.redshift), "postgres": change.ddl(.postgres)],

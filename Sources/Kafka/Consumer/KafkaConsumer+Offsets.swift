@@ -107,6 +107,12 @@ extension KafkaConsumer {
         try client.queryWatermarks(partition, timeoutMs: timeout.clampedMilliseconds)
     }
 
+    /// The current watermarks of `partitions`, asked of their leaders together: two
+    /// ListOffsets requests per leader broker, however many partitions it leads.
+    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration) throws -> [KafkaTopicPartition: KafkaWatermarks] {
+        try client.watermarks(partitions, timeoutMs: timeout.clampedMilliseconds)
+    }
+
     /// The group's lag on each of `partitions`: high watermark − committed offset (or the
     /// whole retained range when never committed). One ListOffsets request per partition and
     /// one OffsetFetch for all; each waits at most `timeout`.

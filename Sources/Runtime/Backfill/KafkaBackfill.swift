@@ -38,7 +38,7 @@ enum KafkaBackfill {
             // A range ending in the future ends at today's high watermarks: later records are
             // not this backfill's, and any stamped at or after `to` by a skewed producer clock
             // is skipped when read (the reader checks every record's timestamp).
-            endOf = Dictionary(uniqueKeysWithValues: try partitions.map { ($0, try consumer.watermarks($0, timeout: timeout).high) })
+            endOf = try consumer.watermarks(partitions, timeout: timeout).mapValues(\.high)
         } else {
             let ends = try consumer.offsetsForTimes(
                 Dictionary(uniqueKeysWithValues: partitions.map { ($0, range.toMillis) }), timeout: timeout)

@@ -27,7 +27,7 @@ final class KafkaBackfillSlice {
         eventTime: Bool, share: Int, counters: ProgressCounters, collector: BackfillCollector
     ) throws {
         let configuration = assembly.configuration
-        consumer = try assembly.makeConsumer(group: group, reportsEnds: true, prefetchShare: share)
+        consumer = try assembly.makeConsumer(group: group) { Self.tune(&$0, share: share) }
         let parts = try assembly.makeFlushPath(
             fence: KafkaOffsetFence(consumer: consumer, telemetry: assembly.telemetry), followsChangelogs: true, fenceGroup: group)
         committer = parts.committer
@@ -46,6 +46,28 @@ final class KafkaBackfillSlice {
     }
 
     private let feeds: DimensionFeeds
+
+    /// A slice's consumer, reading retained data faster than the slice can process it:
+    /// - partition ends reported (a partition whose log ends at its planned end finishes there);
+    /// - the fetchers woken at most every 10 ms once the prefetch queue drains
+    ///   (`fetchWakeIntervalMs`): the queue fills, and librdkafka 2.0.2 would fetch again only
+    ///   a second later (on the mock cluster 200,000 records took 4 s of waiting for 0.3 s of
+    ///   work), at some 100 small requests a second per broker;
+    /// - so the prefetch needs to last only the wake interval and a fetch round trip: half the
+    ///   worker's bound (`queued.max.messages.kbytes`), divided among the slices, 8 MiB each
+    ///   at two (some 7,000 of the seed's 1.2 KB records, 10 ms at the slice's rate on the
+    ///   development machine), the memory going to the slices' batches instead (2M records
+    ///   peaked at 185 MB instead of 200-220 MB with the worker's whole bound);
+    /// - long polls of 10 ms (`fetch.wait.max.ms`): a fetch of partitions that all reached
+    ///   their log end waits that long for data that will never be this backfill's, and holds
+    ///   up the next fetch of the same broker's other partitions (500 ms by default).
+    /// `kafka.properties` may still set `fetch.wait.max.ms` and `queued.max.messages.kbytes`.
+    static func tune(_ consumer: inout KafkaConsumerConfiguration, share: Int) {
+        consumer.reportsPartitionEOF = true
+        consumer.fetchWakeIntervalMs = 10
+        consumer.queuedMaxMessagesKbytes = max(1_024, consumer.queuedMaxMessagesKbytes / (2 * max(1, share)))
+        consumer.fetchWaitMaxMs = 10
+    }
 
     /// Finishes batches a crashed run fenced but did not record, then resolves its own stale
     /// pending records (older than `sweepGraceMillis`).

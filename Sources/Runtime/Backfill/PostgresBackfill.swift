@@ -23,6 +23,8 @@ enum PostgresBackfill {
         counters.setTotal((range.toMillis - range.fromMillis) * Int64(tables.count))
         let reader = try PostgresSourceReader(url: url, logger: assembly.telemetry.logger)
         defer { reader.close() }
+        // One consistent point serves every table: a change any later read misses comes after it too.
+        guard let lsn = try reader.consistentPoint(logger: assembly.telemetry.logger, shouldStop: shouldStop) else { return false }
         for table in tables {
             guard let topic = table.source.topic else { continue }
             let relation = configuration.backfill.sourceTables[table.name] ?? sourceRelation(topic)
@@ -35,7 +37,8 @@ enum PostgresBackfill {
             if !recovery.finished.isEmpty { assembly.telemetry.emit(.recovered(recovery.finished)) }
             _ = try parts.committer.sweep(nowMillis: PipelineClock.system.wallMillis(), graceMillis: configuration.pipeline.sweepGrace.milliseconds)
             let query = try SourceTableQuery(
-                table: table, relation: relation, columns: try reader.columns(of: relation), chunkRows: configuration.backfill.chunkRows)
+                table: table, relation: relation, columns: try reader.columns(of: relation), chunkRows: configuration.backfill.chunkRows,
+                lsn: lsn)
             if !query.missingFields.isEmpty {
                 assembly.telemetry.logger.warning("the source table lacks declared columns; they stay null", metadata: [
                     "table": "\(relation)", "columns": "\(query.missingFields.joined(separator: ","))"])

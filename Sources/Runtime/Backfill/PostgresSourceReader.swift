@@ -48,6 +48,59 @@ final class PostgresSourceReader {
         return rows.map { SourceTableQuery.SourceColumn(name: $0[0], type: $0[1]) }
     }
 
+    /// The WAL position the backfill's reads are stamped with (`source.lsn`): one before which
+    /// every change is visible to the reads that follow, so that every change those reads miss
+    /// comes after it. Returns nil when `shouldStop` says so first.
+    ///
+    /// Debezium stamps a streamed change with the LSN of its own WAL record (`lastReceivedLsn()`
+    /// in `PostgresStreamingChangeEventSource`; PostgreSQL's `change_cb_wrapper` in
+    /// `replication/logical/logical.c` reports `change->lsn`), written when the statement runs,
+    /// before its transaction commits. The WAL position when a chunk is read is later than the
+    /// records of transactions still open then, whose changes the chunk cannot see: a read
+    /// stamped so would beat (in the loader's LSN-first `ChangeOrder`) the newer change it
+    /// missed, and a key-only delete, which has no version to tell. So the point is the WAL
+    /// insert position taken first; then every transaction holding a transaction id at that
+    /// moment is waited for. A transaction writes WAL only once it has an id, and holds the
+    /// `ExclusiveLock` on its id until it has committed or aborted (visible in `pg_locks`, which
+    /// every role may read), so a transaction still open after the wait got its id later and
+    /// wrote nothing before the point, and every record before it is committed (or aborted) and
+    /// visible. (A snapshot's `xip` would not do: PostgreSQL lists only transactions older than
+    /// the newest completed one.) This is the consistent point of a replication slot that
+    /// Debezium's own snapshot reads are stamped with, without needing one. A standby has no
+    /// locks of the primary's transactions: there the replayed position is used with the
+    /// transactions its snapshot lists, which misses one whose id is newer than every completed
+    /// one (read from the primary to be exact).
+    func consistentPoint(logger: Logger, shouldStop: () -> Bool) throws -> Int64? {
+        let position = try query(
+            "SELECT ((CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END) - '0/0'::pg_lsn)::bigint::text",
+            binds: [])
+        let open = try query(
+            "SELECT coalesce(array_agg(transactionid)::text, '{}'), pg_snapshot_xmax(pg_current_snapshot())::text FROM pg_locks "
+                + "WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND granted",
+            binds: [])
+        guard let lsn = position.first.flatMap({ Int64($0[0]) }), let held = open.first, held.count == 2 else {
+            throw RuntimeError(.source, "the source database did not report its WAL position")
+        }
+        var waited = 0
+        while true {
+            let state = try query(
+                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND transactionid = ANY($1::xid[]) "
+                    + "UNION ALL SELECT (pg_snapshot_xmin(pg_current_snapshot()) < $2::xid8)::int::text",
+                binds: held)
+            let open = state.reduce(0) { $0 + (Int($1[0]) ?? 1) }
+            if open == 0 { return lsn }
+            if shouldStop() { return nil }
+            if waited % 100 == 10 {
+                // Every 10 s from the first second: an idle-in-transaction session or a
+                // forgotten prepared transaction holds the backfill here until it ends.
+                logger.warning("waiting for transactions open when the backfill started to end", metadata: [
+                    "open": "\(open)", "waited_s": "\(waited / 10)"])
+            }
+            waited += 1
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
     /// One chunk of `sql` with `binds` (text parameters).
     func chunk(_ sql: String, binds: [String]) throws -> [Row] {
         try query(sql, binds: binds).map { cells in

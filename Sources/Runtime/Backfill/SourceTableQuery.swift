@@ -8,10 +8,11 @@ import Foundation
 /// The value is JsonConverter's envelope with `schemas.enable=false` (the table's declared
 /// Connect encodings apply): `{"before":null,"after":{…},"source":{…},"op":"r","ts_ms":…}`.
 /// Debezium's PostgreSQL snapshot sets `op` to `r` and `source.lsn` to the WAL position of the
-/// snapshot (debezium/debezium, `PostgresSnapshotChangeEventSource`, which takes
-/// `currentXLogLocation()` when the snapshot starts); here every chunk is a snapshot of its rows,
-/// so `source.lsn` is the server's WAL position when the chunk is read, and `source.ts_ms` the
-/// statement time. Values follow each column's Connect encoding (Debezium's PostgreSQL type
+/// snapshot (debezium/debezium, `PostgresSnapshotChangeEventSource`: the replication slot's
+/// consistent point, or `currentXLogLocation()` when the snapshot starts); here `source.lsn` is
+/// the backfill's consistent point (`PostgresSourceReader.consistentPoint`: every change before
+/// it is visible to the reads, every change they miss comes after it, so the loader's LSN order
+/// never lets a read beat a change it missed), and `source.ts_ms` the statement time. Values follow each column's Connect encoding (Debezium's PostgreSQL type
 /// mapping, docs "PostgreSQL connector: data type mappings"): ZonedTimestamp strings for
 /// `timestamptz`, MicroTimestamp / MicroTime numbers, Date days, base64 bytes, decimals as JSON
 /// numbers (JsonConverter's `decimal.format=NUMERIC`), text for the rest.
@@ -43,10 +44,11 @@ public struct SourceTableQuery: Sendable, Hashable {
     /// change made before the column existed).
     public let missingFields: [String]
 
-    /// The query reading `table` from `relation` (`schema.table`) whose columns are `columns`.
-    /// Throws `.configuration` when the table has no event-time column, or the database table
-    /// lacks it or a key column.
-    public init(table: TableDefinition, relation: String, columns: [SourceColumn], chunkRows: Int) throws {
+    /// The query reading `table` from `relation` (`schema.table`) whose columns are `columns`,
+    /// stamping every row with `lsn` (the consistent point, as a WAL byte position). Throws
+    /// `.configuration` when the table has no event-time column, or the database table lacks it
+    /// or a key column.
+    public init(table: TableDefinition, relation: String, columns: [SourceColumn], chunkRows: Int, lsn: Int64) throws {
         let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         guard let eventTime = table.eventTime else {
             throw RuntimeError(.configuration, "\(table.name) declares no event_time column, which --source postgres pages by")
@@ -74,11 +76,10 @@ public struct SourceTableQuery: Sendable, Hashable {
             "jsonb_build_object(" + pairs[start..<min(pairs.count, start + 50)].joined(separator: ", ") + ")"
         }.joined(separator: " || ")
         let names = relation.split(separator: ".", maxSplits: 1).map(String.init)
-        let lsn = "((CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END) - '0/0'::pg_lsn)::bigint"
         let millis = "(extract(epoch FROM statement_timestamp()) * 1000)::bigint"
         let source = "json_build_object('version', 'millrace-backfill', 'connector', 'postgresql', 'name', 'millrace', 'ts_ms', \(millis), "
             + "'snapshot', 'true', 'db', current_database(), 'schema', \(Self.literal(names.first ?? "public")), "
-            + "'table', \(Self.literal(names.last ?? relation)), 'lsn', \(lsn))"
+            + "'table', \(Self.literal(names.last ?? relation)), 'lsn', \(lsn)::bigint)"
         let value = "json_build_object('before', NULL, 'after', \(after.isEmpty ? "'{}'::jsonb" : after), 'source', \(source), "
             + "'op', 'r', 'ts_ms', \(millis))::text"
         let time = Self.identifier(eventField)

@@ -1,4 +1,3 @@
-public import Logging
 /// Where batches are staged: an S3 bucket, or a local folder (`local_dir`), which the
 /// PostgreSQL loader reads too. `--output DIR` and `--dry-run` stage to a local folder.
 public struct StagingSettings: Sendable, Hashable, Codable, StrictlyDecodable {
@@ -44,64 +43,5 @@ public struct StagingSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         keyTemplate = try c.value(.keyTemplate, default: d.keyTemplate)
         kmsKeyID = try c.value(.kmsKeyID, default: d.kmsKeyID)
         localDir = try c.value(.localDir, default: d.localDir)
-    }
-}
-
-/// Where dead letters go. They are always committed with their batch.
-public struct DeadLetterSettings: Sendable, Hashable, Codable, StrictlyDecodable {
-    /// Key prefix of the NDJSON dead-letter files in the staging store (original bytes in
-    /// base64, with topic, partition, offset, reason). Default: `dlq/`.
-    public var prefix: String = "dlq/"
-
-    /// The defaults.
-    public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case prefix
-    }
-
-    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
-
-    public init(from decoder: any Decoder) throws {
-        try Self.rejectUnknownKeys(in: decoder)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        prefix = try c.value(.prefix, default: DeadLetterSettings().prefix)
-    }
-}
-
-/// How log lines are written.
-public enum LogFormat: String, Sendable, Hashable, Codable, CaseIterable {
-    /// One JSON object per line (containers, log pipelines).
-    case json
-    /// swift-log's plain text (a terminal).
-    case text
-}
-
-/// Metrics, health and logs.
-public struct ObservabilitySettings: Sendable, Hashable, Codable, StrictlyDecodable {
-    /// `host:port` serving `/metrics` (Prometheus), `/healthz` and `/readyz`; empty disables it.
-    /// Default: `0.0.0.0:9464`.
-    public var listen: String = "0.0.0.0:9464"
-    /// `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`. Default: `info`.
-    public var logLevel: Logger.Level = .info
-    /// `json` (one object per line, for containers) or `text`. Default: `json`.
-    public var logFormat: LogFormat = .json
-
-    /// The defaults.
-    public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, logLevel = "log_level", logFormat = "log_format"
-    }
-
-    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
-
-    public init(from decoder: any Decoder) throws {
-        try Self.rejectUnknownKeys(in: decoder)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = ObservabilitySettings()
-        listen = try c.value(.listen, default: d.listen)
-        logLevel = try c.choice(.logLevel, default: d.logLevel)
-        logFormat = try c.choice(.logFormat, default: d.logFormat)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// A minimal HTTP/1.1 server on its own thread: `GET /metrics` (Prometheus text format),
-/// `GET /healthz` (the process is alive) and `GET /readyz` (the worker is consuming).
+/// `GET /healthz` (the process is alive: its loop advances) and `GET /readyz` (the worker is
+/// in its group).
 ///
 /// Deliberately small: one request per connection, no keep-alive, no request body. Scrapes and
 /// orchestrator probes are all it serves, so it needs no HTTP framework.
@@ -11,13 +12,19 @@ public final class HealthServer: Sendable {
     public struct Responder: Sendable {
         /// The Prometheus exposition text.
         public var metrics: @Sendable () -> [UInt8]
-        /// True when the worker is ready (partitions assigned and consuming).
+        /// True when the worker is ready (joined and assigned, or idle by design).
         public var isReady: @Sendable () -> Bool
+        /// Whether the process is alive, or why not (`Liveness`).
+        public var health: @Sendable () -> (healthy: Bool, reason: String)
 
-        /// A responder from the two closures.
-        public init(metrics: @escaping @Sendable () -> [UInt8], isReady: @escaping @Sendable () -> Bool) {
+        /// A responder from the three closures (`health` defaults to always healthy).
+        public init(
+            metrics: @escaping @Sendable () -> [UInt8], isReady: @escaping @Sendable () -> Bool,
+            health: @escaping @Sendable () -> (healthy: Bool, reason: String) = { (true, "ok") }
+        ) {
             self.metrics = metrics
             self.isReady = isReady
+            self.health = health
         }
     }
 
@@ -100,7 +107,9 @@ public final class HealthServer: Sendable {
         case "/metrics":
             respond(client, status: "200 OK", type: "text/plain; version=0.0.4", body: responder.metrics())
         case "/healthz":
-            respond(client, status: "200 OK", type: "text/plain", body: Array("ok\n".utf8))
+            let health = responder.health()
+            respond(client, status: health.healthy ? "200 OK" : "503 Service Unavailable", type: "text/plain",
+                    body: Array((health.reason + "\n").utf8))
         case "/readyz":
             let ready = responder.isReady()
             respond(client, status: ready ? "200 OK" : "503 Service Unavailable", type: "text/plain",

@@ -18,17 +18,30 @@ public final class Telemetry: Sendable {
     /// The logger events are written to.
     public let logger: Logger
     private let ready = Atomic<Bool>(false)
+    private let liveness = Mutex(Liveness())
     private let now: @Sendable () -> Date
+    private let monotonicMillis: @Sendable () -> Int64
 
-    /// Telemetry logging to `logger`; `now` is the wall clock the timestamp gauges read.
-    public init(logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Telemetry logging to `logger`; `now` is the wall clock the timestamp gauges read,
+    /// `monotonicMillis` the clock liveness is judged by.
+    public init(
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        monotonicMillis: @escaping @Sendable () -> Int64 = PipelineClock.system.monotonicMillis
+    ) {
         self.logger = logger
         self.now = now
+        self.monotonicMillis = monotonicMillis
         set(.buildInfo, ["version": Build.version], to: 1)
     }
 
-    /// True once the worker reported itself ready.
+    /// True once the worker reported itself ready (joined its group and given its assignment,
+    /// even an empty one) and until it stops or loses its partitions.
     public var isReady: Bool { ready.load(ordering: .acquiring) }
+
+    /// Whether the worker is alive now, or why not (see `Liveness`).
+    public var health: (healthy: Bool, reason: String) {
+        liveness.withLock { $0.verdict(nowMillis: monotonicMillis()) }
+    }
 
     /// The Prometheus text exposition of every metric, the process metrics included.
     public func exposition() -> [UInt8] {
@@ -53,9 +66,11 @@ public final class Telemetry: Sendable {
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
         case .partitionsRevoked(let partitions):
             count(.rebalances, ["event": "revoked"])
+            removeLag(of: partitions)
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions.sorted())"])
         case .partitionsLost(let partitions):
             count(.rebalances, ["event": "lost"])
+            removeLag(of: partitions)
             logger.warning("partitions lost; in-flight work abandoned", metadata: ["partitions": "\(partitions.sorted())"])
         case .recovered(let batches):
             count(.batchesRecovered, by: batches.count)
@@ -79,12 +94,11 @@ public final class Telemetry: Sendable {
                 logger.notice("sweep resolved pending batches",
                     metadata: ["committed": .stringConvertible(committedCount), "abandoned": .stringConvertible(abandoned)])
             }
-        case .consumerLag(let lags):
-            for (partition, lag) in lags {
+        case .consumerLag(let reading):
+            for (partition, lag) in reading.lags {
                 set(.consumerLag, ["topic": partition.topic, "partition": "\(partition.partition)"], to: Double(lag))
             }
-            // The event is emitted only for a successful reading: its time is the reading's.
-            set(.consumerLagLastSuccess, to: now().timeIntervalSince1970)
+            if reading.isComplete { set(.consumerLagLastSuccess, to: now().timeIntervalSince1970) }
         case .retry(let component, let reason):
             count(.retries, ["component": component])
             logger.debug("retrying after a transient fault", metadata: ["component": "\(component)", "reason": "\(reason)"])
@@ -94,6 +108,8 @@ public final class Telemetry: Sendable {
         case .dimensionLoaded(let name, let rows):
             set(.dimensionRows, ["dimension": name], to: Double(rows))
             logger.info("dimension loaded", metadata: ["dimension": "\(name)", "rows": .stringConvertible(rows)])
+        case .pipelineProgress(let at, let opened, let bound):
+            liveness.withLock { $0.progressed(atMillis: at, batchOpenedAtMillis: opened, boundMillis: bound) }
         case .readiness(let isReady):
             ready.store(isReady, ordering: .releasing)
             set(.ready, to: isReady ? 1 : 0)
@@ -182,6 +198,15 @@ public final class Telemetry: Sendable {
 
     private func set(_ metric: MetricName, _ labels: [String: String] = [:], to value: Double) {
         registry.makeGauge(descriptor: prometheusName(metric), labels: ordered(metric, labels)).set(value)
+    }
+
+    /// Removes the lag series of partitions this worker no longer owns: another worker reports
+    /// them now, and a left-over series would count them twice in a `sum()`.
+    private func removeLag(of partitions: [SourcePartition]) {
+        for partition in partitions {
+            registry.unregisterGauge(registry.makeGauge(
+                descriptor: prometheusName(.consumerLag), labels: ordered(.consumerLag, ["topic": partition.topic, "partition": "\(partition.partition)"])))
+        }
     }
 
     private func observe(_ metric: MetricName, _ labels: [String: String] = [:], value: Double) {

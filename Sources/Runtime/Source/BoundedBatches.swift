@@ -18,15 +18,12 @@ final class BoundedBatches {
     let decoder: ChangeDecoder
     private let flusher: BatchFlusher
     private let committer: StagingCommitter
-    private let maxRows: Int
-    private let maxBytes: Int
-    private let windowMillis: Int64
+    private let limits: BatchLimits
     private let eventTimeWindow: Range<Int64>?
     private let clock: PipelineClock
     private let telemetry: Telemetry
     private let onCommit: (CommitRecord) -> Void
     private var batch = OpenBatch()
-    private var carriedSchemaChanges: [SchemaChange] = []
     private var sinceByteCheck = 0
     /// When the open batch got its first record (monotonic ms); nil while it is empty.
     private var openedAtMillis: Int64?
@@ -42,9 +39,7 @@ final class BoundedBatches {
         decoder = parts.decoder
         flusher = parts.flusher
         committer = parts.committer
-        self.maxRows = maxRows
-        self.maxBytes = maxBytes
-        self.windowMillis = windowMillis
+        limits = BatchLimits(windowMillis: windowMillis, maxRows: maxRows, maxBytes: maxBytes)
         self.eventTimeWindow = eventTimeWindow
         self.clock = clock
         self.telemetry = telemetry
@@ -94,14 +89,15 @@ final class BoundedBatches {
     /// calls, or on every call when `exact` (callers that come once per poll).
     func flushIfFull(exact: Bool = false) throws {
         guard !batch.isEmpty else { return }
-        var full = batch.deadLetters.count + decoder.totalBufferedRows >= maxRows
+        let rows = batch.deadLetters.count + decoder.totalBufferedRows
+        var full = rows >= limits.maxRows
         sinceByteCheck += 1
         if !full && (exact || sinceByteCheck >= 1_024) {
             sinceByteCheck = 0
             let now = clock.monotonicMillis()
             let opened = openedAtMillis ?? now
             openedAtMillis = opened
-            full = batch.deadLetterBytes + decoder.totalBufferedBytes >= maxBytes || now - opened >= windowMillis
+            full = limits.shouldClose(openedAtMillis: opened, nowMillis: now, rows: rows, bytes: batch.deadLetterBytes + decoder.totalBufferedBytes)
         }
         if full { try flush() }
     }
@@ -112,7 +108,7 @@ final class BoundedBatches {
         // A deferred committed record first, reported like any commit (the committer's `begin`
         // would write it silently, or refuse this batch while it cannot).
         if committer.hasDeferred, let finished = try? committer.finishDeferred() { finished.forEach(onCommit) }
-        carriedSchemaChanges += decoder.takeSchemaChanges()
+        batch.carry(decoder.takeSchemaChanges())
         var tables: [DecodedBatch] = []
         for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 {
             tables.append(try decoder.takeBatch(table))
@@ -121,7 +117,7 @@ final class BoundedBatches {
         let started = clock.monotonicMillis()
         let input = BatchInput(
             batchID: BatchID(createdAtMillis: clock.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
-            sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters, schemaChanges: carriedSchemaChanges,
+            sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters, schemaChanges: batch.schemaChanges,
             stats: batch.stats, eventTimeWindow: eventTimeWindow, startedAtMillis: started)
         do {
             let record = try flusher.flush(input)
@@ -144,7 +140,6 @@ final class BoundedBatches {
     }
 
     private func movePast() {
-        carriedSchemaChanges = []
         batch = OpenBatch()
         sinceByteCheck = 0
         openedAtMillis = nil

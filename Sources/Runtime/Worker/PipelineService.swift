@@ -81,16 +81,14 @@ final class HealthService: Service {
         guard !configuration.observability.listen.isEmpty else { return nil }
         let address = try ListenAddress(configuration.observability.listen)
         let server = try HealthServer(
-            host: address.host, port: address.port, responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }))
+            host: address.host, port: address.port, responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }, health: { telemetry.health }))
         return HealthService(server: server)
     }
 
+    /// Serves until the service group shuts down (the server runs on its own thread; nothing
+    /// here polls).
     func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        } onGracefulShutdown: {}
+        try? await gracefulShutdown()
         server.stop()
     }
 }

@@ -14,7 +14,7 @@ public enum Worker {
     /// Throws `RuntimeError` with `.configuration` or `.authentication` for fatal setup errors.
     public static func run(_ configuration: WorkerConfiguration, options: WorkerOptions = WorkerOptions(), logger: Logger) async throws {
         MemoryTuning.mapLargeAllocations()
-        let telemetry = Telemetry(logger: logger)
+        let telemetry = options.telemetry ?? Telemetry(logger: logger)
         let assembly: WorkerAssembly
         do {
             assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)

@@ -24,6 +24,9 @@ public struct WorkerOptions: Sendable {
     public var clock: PipelineClock = .system
     /// Called on the pipeline thread after each committed batch (reports, tests).
     public var onCommit: (@Sendable (CommitRecord) -> Void)?
+    /// The telemetry to report into instead of a new one (tests read its exposition).
+    /// Default: nil.
+    public var telemetry: Telemetry?
     /// In dry-run, receives the SQL the loader would run for each committed batch.
     /// Default: nil (not printed).
     public var sqlOutput: (@Sendable (String) -> Void)?

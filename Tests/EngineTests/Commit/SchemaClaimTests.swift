@@ -22,7 +22,7 @@ struct SchemaClaimTests {
 
     private func flusher(_ store: any StagingStore, _ committer: StagingCommitter) throws -> BatchFlusher {
         BatchFlusher(
-            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), worker: "test"),
+            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), maxFileBytes: 256 << 20, worker: "test"),
             dimensions: try DimensionSet(catalog: try Catalog(tables: []), tables: []))
     }
 

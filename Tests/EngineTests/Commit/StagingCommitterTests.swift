@@ -206,7 +206,7 @@ struct StagingCommitterTests {
         let store = FaultyStore(try LocalStagingStore(root: folder.url), failingPutsUnder: StagingLayout.commitsPrefix)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
         let flusher = BatchFlusher(
-            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), worker: "test"),
+            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), maxFileBytes: 256 << 20, worker: "test"),
             dimensions: try DimensionSet(catalog: try Catalog(tables: []), tables: []))
         let letter = DeadLetter(
             reason: .malformedJSON, message: "not JSON", topic: "t", partition: 0, offset: 3, timestampMs: 0, key: nil,
@@ -227,7 +227,7 @@ struct StagingCommitterTests {
         let store = try LocalStagingStore(root: folder.url)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
         let flusher = BatchFlusher(
-            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), worker: "test"),
+            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), maxFileBytes: 256 << 20, worker: "test"),
             dimensions: try DimensionSet(catalog: try Catalog(tables: []), tables: []))
         let fact = try #require(try Catalog.load(directory: PackagePaths.schemas.path).table("fact_entity_values")?.current)
         let change = try fact.addingColumns(for: [ConnectField(name: "confidence", schema: ConnectSchema(type: .float64, isOptional: true))]).get()

@@ -104,3 +104,13 @@ struct OffsetTimestampSearchTests {
         #expect(found == 1)
     }
 }
+
+extension OffsetTimestampSearch {
+    /// One search run to its answer with `probe`, as `KafkaConsumer.offsetsForTimes` runs the
+    /// searches of many partitions at once (a round of probes read together per step).
+    static func firstOffset(atOrAfter target: Int64, in watermarks: KafkaWatermarks, probe: (Int64) -> Probe?) -> Int64 {
+        var search = OffsetTimestampSearch(atOrAfter: target, in: watermarks)
+        while let offset = search.nextProbe { search.take(probe(offset)) }
+        return search.answer ?? -1
+    }
+}

@@ -59,23 +59,24 @@ struct BackfillPlanningTests {
     func sourceQuery() throws {
         let fact = try #require(try Catalog.load(directory: PackagePaths.schemas.path).table("fact_entity_values")?.current)
         let columns = [
-            ("tenant_id", "int8"), ("entity_id", "int8"), ("attribute_id", "int4"), ("version", "int8"), ("value", "text"),
-            ("value_int", "int8"), ("value_decimal", "numeric"), ("recorded_at", "timestamptz"),
+            ("tenant_id", "int8"), ("entity_id", "int8"), ("attribute_id", "int8"), ("version", "int8"), ("value", "text"),
+            ("value_int", "int8"), ("value_decimal", "numeric"), ("ingested_at", "timestamptz"),
         ].map { SourceTableQuery.SourceColumn(name: $0.0, type: $0.1) }
-        let query = try SourceTableQuery(table: fact, relation: "eav.entity_values_ts", columns: columns, chunkRows: 500)
-        #expect(query.cursorColumns.map(\.name) == ["recorded_at", "entity_id", "version"])
+        let query = try SourceTableQuery(table: fact, relation: "eav.entity_values_ts", columns: columns, chunkRows: 500, lsn: 23_456_789)
+        #expect(query.cursorColumns.map(\.name) == ["ingested_at", "entity_id", "version"])
         #expect(query.missingFields.isEmpty)
-        #expect(query.firstSQL.contains(#"FROM "eav"."entity_values_ts" WHERE "recorded_at" >= $1::timestamptz AND "recorded_at" < $2::timestamptz ORDER BY "recorded_at", "entity_id", "version" LIMIT 500"#))
-        #expect(query.nextSQL.contains(#"AND ("recorded_at", "entity_id", "version") > ($3::timestamptz, $4::int8, $5::int8) ORDER BY"#))
+        #expect(query.firstSQL.contains(#"FROM "eav"."entity_values_ts" WHERE "ingested_at" >= $1::timestamptz AND "ingested_at" < $2::timestamptz ORDER BY "ingested_at", "entity_id", "version" LIMIT 500"#))
+        #expect(query.nextSQL.contains(#"AND ("ingested_at", "entity_id", "version") > ($3::timestamptz, $4::int8, $5::int8) ORDER BY"#))
         #expect(query.firstSQL.hasPrefix("SELECT json_build_object('before', NULL, 'after', jsonb_build_object("))
-        #expect(query.firstSQL.contains(#"'recorded_at', to_char("recorded_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"#))
+        #expect(query.firstSQL.contains(#"'ingested_at', to_char("ingested_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"#))
         #expect(query.firstSQL.contains(#"'value_decimal', "value_decimal""#))
         #expect(query.firstSQL.contains("'op', 'r'"))
+        #expect(query.firstSQL.contains("'lsn', 23456789::bigint"), "every read stamped with the backfill's consistent point")
         // A declared column the table lacks is left null, as in a change made before it existed.
-        let narrower = try SourceTableQuery(table: fact, relation: "eav.entity_values_ts", columns: columns.filter { $0.name != "value_decimal" }, chunkRows: 500)
+        let narrower = try SourceTableQuery(table: fact, relation: "eav.entity_values_ts", columns: columns.filter { $0.name != "value_decimal" }, chunkRows: 500, lsn: 1)
         #expect(narrower.missingFields == ["value_decimal"])
         #expect(throws: RuntimeError.self) {
-            try SourceTableQuery(table: fact, relation: "eav.entity_values_ts", columns: columns.filter { $0.name != "recorded_at" }, chunkRows: 500)
+            try SourceTableQuery(table: fact, relation: "eav.entity_values_ts", columns: columns.filter { $0.name != "ingested_at" }, chunkRows: 500, lsn: 1)
         }
         #expect(PostgresBackfill.sourceRelation("postgres.eav.entity_values_ts") == "public.entity_values_ts")
     }

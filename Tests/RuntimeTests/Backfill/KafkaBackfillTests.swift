@@ -11,7 +11,8 @@ import Testing
 
 /// `Backfill.run` over librdkafka's mock cluster (which answers ListOffsets-by-time with -1, so
 /// the start and end offsets come from the binary search over real record timestamps), staging
-/// into a local folder read back with pyarrow.
+/// into a local folder read back with pyarrow; beside the live worker, every committed batch is
+/// then loaded into the real PostgreSQL server by the loader and checked against the oracle.
 @Suite("Kafka backfill", .serialized)
 struct KafkaBackfillTests {
     static let topic = "postgres.eav.entity_values_ts"
@@ -127,7 +128,7 @@ struct KafkaBackfillTests {
     func eventTimeFilter() async throws {
         let fixture = try PipelineFixture(partitions: 1)
         // About 100 ms of event time between records; every Kafka timestamp inside the range,
-        // whatever the row's event time (`recorded_at`, which the generator sets on its own).
+        // whatever the row's event time (`ingested_at`, which the generator sets on its own).
         let records = try Self.changes(40, seed: 34, rate: 10)
         let from = records[10].timestampMs
         let to = records[30].timestampMs
@@ -148,10 +149,10 @@ struct KafkaBackfillTests {
             def rows(folder):
                 out = []
                 for path in glob.glob(os.path.join(folder, "staging", "fact_entity_values", "**", "*.parquet"), recursive=True):
-                    out += pq.read_table(path, columns=["_kafka_offset", "recorded_at"]).to_pylist()
+                    out += pq.read_table(path, columns=["_kafka_offset", "ingested_at"]).to_pylist()
                 return out
             def micros(t): return int(t.timestamp()) * 1000000 + t.microsecond
-            expected = sorted(r["_kafka_offset"] for r in rows(os.path.join(root, "plain")) if lower <= micros(r["recorded_at"]) < upper)
+            expected = sorted(r["_kafka_offset"] for r in rows(os.path.join(root, "plain")) if lower <= micros(r["ingested_at"]) < upper)
             print(json.dumps({"expected": expected, "kept": sorted(r["_kafka_offset"] for r in rows(root))}))
             """
         let answer = try await Subprocess.python(script, arguments: [fixture.output.url.path, "\(from)", "\(to)"])
@@ -194,6 +195,7 @@ struct KafkaBackfillTests {
 
     @Test("beside the live worker on the same topic and store: the live group untouched, the range staged once, each backfilled row equal to the live one of its key and version")
     func besideTheLiveWorker() async throws {
+        let servers = try TestServers.require()
         let fixture = try PipelineFixture(partitions: 4)
         try await fixture.produce(count: 2_400, seed: 33) { settings in
             settings.topics = [.entityValues]
@@ -252,6 +254,18 @@ struct KafkaBackfillTests {
         let compared = try await Self.compare(fixture, backfill: backfilled.flatMap(\.files).map(\.key), live: liveRecords.flatMap(\.files).map(\.key))
         #expect(compared.backfilled == expected, "backfilled \(compared.backfilled.count) records, expected \(expected.count)")
         #expect(compared.unmatched == 0 && compared.different == [], "\(compared.different.prefix(5))")
+
+        // The warehouse: the loader takes every committed batch, live and backfilled alike (it
+        // loads a backfill's batches like any other, by key and version), in several cycles. It
+        // holds every change of the topic once, with its source values, as the oracle computes
+        // them from the produced records, and the ledger one row per (batch, table).
+        #expect(!backfilled.isEmpty && !BackfillWarehouse.pairs(backfilled).isEmpty)
+        let warehouse = BackfillWarehouse(servers, prefix: "bfkafka")
+        try await warehouse.load(fixture.output.url.path)
+        let dump = fixture.output.path("produced.kcat").path
+        try await BackfillWarehouse.dump(produced, to: dump)
+        BackfillWarehouse.expectFacts(try await warehouse.oracle(dump: dump), count: produced.count, "live and backfill loaded")
+        try await warehouse.expectLedger(all, "live and backfill loaded")
     }
 
     /// Reads both sets of files with pyarrow: the (partition, offset) positions the backfill
@@ -264,7 +278,7 @@ struct KafkaBackfillTests {
         let script = """
             import json, sys, pyarrow.parquet as pq
             root, backfill, live = json.loads(sys.stdin.read())
-            columns = ["entity_id", "version", "tenant_id", "attribute_id", "value", "value_int", "value_decimal", "recorded_at",
+            columns = ["entity_id", "version", "tenant_id", "attribute_id", "value", "value_int", "value_decimal", "ingested_at",
                        "_op", "_deleted", "_lsn", "_source_ts", "_kafka_partition", "_kafka_offset"]
             def rows(keys):
                 out = []

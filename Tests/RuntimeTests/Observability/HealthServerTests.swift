@@ -29,6 +29,32 @@ struct HealthServerTests {
         await #expect(try get(server.port, "/nope").status == 404)
     }
 
+    @Test("/healthz follows liveness: a loop that stops advancing, or a batch open past the bound, is unhealthy with the reason")
+    func liveness() async throws {
+        var liveness = Liveness()
+        #expect(liveness.verdict(nowMillis: 10_000) == (true, "starting"))
+        liveness.progressed(atMillis: 1_000, batchOpenedAtMillis: nil, boundMillis: 120_000)
+        #expect(liveness.verdict(nowMillis: 121_000).healthy)
+        #expect(liveness.verdict(nowMillis: 121_001) == (false, "the pipeline has not advanced for 120 s (bound 120 s)"))
+        liveness.progressed(atMillis: 200_000, batchOpenedAtMillis: 50_000, boundMillis: 120_000)
+        #expect(liveness.verdict(nowMillis: 200_000) == (false, "a batch has been open for 150 s without committing (bound 120 s)"))
+        liveness.progressed(atMillis: 200_000, batchOpenedAtMillis: 150_000, boundMillis: 120_000)
+        #expect(liveness.verdict(nowMillis: 200_000).healthy)
+
+        // The same, through telemetry and the endpoint, with the test's own monotonic clock.
+        let clock = Atomic<Int64>(0)
+        let telemetry = Telemetry(logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }),
+            monotonicMillis: { clock.load(ordering: .relaxed) })
+        let server = try HealthServer(host: "127.0.0.1", port: 0,
+            responder: .init(metrics: { [] }, isReady: { telemetry.isReady }, health: { telemetry.health }))
+        defer { server.stop() }
+        telemetry.emit(.pipelineProgress(atMillis: 0, batchOpenedAtMillis: nil, boundMillis: 60_000))
+        await #expect(try get(server.port, "/healthz") == (200, "ok\n"))
+        clock.store(60_001, ordering: .relaxed)
+        let stalled = try await get(server.port, "/healthz")
+        #expect(stalled.status == 503 && stalled.body.contains("has not advanced for 60 s"), "\(stalled)")
+    }
+
     @Test("a port already in use is a clear configuration error")
     func portInUse() throws {
         let first = try HealthServer(host: "127.0.0.1", port: 0, responder: .init(metrics: { [] }, isReady: { true }))

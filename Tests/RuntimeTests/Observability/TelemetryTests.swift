@@ -4,6 +4,7 @@ import Loader
 import Logging
 @testable import Runtime
 import Staging
+import Synchronization
 import Testing
 import Warehouse
 
@@ -22,7 +23,7 @@ struct TelemetryTests {
         record.stats.duplicatesRemoved = 7
         record.stats.sourceTimeMillis = 1_795_628_519_000
         telemetry.emit(.batchCommitted(record, durationMillis: 1200))
-        telemetry.emit(.consumerLag([SourcePartition(topic: "t", partition: 3): 42]))
+        telemetry.emit(.consumerLag(ConsumerLagReading(lags: [SourcePartition(topic: "t", partition: 3): 42], isComplete: true)))
         let text = String(decoding: telemetry.exposition(), as: UTF8.self)
         #expect(text.contains(#"millrace_staged_rows_total{table="fact_entity_values"} 40"#))
         #expect(text.contains(#"millrace_staged_bytes_total{table="fact_entity_values"} 1000"#))
@@ -52,6 +53,29 @@ struct TelemetryTests {
         #expect(lines.all.contains { $0.level == .error && $0.text.contains(batches[1].rawValue) })
         telemetry.emit(.batchUncertain(batches[0], committed: false))
         #expect(String(decoding: telemetry.exposition(), as: UTF8.self).contains(#"millrace_batches_uncertain_total{outcome="kept"} 1"#))
+    }
+
+    @Test("lag series: an incomplete reading leaves the last success alone; revoked and lost partitions' series go away")
+    func lagSeries() {
+        let clock = Mutex(Self.wallClock)
+        let telemetry = Telemetry(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), now: { clock.withLock { $0 } })
+        let p0 = SourcePartition(topic: "t", partition: 0), p1 = SourcePartition(topic: "t", partition: 1), p2 = SourcePartition(topic: "t", partition: 2)
+        telemetry.emit(.consumerLag(ConsumerLagReading(lags: [p0: 1, p1: 2, p2: 3], isComplete: true)))
+        clock.withLock { $0 = $0.addingTimeInterval(60) }
+        telemetry.emit(.consumerLag(ConsumerLagReading(lags: [p0: 10], isComplete: false)))
+        var text = String(decoding: telemetry.exposition(), as: UTF8.self)
+        #expect(text.contains("millrace_consumer_lag_last_success_timestamp_seconds 1795628530.0"), "\(text)")
+        #expect(text.contains(#"millrace_consumer_lag_messages{topic="t",partition="0"} 10.0"#))
+        telemetry.emit(.partitionsRevoked([p1]))
+        telemetry.emit(.partitionsLost([p2]))
+        text = String(decoding: telemetry.exposition(), as: UTF8.self)
+        #expect(text.contains(#"millrace_consumer_lag_messages{topic="t",partition="0"} 10.0"#))
+        #expect(!text.contains(#"partition="1"}"#) && !text.contains(#"partition="2"}"#), "\(text)")
+        // A partition assigned again reports again.
+        telemetry.emit(.consumerLag(ConsumerLagReading(lags: [p0: 0, p1: 7], isComplete: true)))
+        text = String(decoding: telemetry.exposition(), as: UTF8.self)
+        #expect(text.contains(#"millrace_consumer_lag_messages{topic="t",partition="1"} 7.0"#))
+        #expect(text.contains("millrace_consumer_lag_last_success_timestamp_seconds 1795628590.0"), "\(text)")
     }
 
     @Test("a load cycle's report shows up as the loader's metrics; a failure counts by code")
@@ -97,7 +121,7 @@ struct TelemetryExpositionTests {
         let events: [TelemetryEvent] = [
             .batchCommitted(record, durationMillis: 10), .batchAbandoned(record.batchID, reason: "r", fenced: true),
             .partitionsAssigned([partition]), .partitionsRevoked([partition]), .partitionsLost([partition]),
-            .recovered([record.batchID]), .swept(committed: 1, abandoned: 1), .consumerLag([partition: 5]),
+            .recovered([record.batchID]), .swept(committed: 1, abandoned: 1), .consumerLag(ConsumerLagReading(lags: [partition: 5], isComplete: true)),
             .retry(component: "s3", reason: "r"), .s3Request(operation: "PutObject", duration: .milliseconds(30), errorCode: nil),
             .s3Request(operation: "PutObject", duration: .seconds(2), errorCode: "accessDenied"),
             .dimensionLoaded(name: "dim_attributes", rows: 3), .readiness(true), .loadCycle(report),

@@ -45,10 +45,10 @@ final class PipelineFixture: Sendable {
 
     /// Generates `count` records with `adjust` applied to the generator settings and produces
     /// them, each as `transform` returns it, at `perSecond` records per second when given
-    /// (otherwise as fast as possible).
+    /// (otherwise as fast as possible), in transactions of `transactionalID` when given.
     func produce(
-        count: Int, seed: UInt64 = 7, perSecond: Int? = nil, adjust: (inout LoadGenConfiguration) -> Void = { _ in },
-        transform: (LoadRecord) -> LoadRecord = { $0 }
+        count: Int, seed: UInt64 = 7, perSecond: Int? = nil, transactionalID: String? = nil,
+        adjust: (inout LoadGenConfiguration) -> Void = { _ in }, transform: (LoadRecord) -> LoadRecord = { $0 }
     ) async throws {
         var settings = LoadGenConfiguration()
         settings.seed = seed
@@ -60,7 +60,7 @@ final class PipelineFixture: Sendable {
         adjust(&settings)
         let generator = try LoadGenerator(catalog: try Catalog.load(directory: PackagePaths.schemas.path), configuration: settings)
         try Data(AttributeSnapshot.csv(generator.attributes).utf8).write(to: attributesSnapshot)
-        let sink = try KafkaRecordSink(bootstrapServers: cluster.bootstrapServers)
+        let sink = try KafkaRecordSink(bootstrapServers: cluster.bootstrapServers, transactionalID: transactionalID)
         var records: [LoadRecord] = []
         while let generated = generator.next() {
             let record = transform(generated)
@@ -122,10 +122,11 @@ final class PipelineFixture: Sendable {
     /// Starts a dry-run worker in a task; cancelling the task stops it gracefully.
     func start(
         _ configuration: WorkerConfiguration, untilDrained: Bool, crashHook: CrashHook? = nil,
-        onCommit: (@Sendable (CommitRecord) -> Void)? = nil
+        onCommit: (@Sendable (CommitRecord) -> Void)? = nil, telemetry: Telemetry? = nil
     ) -> Task<Void, any Error> {
         var options = options(untilDrained: untilDrained, crashHook: crashHook)
         options.onCommit = onCommit
+        options.telemetry = telemetry
         let worker = options
         return Task {
             let logger = ProcessInfo.processInfo.environment["MILLRACE_TEST_LOGS"] != nil

@@ -8,24 +8,36 @@ import Testing
 /// with pyarrow and the topic with kcat, independently of Millrace's code.
 @Suite("Backfill processes", .serialized)
 struct BackfillProcessTests {
-    private func scenario(_ name: String) async throws -> [String: Any] {
+    private func scenario(_ name: String, _ extra: [String] = []) async throws -> [String: Any] {
         let output = try await Subprocess.run([
             "python3", PackagePaths.root.appendingPathComponent("scripts/testing/backfill_process.py").path, name,
             "--bin", PackagePaths.builtExecutable("millrace").path, "--schemas", PackagePaths.schemas.path,
-        ]).output
+        ] + extra).output
         let line = output.split(separator: "\n").last.map(String.init) ?? ""
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(output.suffix(1000))")
     }
 
-    @Test("kill -9 mid-backfill, then the same command: every record of the range once, no batch twice, the result of an uninterrupted run")
+    @Test("kill -9 mid-backfill, then the same command: every record of the range once, no batch twice, the result of an uninterrupted run, in the warehouse too")
     func killNineAndResume() async throws {
-        let result = try await scenario("kill9")
+        let servers = try TestServers.require()
+        let result = try await scenario("kill9", ["--pg", servers.postgresURL])
         #expect(result["reached"] as? Bool == true, "the first run committed batches before the kill")
         #expect(result["exit"] as? Int == 0, "\(result["stderr"] ?? "")")
         #expect(result["problems"] as? [String] == [], "\(result["problems"] ?? "")")
         #expect(result["same_ranges_as_clean_run"] as? Bool == true)
         #expect(result["same_keys_as_clean_run"] as? Bool == true)
         #expect(result["staged_outside_range"] as? Int == 0)
+        // Both folders loaded by `millrace load --once`: the same facts, every key once, one
+        // ledger row per (batch, table) of each commit log.
+        let resumed = try #require(result["warehouse"] as? [String: Any])
+        let reference = try #require(result["reference_warehouse"] as? [String: Any])
+        for (name, warehouse) in [("resumed", resumed), ("uninterrupted", reference)] {
+            #expect(warehouse["exit"] as? Int == 0, "\(name): \(warehouse["stderr"] ?? "")")
+            #expect(warehouse["duplicates"] as? Int == 0, "\(name): a key loaded twice")
+            #expect(warehouse["ledger_matches"] as? Bool == true, "\(name): the ledger is not one row per (batch, table)")
+            #expect((warehouse["rows"] as? Int ?? 0) > 1000, "\(name): \(warehouse)")
+        }
+        #expect(resumed["digest"] as? String == reference["digest"] as? String, "the resumed run's warehouse differs from the uninterrupted run's")
     }
 
     @Test("Ctrl-C commits the open batch, prints the summary and exits 130; the same command finishes the range")

@@ -76,11 +76,12 @@ struct PostgresLoadTests {
 
     /// Asserts every table holds exactly what the source implies.
     static func expectExact(_ result: [String: Any], _ comment: String = "") {
-        for table in ["entities", "facts", "hot", "hot_attributes"] {
+        for table in ["entities", "facts", "fact_rows", "hot", "hot_attributes"] {
             let counts = result[table] as? [Int] ?? []
             #expect(counts.count == 3 && counts[0] > 0 && counts[0] == counts[1] && counts[2] == 0,
                 "\(comment)\(table): expected, actual, wrong = \(counts); \(result["samples"] ?? "")")
         }
+        #expect((result["duplicates"] as? [String: Int])?.values.allSatisfy { $0 == 0 } == true, "\(comment)a key loaded twice: \(result["duplicates"] ?? "")")
         #expect(result["aggregate_matches"] as? Bool == true, "\(comment)agg_daily_metrics differs from a GROUP BY over the facts")
         #expect((result["aggregate_rows"] as? Int ?? 0) > 0)
     }
