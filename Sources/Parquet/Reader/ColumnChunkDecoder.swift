@@ -174,10 +174,15 @@ struct ColumnChunkDecoder {
         let present = levels.map { $0.reduce(0) { $0 + Int($1) } } ?? count
         if field.isNullable {
             try budget.grow(&progress.validity, by: count, charged: &progress.validityCharge)
-            if let levels {
-                progress.validity.append(contentsOf: levels.lazy.map { $0 != 0 })
-            } else {
-                progress.validity.append(contentsOf: repeatElement(true, count: count))
+            let start = progress.validity.count
+            progress.validity.append(contentsOf: repeatElement(true, count: count))
+            // Only a page with nulls needs its levels copied: over raw pointers, one flag a level.
+            if let levels, present != count {
+                progress.validity.withUnsafeMutableBufferPointer { flags in
+                    levels.withUnsafeBufferPointer { levels in
+                        for index in 0..<min(count, levels.count) { flags[start + index] = levels[index] != 0 }
+                    }
+                }
             }
         }
         guard present != count, let levels else {
