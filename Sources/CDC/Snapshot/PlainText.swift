@@ -23,10 +23,15 @@ enum PlainText {
                 // every value lies within the bytes read below.
                 let count = offsets.count - 1
                 guard count >= 0, offsets[0] == 0, offsets[count] <= bytes.count else { return false }
+                // Without an early exit, so that the compiler vectorises the loop.
+                var shortest = 0
+                var longest = 0
                 for index in 0..<count {
                     let length = offsets[index + 1] - offsets[index]
-                    guard length >= 0, length <= maxBytes else { return false }
+                    shortest = min(shortest, length)
+                    longest = max(longest, length)
                 }
+                guard shortest >= 0, longest <= maxBytes else { return false }
                 guard let base = bytes.baseAddress else { return true }
                 if isASCIIWithoutNUL(base, count: bytes.count) { return true }
                 for index in 0..<count {
