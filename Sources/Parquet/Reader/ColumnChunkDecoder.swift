@@ -33,9 +33,9 @@ struct ColumnChunkDecoder {
         let target: Int
     }
 
-    /// Decodes `bytes` (the whole chunk), which holds `rows` values, stopping once `limit`
+    /// Decodes the chunk at `range` of `bytes`, which holds `rows` values, stopping once `limit`
     /// rows are decoded.
-    func decode(_ bytes: [UInt8], rows: Int, limit: Int) throws -> ColumnData {
+    func decode(_ bytes: [UInt8], range: Range<Int>, rows: Int, limit: Int) throws -> ColumnData {
         let codec = try makeCodec(chunk.codec)
         var progress = Progress(values: RawValues(width: Self.width(of: field), budget: budget), target: min(rows, limit))
         // Fixed-width values take exactly their width; byte arrays at most the chunk's
@@ -44,9 +44,9 @@ struct ColumnChunkDecoder {
         let chunkSize = Int(clamping: chunk.totalUncompressedSize)
         let size = width.map { $0 * progress.target } ?? (progress.target >= rows ? chunkSize : chunkSize / max(rows, 1) * progress.target)
         progress.values.reserve(progress.target, bytes: size)
-        var position = 0
+        var position = range.lowerBound
         while progress.decoded < progress.target {
-            try decodePage(bytes, position: &position, rows: rows, codec: codec, &progress)
+            try decodePage(bytes, position: &position, end: range.upperBound, rows: rows, codec: codec, &progress)
         }
         progress.dictionary?.release()
         progress.dictionary = nil
@@ -67,19 +67,19 @@ struct ColumnChunkDecoder {
         return ColumnData(values: try values.columnValues(field.physicalType), validity: hasNulls ? progress.validity : nil)
     }
 
-    /// Decodes the page at `position` of `bytes` (a chunk of `rows` values) into `progress`
-    /// (a dictionary page, a data page up to `progress.target`, or a page without values) and
-    /// moves `position` past it.
-    func decodePage(_ bytes: [UInt8], position: inout Int, rows: Int, codec: any Codec, _ progress: inout Progress) throws {
-        guard position < bytes.count else {
+    /// Decodes the page at `position` of `bytes` (a chunk of `rows` values ending at `end`) into
+    /// `progress` (a dictionary page, a data page up to `progress.target`, or a page without
+    /// values) and moves `position` past it.
+    func decodePage(_ bytes: [UInt8], position: inout Int, end: Int, rows: Int, codec: any Codec, _ progress: inout Progress) throws {
+        guard position < end, end <= bytes.count else {
             throw corrupt("ends after \(progress.decoded) of its \(rows) values")
         }
-        var headerDecoder = CompactDecoder(bytes, start: position)
+        var headerDecoder = CompactDecoder(bytes, start: position, end: end)
         let header = try PageHeader.read(from: &headerDecoder)
         position = headerDecoder.position
         let stored = Int(header.compressedPageSize)
-        guard stored <= bytes.count - position else {
-            throw corrupt("has a page running \(stored - (bytes.count - position)) bytes past its chunk")
+        guard stored <= end - position else {
+            throw corrupt("has a page running \(stored - (end - position)) bytes past its chunk")
         }
         guard Int(header.uncompressedPageSize) <= options.maxPageSize else {
             throw ParquetError(
