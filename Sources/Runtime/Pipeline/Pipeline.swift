@@ -48,6 +48,7 @@ final class Pipeline {
     private var rebalanceError: (any Error)?
     /// True while a rebalance handler runs: a failed commit must not hold the rebalance up.
     private var inRebalance = false
+    private var startup = StartupTimeline(startedAtMillis: 0)
 
     init(
         consumer: KafkaConsumer, decoder: ChangeDecoder, catalog: Catalog, makeDecoder: @escaping (Catalog) throws -> ChangeDecoder,
@@ -76,14 +77,26 @@ final class Pipeline {
     /// Consumes until `shouldStop` returns true (or, with `stopWhenDrained`, until every
     /// assigned partition is read to its end), then commits the open batch and leaves the group.
     func run(shouldStop: @escaping () -> Bool) throws {
-        // Dimensions are loaded before the first record is processed.
-        guard try feeds.loadAll(nowMillis: clock.wallMillis(), shouldStop: shouldStop) else {
+        startup = StartupTimeline(startedAtMillis: clock.monotonicMillis())
+        consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
+        // The group join runs in librdkafka's background thread while the dimensions load; both
+        // finish before the first record is processed (rebalance callbacks come from `poll`).
+        try consumer.subscribe(topics)
+        let loaded: Bool
+        do {
+            loaded = try feeds.loadAll(nowMillis: clock.wallMillis(), shouldStop: shouldStop)
+        } catch {
+            try? consumer.close()
+            feeds.close()
+            throw error
+        }
+        guard loaded else {
             telemetry.logger.info("stopped while bootstrapping the dimensions; nothing was consumed")
+            try? consumer.close()
             feeds.close()
             return
         }
-        consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
-        try consumer.subscribe(topics)
+        startup.dimensionsLoaded(atMillis: clock.monotonicMillis())
         lifecycle.started()
         while !shouldStop() {
             telemetry.emit(.pipelineProgress(
@@ -97,6 +110,7 @@ final class Pipeline {
             let summary = try consumer.poll(maxMessages: options.pollBatch, timeout: PipelineOptions.pollTimeout) { message in
                 consume(message, nowMillis: now)
             }
+            if summary.messageCount > 0, startup.fetched(atMillis: clock.monotonicMillis()) { telemetry.emit(.startedConsuming(startup)) }
             for end in summary.partitionsAtEnd {
                 ends.reachedEnd(SourcePartition(topic: end.topic, partition: end.partition))
                 telemetry.logger.debug("end of partition", metadata: ["partition": "\(end)"])
@@ -365,6 +379,7 @@ final class Pipeline {
             } catch {
                 fail(error)
             }
+            startup.joined(atMillis: clock.monotonicMillis())
             telemetry.emit(.partitionsAssigned(partitions))
             telemetry.emit(.readiness(true))
         case .revoking:

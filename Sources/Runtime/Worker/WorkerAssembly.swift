@@ -75,6 +75,11 @@ struct WorkerAssembly: Sendable {
         // End-of-partition events tell which partitions are caught up (freshness, --until-drained).
         kafka.reportsPartitionEOF = true
         kafka.queuedMaxMessagesKbytes = Self.prefetchKbytes
+        // A worker catching up reads retained data faster than it processes it: its prefetch
+        // queue fills, and librdkafka 2.0.2 would fetch again only a second after it drains
+        // (see `fetchWakeIntervalMs`). At the log's end the queue stays short and the wake-ups
+        // are ListOffsets requests at most every 10 ms, answered at once.
+        kafka.fetchWakeIntervalMs = 10
         if MSKIAMAuthentication.isRequested(by: configuration.kafka.properties) {
             guard let region = aws.region(configuration.kafka.iamRegion) else {
                 throw RuntimeError(.configuration, "MSK IAM authentication needs a region: set kafka.iam_region or AWS_REGION")
@@ -131,7 +136,11 @@ struct WorkerAssembly: Sendable {
 
     /// The pipeline; built on the pipeline thread, which owns it.
     func makePipeline() throws -> Pipeline {
-        let consumer = try makeConsumer(reportsLag: true)
+        // A run that stops when drained ends on every partition's end: a fetch of partitions at
+        // their end long-polls (`fetch.wait.max.ms`, 500 ms by default) for data that will not
+        // be this run's, and holds up the next fetch of the broker's other partitions.
+        let stopsWhenDrained = options.stopWhenDrained
+        let consumer = try makeConsumer(reportsLag: true) { if stopsWhenDrained { $0.fetchWaitMaxMs = 10 } }
         let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry), followsChangelogs: true)
         let pipelineOptions = PipelineOptions(configuration, stopWhenDrained: options.stopWhenDrained)
         let decoderConfiguration = decoderConfiguration
