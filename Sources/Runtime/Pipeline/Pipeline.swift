@@ -78,25 +78,19 @@ final class Pipeline {
     /// assigned partition is read to its end), then commits the open batch and leaves the group.
     func run(shouldStop: @escaping () -> Bool) throws {
         startup = StartupTimeline(startedAtMillis: clock.monotonicMillis())
-        consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
-        // The group join runs in librdkafka's background thread while the dimensions load; both
-        // finish before the first record is processed (rebalance callbacks come from `poll`).
-        try consumer.subscribe(topics)
-        let loaded: Bool
-        do {
-            loaded = try feeds.loadAll(nowMillis: clock.wallMillis(), shouldStop: shouldStop)
-        } catch {
-            try? consumer.close()
-            feeds.close()
-            throw error
-        }
-        guard loaded else {
+        // Dimensions are loaded before the group is joined: a member that subscribed and does
+        // not poll while a bootstrap runs would sit in a pending rebalance, and one that passes
+        // max.poll.interval.ms there meets librdkafka 2.0.2's stalled-member defect
+        // (docs/Kafka.md). The bootstrap reads watermarks first, so it costs milliseconds when
+        // the checkpoint is recent.
+        guard try feeds.loadAll(nowMillis: clock.wallMillis(), shouldStop: shouldStop) else {
             telemetry.logger.info("stopped while bootstrapping the dimensions; nothing was consumed")
-            try? consumer.close()
             feeds.close()
             return
         }
         startup.dimensionsLoaded(atMillis: clock.monotonicMillis())
+        consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
+        try consumer.subscribe(topics)
         lifecycle.started()
         while !shouldStop() {
             telemetry.emit(.pipelineProgress(
