@@ -125,15 +125,8 @@ struct WorkerAssembly: Sendable {
             store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook,
             timing: CommitTiming(monotonicMillis: options.clock.monotonicMillis, maxBatchAgeMillis: configuration.commitTimingLimits.maxBatchAgeMillis))
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
-        var writer = WriterProperties()
-        writer.createdBy = Build.parquetCreatedBy
-        // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
-        writer.validatesUTF8 = false
-        writer.rowGroupByteLimit = Self.rowGroupBytes
-        writer.encodingThreads = Self.encodingThreads(
-            threads: configuration.pipeline.threads(availableCores: AvailableCores.current()), pageBytes: writer.dataPageSize)
         let settings = FlushSettings(
-            template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
+            template: template, layout: layout, writerProperties: stagedFileProperties(), maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
         let flusher = BatchFlusher(store: store, committer: committer, settings: settings, dimensions: dimensions, crashHook: options.crashHook)
         let feeds = try DimensionFeeds(
@@ -142,6 +135,20 @@ struct WorkerAssembly: Sendable {
             followerConsumer: followsChangelogs ? { name in try makeConsumer(group: "\(configuration.kafka.groupID).dimension.\(name)") } : nil,
             checkpoints: DimensionCheckpoints(store: store, layout: layout), telemetry: telemetry)
         return FlushPath(decoder: decoder, committer: committer, feeds: feeds, flusher: flusher)
+    }
+
+    /// How staged files are written, by the worker, replay and every backfill alike (each
+    /// builds its flusher in `makeFlushPath`): row groups of `rowGroupBytes`, column chunks
+    /// encoded on `pipeline.threads` threads within `laneScratchBytes`.
+    func stagedFileProperties() -> WriterProperties {
+        var writer = WriterProperties()
+        writer.createdBy = Build.parquetCreatedBy
+        // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
+        writer.validatesUTF8 = false
+        writer.rowGroupByteLimit = Self.rowGroupBytes
+        writer.encodingThreads = Self.encodingThreads(
+            threads: configuration.pipeline.threads(availableCores: AvailableCores.current()), pageBytes: writer.dataPageSize)
+        return writer
     }
 
     /// The pipeline; built on the pipeline thread, which owns it.

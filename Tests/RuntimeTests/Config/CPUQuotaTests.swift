@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import MillraceTesting
+import Parquet
 @testable import Runtime
 import Testing
 
@@ -61,5 +64,22 @@ struct CPUQuotaTests {
         // Every lane past the first within the share: (7 - 1) × 7/3 MiB ≤ 16 MiB.
         #expect((WorkerAssembly.encodingThreads(threads: 64, pageBytes: 1 << 20) - 1) * (7 << 20) / 3 <= WorkerAssembly.laneScratchBytes)
         #expect(WorkerAssembly.encodingThreads(threads: 1, pageBytes: 1 << 20) == 1)
+    }
+
+    @Test("the staged files' writer, shared by the worker, replay and backfill, encodes on pipeline.threads threads")
+    func stagedFileThreads() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        for (yaml, expected) in [("pipeline:\n  threads: 3\n", 3), ("pipeline:\n  threads: 1\n", 1), ("", AvailableCores.current())] {
+            var configuration = try ConfigurationLoader.parse(yaml, source: "c.yaml", environment: [:])
+            configuration.schemas.dir = PackagePaths.schemas.path
+            var options = WorkerOptions()
+            options.dryRun = true
+            options.outputDirectory = folder.url.path
+            let assembly = try WorkerAssembly(
+                configuration: configuration, options: options,
+                telemetry: Telemetry(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+            #expect(assembly.stagedFileProperties().encodingThreads == expected, "\(yaml)")
+        }
     }
 }
