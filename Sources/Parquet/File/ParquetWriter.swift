@@ -151,7 +151,9 @@ public final class ParquetWriter {
         var chunks: [ColumnChunkMetadata] = []
         var uncompressed: Int64 = 0
         for (index, (field, writer)) in zip(schema.fields, columns).enumerated() {
-            guard let chunk = finished[index] else { continue }
+            // `forEach` ran every column once or threw, so each slot is set; were one not, the
+            // file must not silently lose a column.
+            guard let chunk = finished[index] else { throw ParquetError(.writerClosed, "column \(field.name) was not finished") }
             let start = bytesWritten
             if let page = chunk.dictionaryPage { try emit(page.bytes) }
             let dataStart = bytesWritten
