@@ -115,6 +115,7 @@ struct HTTPClientTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try await TLSTestServer.start(in: directory)
+        defer { server.stop() }
         let refused = try await S3TestSupport.onThread {
             #expect(throws: AWSError.self) { try HTTPClient(configuration: Self.quick).perform(Self.request(server.endpoint)) }
         }
@@ -133,6 +134,7 @@ struct HTTPClientTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try await TLSTestServer.start(in: directory)
+        defer { server.stop() }
         let credentials = StaticCredentialsProvider(AWSCredentials(accessKeyID: "AKIDTLS", secretAccessKey: "tls-secret"))
         let home = try TemporaryDirectory()
         defer { home.remove() }

@@ -15,6 +15,13 @@ struct TLSTestServer {
     let endpoint: String
     /// The PEM certificate a client must trust to talk to it.
     let certificate: String
+    /// The server process: it serves until it has answered one GET, or until `stop()`.
+    let process: Process
+
+    /// Ends the server (when a test did not complete its GET).
+    func stop() {
+        if process.isRunning { process.terminate() }
+    }
 
     /// Makes the certificate in `directory` and starts the server.
     static func start(in directory: TemporaryDirectory) async throws -> TLSTestServer {
@@ -39,20 +46,25 @@ struct TLSTestServer {
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); context.load_cert_chain(sys.argv[1], sys.argv[2])
             httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
             print(httpd.server_address[1], flush=True)
-            deadline = time.time() + 20
-            while not served and time.time() < deadline:
+            # No deadline of its own: on a loaded machine a test's second request may come late.
+            # The test stops it; the parent's exit closes stdin, which ends it too.
+            import select
+            while not served:
+                if select.select([sys.stdin], [], [], 0)[0] and not sys.stdin.read(1):
+                    break
                 httpd.handle_request()
             """, certificate, key]
         let output = Pipe()
         server.standardOutput = output
         server.standardError = FileHandle.nullDevice
+        server.standardInput = Pipe()
         try server.run()
         // The port line comes at once; read it on a thread of its own, off the cooperative pool.
         let line = try await S3TestSupport.onThread { String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) }
         guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw LoopbackServerError("the TLS test server did not report its port (got \"\(line)\")")
         }
-        return TLSTestServer(endpoint: "https://127.0.0.1:\(port)", certificate: certificate)
+        return TLSTestServer(endpoint: "https://127.0.0.1:\(port)", certificate: certificate, process: server)
     }
 }
 
