@@ -6,7 +6,7 @@ import MillraceTesting
 import Parquet
 import Staging
 import Testing
-import Warehouse
+@testable import Warehouse
 
 /// The loader's binary COPY against its text COPY on a real PostgreSQL: the same staged files
 /// loaded both ways into two tables of the staging definition, compared by the server column by
@@ -218,6 +218,48 @@ struct CopyBinaryRoundTripTests {
         #expect(byID["9223372036854775807"].map { Array($0[1...2]) } == ["9999.99999", "9999999999999.99999"])
     }
 
+    @Test("numeric values are byte for byte what the server's numeric_send gives for the same decimal")
+    func numericMatchesNumericSend() async throws {
+        let servers = try TestServers.require()
+        let probe = PostgresProbe(url: servers.postgresURL, schema: "public")
+        var random = SeededRandom(seed: 0x6E75_6D65)
+        var cases: [(Int128, Int)] = []
+        for scale in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 19, 37, 38] {
+            for _ in 0..<12 {
+                // Magnitudes of every length up to 38 digits, both signs, zeros inside and at the end.
+                let digits = Int(random.next() % 38) + 1
+                var value: Int128 = 0
+                for _ in 0..<digits { value = value * 10 + Int128(random.chance(0.3) ? 0 : random.next() % 10) }
+                cases.append((random.chance(0.5) ? -value : value, scale))
+            }
+            cases += [(0, scale), (1, scale), (-1, scale), (10_000, scale), (-100_000_000, scale)]
+        }
+        let literals = cases.map { value, scale in Self.decimalText(value, scale: scale) }
+        let values = zip(literals, cases).enumerated().map { index, pair in
+            "(\(index), '\(pair.0)'::numeric(38, \(pair.1.1)))"
+        }
+        let expected = try await probe.rows(
+            "SELECT encode(numeric_send(n), 'hex') FROM (VALUES \(values.joined(separator: ", "))) v(i, n) ORDER BY i"
+        ).map { $0[0] }
+        let ours = cases.map { value, scale in
+            var out: [UInt8] = []
+            CopyBinaryEncoder.appendNumeric(value, scale: scale, into: &out)
+            return out.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        }
+        #expect(expected.count == cases.count)
+        for (index, literal) in literals.enumerated() where index < expected.count {
+            #expect(ours[index] == expected[index], "\(literal)")
+        }
+    }
+
+    /// The decimal text of `unscaled` × 10^-`scale` (the test's own, independent of the encoders).
+    static func decimalText(_ unscaled: Int128, scale: Int) -> String {
+        var digits = String(unscaled.magnitude)
+        if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+        let point = digits.index(digits.endIndex, offsetBy: -scale)
+        return (unscaled < 0 ? "-" : "") + digits[..<point] + (scale > 0 ? "." + digits[point...] : "")
+    }
+
     @Test("a copy whose file's Parquet type has no binary form for its column is sent as text, and says why")
     func textFallback() throws {
         let folder = try TemporaryDirectory()
@@ -237,5 +279,26 @@ struct CopyBinaryRoundTripTests {
         #expect(reason?.contains("id") == true && reason?.contains("no binary form") == true, "\(reason ?? "")")
         #expect(try rows.next() == Array("1.0\n".utf8))
         #expect(try rows.next() == nil)
+    }
+
+    @Test("a timestamp PostgreSQL's binary form would read as infinity is refused as data, as the text form refuses it")
+    func infinityRefused() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let sink = MemorySink()
+        // timestamp_recv takes INT64_MAX µs since 2000 as 'infinity' (timestamp.c, TIMESTAMP_NOT_FINITE).
+        let writer = try ParquetWriter(schema: Schema([.timestamp("at", nullable: false)]), sink: sink)
+        try writer.append(ColumnBatch(columns: [ColumnData(values: .int64([Int64.max]))]))
+        _ = try writer.close()
+        try store.put("t/part.parquet", data: sink.bytes)
+        let file = StagedFile(key: "t/part.parquet", table: "t", schemaVersion: 1, hour: "2026-12-07T16", rows: 1, bytes: Int64(sink.bytes.count))
+        let rows = StagedRows(store: store, files: [file], expectedColumns: ["at"], binaryTypes: [.timestamp])
+        #expect(try rows.prepare().format == .binary)
+        #expect {
+            _ = try rows.next()
+        } throws: { error in
+            (error as? LoaderError)?.code == .data && "\(error)".contains("outside the range")
+        }
     }
 }
