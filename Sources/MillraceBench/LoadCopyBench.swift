@@ -8,8 +8,8 @@ import Staging
 import Warehouse
 
 /// `millrace-bench load-copy`: streams every staged file of one table from a local staging
-/// folder into a PostgreSQL table through the loader's COPY path (Parquet reader → COPY text →
-/// `COPY … FROM STDIN`), in one transaction, and prints one JSON line of figures. The table is a
+/// folder into a PostgreSQL table through the loader's COPY path (Parquet reader → COPY binary,
+/// or text with `--format text` → `COPY … FROM STDIN`), in one transaction, and prints one JSON line of figures. The table is a
 /// regular one with the staged columns, as the peer (`psql \copy` of the same rows as CSV) fills.
 struct LoadCopyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +21,8 @@ struct LoadCopyBench: AsyncParsableCommand {
     @Option(help: "The table to create and fill.") var into: String
     @Option(help: "The staged table whose files to copy.") var table: String = "fact_entity_values"
     @Option(help: "The registry folder.") var schemas: String = "Schemas"
+    @Option(help: "The COPY format the loader prefers: binary (text where a column has no binary form) or text.")
+    var format: String = CopyFormat.binary.rawValue
 
     func run() async throws {
         // As `millrace load` does (Runtime's MemoryTuning): large buffers go back to the system.
@@ -37,7 +39,8 @@ struct LoadCopyBench: AsyncParsableCommand {
         let plan = LoadPlan(loadID: "bench", table: table, batches: [], steps: [.sql(create), .copy(copy)])
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let executor = PostgresExecutor(url: try PostgresURL(pg), password: nil, dialect: .postgres, logger: logger)
+        guard let copyFormat = CopyFormat(rawValue: format) else { throw ValidationError("--format is binary or text, not \(format)") }
+        let executor = PostgresExecutor(url: try PostgresURL(pg), password: nil, dialect: .postgres, logger: logger, copyFormat: copyFormat)
         let start = ContinuousClock.now
         try await executor.load(plan, store: store, crashHook: nil)
         let elapsed = ContinuousClock.now - start

@@ -30,4 +30,7 @@ extension ErrorCode where Layer == WarehouseError {
     /// A staged value cannot be written in the warehouse's text form (for example a DATE
     /// outside PostgreSQL's range).
     public static let invalidValue = Self("invalidValue")
+    /// A staged column has no form in PostgreSQL's binary COPY format here (its declared type, or
+    /// its Parquet type for that declared type): the load is sent as text instead.
+    public static let noBinaryForm = Self("noBinaryForm")
 }

@@ -8,9 +8,10 @@ public import Warehouse
 /// Redshift. One connection, opened on first use and again after it breaks.
 ///
 /// PostgreSQL cannot COPY from Parquet, so a plan's copies stream the staged files through the
-/// Parquet reader into `COPY … FROM STDIN` (text format), a slice of rows at a time: memory
-/// stays bounded by one row group whatever the files' sizes. On Redshift the plan's COPY
-/// statements run as they are.
+/// Parquet reader into `COPY … FROM STDIN`, a slice of rows at a time: memory stays bounded by
+/// one row group whatever the files' sizes. Each copy is sent in the binary format when every
+/// staging column has a binary form for its staged Parquet type (`CopyBinaryEncoder`), else in
+/// the text format (`CopyTextEncoder`). On Redshift the plan's COPY statements run as they are.
 public actor PostgresExecutor: WarehouseExecutor {
     /// The dialect of the server behind the URL.
     public nonisolated let dialect: SQLDialect
@@ -21,9 +22,13 @@ public actor PostgresExecutor: WarehouseExecutor {
     private var connection: PostgresConnection?
     private var nextConnectionID = 1
     private var checkedVersion = false
+    private let copyFormat: CopyFormat
 
     /// An executor for the server at `url`, speaking `dialect`; `password` when the URL has none.
-    public init(url: PostgresURL, password: String?, dialect: SQLDialect, logger: Logger) {
+    /// `copyFormat` is the format copies prefer: `.binary` sends each copy in binary when its
+    /// columns allow it (else text), `.text` always sends text.
+    public init(url: PostgresURL, password: String?, dialect: SQLDialect, logger: Logger, copyFormat: CopyFormat = .binary) {
+        self.copyFormat = copyFormat
         self.url = url
         self.password = url.password ?? password
         self.dialect = dialect
@@ -103,14 +108,39 @@ public actor PostgresExecutor: WarehouseExecutor {
     }
 
 
-    /// Streams the rows of `copy`'s files into its staging table with `COPY … FROM STDIN`.
+    /// Streams the rows of `copy`'s files into its staging table with `COPY … FROM STDIN`, in the
+    /// format `StagedRows.prepare()` chooses.
     private func stream(_ copy: StagedCopy, from store: any StagingStore) async throws(LoaderError) {
-        let columns = copy.definition.stagedColumnIndices.map { copy.definition.columns[$0].name }
-        let rows = StagedRows(store: store, files: copy.files, expectedColumns: columns)
-        let connection = try await connected()
+        let staged = copy.definition.stagedColumnIndices.map { copy.definition.columns[$0] }
+        let columns = staged.map(\.name)
+        var binaryTypes: [CopyBinaryType]? = nil
+        var textReason = "text requested"
+        if copyFormat == .binary {
+            let types = staged.map { CopyBinaryType(sqlType: $0.sqlType(.postgres)) }
+            if let index = types.firstIndex(of: nil) {
+                textReason = "the column \(staged[index].name) is \(staged[index].sqlType(.postgres)), which has no binary form here"
+            } else if ([copy.stagingTable] + columns).contains(where: { $0.contains("\n") || $0.contains("\r") }) {
+                textReason = "a name holds a line break (see copyTarget)"
+            } else {
+                binaryTypes = types.compactMap { $0 }
+            }
+        }
+        let rows = StagedRows(store: store, files: copy.files, expectedColumns: columns, binaryTypes: binaryTypes)
         let io = self.io
+        let format: CopyFormat
+        let reason: String?
         do {
-            try await connection.copyFrom(table: copy.stagingTable, columns: columns, format: .text(.init()), logger: logger) { writer in
+            (format, reason) = try await io.run { try rows.prepare() }
+        } catch let error as LoaderError {
+            throw error
+        } catch {
+            throw LoaderError(.data, "cannot open the staged files of \(copy.stagingTable): \(error)", underlying: SendableText("\(error)"))
+        }
+        logger.debug("COPY \(copy.stagingTable): \(format) format\(format == .text ? " (\(reason ?? textReason))" : "")")
+        let connection = try await connected()
+        let target = Self.copyTarget(table: copy.stagingTable, columns: columns, format: format)
+        do {
+            try await connection.copyFrom(table: target.table, columns: target.columns, format: .text(.init()), logger: logger) { writer in
                 // The next chunk is encoded while the server takes the current one.
                 var pending = try await io.run { try rows.next() }
                 while let chunk = pending {
@@ -122,8 +152,25 @@ public actor PostgresExecutor: WarehouseExecutor {
         } catch let error as LoaderError {
             throw error
         } catch {
-            throw classify(error, statement: "COPY \(copy.stagingTable) FROM STDIN (\(copy.files.count) staged files)")
+            throw classify(error, statement: "COPY \(copy.stagingTable) FROM STDIN (\(format), \(copy.files.count) staged files)")
         }
+    }
+
+    /// The `table` and `columns` arguments of postgres-nio's `copyFrom` for `format`.
+    ///
+    /// postgres-nio 1.33 builds `COPY "<table>"("<column>",…) FROM STDIN WITH (FORMAT text)` and
+    /// has no binary option (its main branch adds one, `PostgresCopyFromFormat.binary`, not yet
+    /// released). For binary, the whole statement goes in the table argument, names quoted here
+    /// with embedded quotes doubled, and ends in `--`: the rest postgres-nio appends on the same
+    /// line (`" FROM STDIN WITH (FORMAT text)`) is then a comment. A line break in a name would end
+    /// that comment, so the caller sends such a copy as text. Once a postgres-nio release has the
+    /// option, this becomes `format: .binary(.init())`.
+    static func copyTarget(table: String, columns: [String], format: CopyFormat) -> (table: String, columns: [String]) {
+        guard format == .binary else { return (table, columns) }
+        let quote = SQLDialect.postgres.quoted
+        let statement = quote(table) + " (" + columns.map(quote).joined(separator: ", ") + ") FROM STDIN WITH (FORMAT binary) --"
+        // postgres-nio writes the opening quote itself.
+        return (String(statement.dropFirst()), [])
     }
 
     // MARK: Statements

@@ -22,32 +22,72 @@ final class StagedFileSource: ParquetSource {
     }
 }
 
-/// Turns the staged files of one copy into `COPY … FROM STDIN` text, a slice of rows at a time:
+/// Turns the staged files of one copy into `COPY … FROM STDIN` data, a slice of rows at a time:
 /// each `next()` decodes the next `rowsPerChunk` rows of every column (a page at a time, see
-/// `RowGroupSlices`) and returns their text, nil at the end. Memory holds one row group's
+/// `RowGroupSlices`) and returns their bytes, nil at the end. Memory holds one row group's
 /// compressed chunks and one slice, whatever the files' sizes. Used from one thread at a time.
+///
+/// The format is chosen once per copy by `prepare()`: binary when `binaryTypes` is given (every
+/// staging column has a binary form) and the first file's Parquet columns each convert to their
+/// column's binary form, else text. Every file of one copy has its table version's layout, so the
+/// later files convert as the first; one that does not is a data error.
 final class StagedRows: @unchecked Sendable {
     private let store: any StagingStore
     private var files: ArraySlice<StagedFile>
     private let expectedColumns: [String]
+    private let binaryTypes: [CopyBinaryType]?
     private let rowsPerChunk: Int
     private var reader: ParquetReader?
-    private var encoder: CopyTextEncoder?
+    private var encoder: Encoder?
     private var rowGroup = 0
     private var slices: RowGroupSlices?
     private var currentKey = ""
+    private var prepared: CopyFormat?
+    private var pendingHeader = false
+    private var finished = false
 
-    /// The rows of `files`, whose columns must be `expectedColumns`, in order.
-    init(store: any StagingStore, files: [StagedFile], expectedColumns: [String], rowsPerChunk: Int = 8_192) {
+    /// What the rows of the current file are written with.
+    private enum Encoder {
+        case text(CopyTextEncoder)
+        case binary(CopyBinaryEncoder)
+    }
+
+    /// The rows of `files`, whose columns must be `expectedColumns`, in order; sent in binary
+    /// when `binaryTypes` (the staging columns' binary types) is given and the files allow it.
+    init(store: any StagingStore, files: [StagedFile], expectedColumns: [String], binaryTypes: [CopyBinaryType]? = nil, rowsPerChunk: Int = 8_192) {
         self.store = store
         self.files = files[...]
         self.expectedColumns = expectedColumns
+        self.binaryTypes = binaryTypes
         self.rowsPerChunk = rowsPerChunk
     }
 
-    /// The next chunk of text, or nil when every file is done. Throws `LoaderError.data` for a
+    /// Opens the first file and chooses the copy's format, with the reason when it is text
+    /// although binary was allowed. Called once, before `next()`.
+    func prepare() throws(LoaderError) -> (format: CopyFormat, textReason: String?) {
+        var reason: String?
+        var format = CopyFormat.text
+        if let first = files.popFirst() {
+            try open(first)
+            if let binaryTypes, let reader {
+                do {
+                    encoder = .binary(try CopyBinaryEncoder(types: binaryTypes, schema: reader.schema))
+                    format = .binary
+                } catch {
+                    reason = "\(first.key): \(error.message)"
+                }
+            }
+        }
+        prepared = format
+        pendingHeader = format == .binary
+        return (format, reason)
+    }
+
+    /// The next chunk of data, or nil when every file is done. Throws `LoaderError.data` for a
     /// file that is missing, unreadable, or not shaped like its table version.
     func next() throws(LoaderError) -> [UInt8]? {
+        if prepared == nil { _ = try prepare() }
+        if finished { return nil }
         while true {
             if let slices, let encoder {
                 let batch: ColumnBatch?
@@ -59,8 +99,15 @@ final class StagedRows: @unchecked Sendable {
                 if let batch {
                     var out: [UInt8] = []
                     out.reserveCapacity(batch.rowCount * 256)
+                    if pendingHeader {
+                        out.append(contentsOf: CopyBinaryEncoder.header)
+                        pendingHeader = false
+                    }
                     do {
-                        try encoder.append(batch, into: &out)
+                        switch encoder {
+                        case .text(let text): try text.append(batch, into: &out)
+                        case .binary(let binary): try binary.append(batch, into: &out)
+                        }
                     } catch {
                         throw LoaderError(.data, "\(currentKey): \(error.message)")
                     }
@@ -78,7 +125,14 @@ final class StagedRows: @unchecked Sendable {
                 continue
             }
             reader = nil
-            guard let file = files.popFirst() else { return nil }
+            guard let file = files.popFirst() else {
+                finished = true
+                guard prepared == .binary else { return nil }
+                // The header when no row came, then the trailer (COPY, "Binary Format", "File Trailer").
+                let trailer = (pendingHeader ? CopyBinaryEncoder.header : []) + CopyBinaryEncoder.trailer
+                pendingHeader = false
+                return trailer
+            }
             try open(file)
         }
     }
@@ -96,7 +150,15 @@ final class StagedRows: @unchecked Sendable {
             throw LoaderError(.data, "the staged file \(file.key) has the columns \(columns), not its table version's \(expectedColumns)")
         }
         reader = opened
-        encoder = CopyTextEncoder(schema: opened.schema)
         rowGroup = 0
+        if prepared == .binary, let binaryTypes {
+            do {
+                encoder = .binary(try CopyBinaryEncoder(types: binaryTypes, schema: opened.schema))
+            } catch {
+                throw LoaderError(.data, "the staged file \(file.key) cannot be sent in the binary format its copy's first file chose: \(error.message)")
+            }
+        } else {
+            encoder = .text(CopyTextEncoder(schema: opened.schema))
+        }
     }
 }

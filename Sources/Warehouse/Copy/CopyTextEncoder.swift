@@ -141,26 +141,6 @@ public struct CopyTextEncoder: Sendable {
         }
     }
 
-    /// How an integer column's values are written, decided once per column from its logical type.
-    private enum IntegerForm {
-        case digits
-        case date
-        /// Microseconds are the value times `multiplier`, or divided (floored) by `divisor`.
-        case timestamp(multiplier: Int64, divisor: Int64)
-        case decimal(scale: Int)
-
-        init(_ field: Field) {
-            switch field.logicalType {
-            case .date?: self = .date
-            case .timestamp(_, .millis)?: self = .timestamp(multiplier: 1000, divisor: 1)
-            case .timestamp(_, .micros)?: self = .timestamp(multiplier: 1, divisor: 1)
-            case .timestamp(_, .nanos)?: self = .timestamp(multiplier: 1, divisor: 1000)
-            case .decimal(_, let scale)?: self = .decimal(scale: scale)
-            default: self = .digits
-            }
-        }
-    }
-
     @inline(__always)
     private static func appendInteger(_ value: Int64, form: IntegerForm, into out: inout [UInt8]) throws(WarehouseError) {
         switch form {
@@ -169,9 +149,7 @@ public struct CopyTextEncoder: Sendable {
         case .date:
             try appendDate(days: value, into: &out)
         case .timestamp(let multiplier, let divisor):
-            // An overflowing millisecond count is out of range: Int64.max fails appendTimestamp's check.
-            let (scaled, overflow) = value.multipliedReportingOverflow(by: multiplier)
-            try appendTimestamp(micros: overflow ? .max : scaled.floorDivided(by: divisor).quotient, into: &out)
+            try appendTimestamp(micros: IntegerForm.micros(value, multiplier: multiplier, divisor: divisor), into: &out)
         case .decimal(let scale):
             appendDecimal(Int128(value), scale: scale, into: &out)
         }
