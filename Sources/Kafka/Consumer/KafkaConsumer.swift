@@ -66,7 +66,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.fetchWaker = configuration.fetchWakeIntervalMs > 0
             ? KafkaFetchWaker(
                 client: client,
-                schedule: FetchWakeSchedule(intervalMs: Int64(configuration.fetchWakeIntervalMs), queuedMinMessages: configuration.queuedMinMessages),
+                schedule: FetchWakeSchedule(
+                    intervalMs: Int64(configuration.fetchWakeIntervalMs), queuedMinMessages: configuration.queuedMinMessages,
+                    queuedMaxBytes: configuration.queuedMaxMessagesKbytes * 1_024),
                 timeoutMs: 1_000)
             : nil
         callbacks.setRebalanceTarget { [weak self] event in self?.rebalanced(event) }
@@ -158,8 +160,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         if let fetchWaker {
             fetchWaker.polled(
-                queued: batch.queuedMessages, behind: count == maxMessages, nowMillis: KafkaFetchWaker.nowMillis(),
-                assignment: ownedPartitions)
+                queued: batch.queuedMessages, polled: count, polledBytes: batch.payloadBytes(count: count),
+                nowMillis: KafkaFetchWaker.nowMillis(), assignment: ownedPartitions)
         }
         let cleanup = state.withLock { $0.pollFinished() }
         let outcome = try batch.drain(count: count, skip: cleanup.dropped.union(cleanup.reassigned), body)

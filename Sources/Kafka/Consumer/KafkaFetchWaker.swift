@@ -47,12 +47,12 @@ final class KafkaFetchWaker: Sendable {
     /// How many wake-ups were sent.
     var wakeUps: Int { sent.load(ordering: .relaxed) }
 
-    /// After a poll that left `queued` messages prefetched (`behind`: it filled its batch):
-    /// sends a wake-up to the leaders of `assignment` when one is due, now or deferred to the
-    /// end of the interval. Never blocks.
-    func polled(queued: Int, behind: Bool, nowMillis: Int64, assignment: @autoclosure () -> Set<KafkaTopicPartition>) {
+    /// After a poll that handed over `polled` messages of `polledBytes` payload bytes and left
+    /// `queued` prefetched: sends a wake-up to the leaders of `assignment` when one is due, now
+    /// or deferred to the end of the interval. Never blocks.
+    func polled(queued: Int, polled: Int, polledBytes: Int, nowMillis: Int64, assignment: @autoclosure () -> Set<KafkaTopicPartition>) {
         guard !stopped.load(ordering: .relaxed) else { return }
-        let decision = schedule.withLock { $0.decide(queued: queued, behind: behind, nowMillis: nowMillis) }
+        let decision = schedule.withLock { $0.decide(queued: queued, polled: polled, polledBytes: polledBytes, nowMillis: nowMillis) }
         let assigned: Set<KafkaTopicPartition>
         switch decision {
         case .none:

@@ -69,6 +69,16 @@ final class RDKafkaMessageBatch {
         Int(rd_kafka_queue_length(queue))
     }
 
+    /// Payload bytes (values and keys) of the first `count` messages held: with their number, an
+    /// estimate of what one prefetched message weighs.
+    func payloadBytes(count: Int) -> Int {
+        var total = 0
+        for index in 0..<count {
+            if let message = slots[index] { total += message.pointee.len + message.pointee.key_len }
+        }
+        return total
+    }
+
     /// Fills slots `start ..< start + limit` from the consumer queue.
     private func take(into start: Int, upTo limit: Int, timeoutMs: Int32) throws(KafkaError) -> Int {
         let received = rd_kafka_consume_batch_queue(queue, timeoutMs, slots + start, limit)

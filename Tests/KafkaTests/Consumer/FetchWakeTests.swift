@@ -6,26 +6,35 @@ import Testing
 /// given times, and the waker on the mock cluster, where it must not disturb what is read.
 @Suite("Fetch wake-ups", .timeLimit(.minutes(2)))
 struct FetchWakeTests {
-    @Test("behind and below the queue's threshold a wake-up goes at once, one at a time, at most once per interval, a too early one deferred")
+    @Test("once the queue was seen full, the first poll below half wakes the fetchers: one at a time, at most once per interval, a too early one deferred")
     func schedule() {
-        var schedule = FetchWakeSchedule(intervalMs: 10, queuedMinMessages: 100)
-        #expect(schedule.decide(queued: 100, behind: true, nowMillis: 0) == .none, "a full queue is meant to wait")
-        #expect(schedule.decide(queued: 99, behind: true, nowMillis: 0) == .now)
-        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 50) == .none, "one under way: no second")
+        // 100 messages or 10,000 bytes; polls of 10 messages of 100 bytes each.
+        var schedule = FetchWakeSchedule(intervalMs: 10, queuedMinMessages: 100, queuedMaxBytes: 10_000)
+        func poll(_ queued: Int, at millis: Int64) -> FetchWakeSchedule.Decision {
+            schedule.decide(queued: queued, polled: 10, polledBytes: 1_000, nowMillis: millis)
+        }
+        #expect(poll(40, at: 0) == .none, "never full: the fetchers never stopped")
+        #expect(poll(0, at: 1) == .none)
+        #expect(poll(75, at: 2) == .none, "full (three quarters of the bytes): fetching is meant to wait")
+        #expect(poll(60, at: 3) == .none, "still above half")
+        #expect(poll(49, at: 4) == .now, "drained below half: wake")
+        #expect(poll(10, at: 5) == .none, "one wake-up per filling")
         schedule.finished()
-        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 54) == .now, "the interval has passed")
+        #expect(poll(90, at: 8) == .none)
+        #expect(poll(20, at: 9) == .after(5), "too early: deferred to the end of the interval, not dropped")
+        #expect(poll(95, at: 10) == .none)
+        #expect(poll(10, at: 11) == .none, "one scheduled: no second")
+        schedule.sending(nowMillis: 14)
         schedule.finished()
-        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 57) == .after(7), "too early: deferred to the end of the interval, not dropped")
-        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 58) == .none, "one scheduled: no second")
-        schedule.sending(nowMillis: 64)
-        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 66) == .none)
-        schedule.finished()
-        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 70) == .after(4), "the deferred one counts from when it was sent")
-        var disabled = FetchWakeSchedule(intervalMs: 0, queuedMinMessages: 100)
-        #expect(disabled.decide(queued: 0, behind: true, nowMillis: 0) == .none)
-        var atTheEnd = FetchWakeSchedule(intervalMs: 10, queuedMinMessages: 100)
-        #expect(atTheEnd.decide(queued: 0, behind: false, nowMillis: 0) == .none, "a short batch: at the log's end, nothing is stalled")
-        #expect(atTheEnd.decide(queued: 0, behind: true, nowMillis: 100) == .now)
+        #expect(poll(80, at: 30) == .none)
+        #expect(poll(0, at: 31) == .now, "the interval has passed")
+        // The message count bounds the queue too: 1-byte messages fill 100 slots long before 10,000 bytes.
+        var counted = FetchWakeSchedule(intervalMs: 10, queuedMinMessages: 100, queuedMaxBytes: 10_000)
+        #expect(counted.decide(queued: 80, polled: 10, polledBytes: 10, nowMillis: 0) == .none)
+        #expect(counted.decide(queued: 30, polled: 10, polledBytes: 10, nowMillis: 1) == .now)
+        var disabled = FetchWakeSchedule(intervalMs: 0, queuedMinMessages: 100, queuedMaxBytes: 10_000)
+        #expect(disabled.decide(queued: 100, polled: 10, polledBytes: 1_000, nowMillis: 0) == .none)
+        #expect(disabled.decide(queued: 0, polled: 10, polledBytes: 1_000, nowMillis: 1) == .none)
     }
 
     @Test("a consumer whose tiny prefetch queue keeps filling wakes its brokers and still reads every message once, in order")
