@@ -3,7 +3,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 RELEASE_BIN := .build/release
 
-.PHONY: deps build release test demo bench fuzz clean
+.PHONY: deps build release test demo bench fuzz soak clean
 
 ## deps: install the apt and pip packages (idempotent)
 deps:
@@ -33,6 +33,16 @@ bench: release
 ## fuzz: the decoder's libFuzzer target, for a bounded time, from the committed seed corpus
 fuzz: deps
 	scripts/fuzz.sh
+
+## soak: the crash, fault and soak harness against the warehouse (docs/Soak.md): the full run
+## (100 kills; SOAK_SEED=N replays a plan), the time-scaled freshness soak, then every fuzz target
+## for SOAK_FUZZ_SECONDS each. Its short mode runs inside `make test`.
+SOAK_FUZZ_SECONDS ?= 120
+soak: deps
+	$(SWIFT) build -c release --product millrace
+	$(PYTHON) scripts/soak/soak.py --mode full --bin $(RELEASE_BIN)/millrace
+	$(PYTHON) scripts/soak/soak.py --mode freshness --bin $(RELEASE_BIN)/millrace
+	scripts/fuzz.sh --all $(SOAK_FUZZ_SECONDS)
 
 clean:
 	rm -rf .build out
