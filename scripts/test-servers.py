@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start the real test servers on loopback, run a command against them, stop them.
 
-    python3 scripts/test-servers.py run -- swift test
+    python3 scripts/test-servers.py run [--timeout SECONDS] -- swift test
 
 Servers, each on a free port in its own temporary directory:
   * PostgreSQL (Debian's postgresql package), private data directory, trust auth on 127.0.0.1.
@@ -10,12 +10,26 @@ Servers, each on a free port in its own temporary directory:
     every later request's signature is verified against that key.
 
 The command sees the servers through MILLRACE_TEST_* variables (see Tests/MillraceTesting/
-TestServers.swift). The servers are stopped when the command ends, whatever its outcome, and
-the script exits with the command's status.
+TestServers.swift; MILLRACE_TEST_SERVER_PIDS lists the servers' process ids, for this script's
+own tests). The script exits with the command's status, 124 when --timeout ran out, 128 + the
+signal's number when it was interrupted.
+
+No server outlives the script, whatever ends it:
+  * the command ends (success or failure), --timeout runs out, or the script fails starting a
+    server: each server is stopped (PostgreSQL: fast shutdown; moto: SIGTERM), then its whole
+    process group is killed;
+  * SIGINT, SIGTERM or SIGHUP: the command's process group gets SIGTERM (SIGKILL if it lingers),
+    then the servers are stopped as above; further signals do not interrupt the cleanup;
+  * the script itself is killed (SIGKILL, OOM): every server and the command were started with
+    PR_SET_PDEATHSIG, so the kernel kills them when the script dies.
+Each server and the command run in their own process group (session), so stopping one kills
+everything it started, and a terminal's Ctrl-C reaches the script, which stops them in order.
 """
 import argparse
+import ctypes
 import glob
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -26,6 +40,16 @@ import time
 
 SETUP_CALLS = 3  # create_user, put_user_policy, create_access_key
 REGION = "us-east-1"
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class Interrupted(Exception):
+    """A signal asked the script to stop."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
 def free_port():
@@ -40,7 +64,7 @@ def wait_for(predicate, what, timeout=60.0):
         if predicate():
             return
         time.sleep(0.2)
-    raise SystemExit(f"test-servers: {what} did not start within {timeout:.0f}s")
+    raise RuntimeError(f"{what} did not start within {timeout:.0f}s")
 
 
 def port_open(port):
@@ -54,8 +78,50 @@ def port_open(port):
 def pg_bindir():
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     if not candidates:
-        raise SystemExit("test-servers: PostgreSQL is not installed (run scripts/install-deps.sh)")
+        raise RuntimeError("PostgreSQL is not installed (run scripts/install-deps.sh)")
     return os.path.dirname(candidates[0])
+
+
+def child_setup(user=None, death_signal=signal.SIGKILL):
+    """The function a child runs before exec: drop to `user` (PostgreSQL refuses to run as
+    root), then ask the kernel for `death_signal` when this script dies. The death signal is
+    set last because a change of credentials clears it (prctl(2)), and the parent is checked
+    afterwards in case it died before the request."""
+    parent = os.getpid()
+    account = pwd.getpwnam(user) if user and os.geteuid() == 0 else None
+
+    def setup():
+        if account:
+            os.setgroups([])
+            os.setgid(account.pw_gid)
+            os.setuid(account.pw_uid)
+        if _libc.prctl(PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0) != 0:
+            os._exit(127)
+        if os.getppid() != parent:
+            os._exit(127)
+
+    return setup
+
+
+def stop_group(proc, polite, grace):
+    """Sends `polite` to `proc`, waits up to `grace` seconds for it, then kills its whole
+    process group (its children too), even when it exited by itself."""
+    if proc is None:
+        return
+    if proc.poll() is None:
+        try:
+            proc.send_signal(polite)
+            proc.wait(timeout=grace)
+        except (subprocess.TimeoutExpired, ProcessLookupError):
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 class Postgres:
@@ -64,28 +130,23 @@ class Postgres:
         self.port = free_port()
         self.proc = None
 
-    def as_server_user(self, argv):
-        # PostgreSQL refuses to run as root; CI runs as root, so use the postgres account there.
-        if os.geteuid() == 0:
-            return ["runuser", "-u", "postgres", "--"] + argv
-        return argv
-
     def start(self):
         bindir = pg_bindir()
         os.makedirs(self.dir)
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
             os.chmod(os.path.dirname(self.dir), 0o755)
-        subprocess.run(
-            self.as_server_user([f"{bindir}/initdb", "-D", self.dir, "-A", "trust", "-U", "millrace",
-                                 "--no-sync", "-E", "UTF8", "--locale=C"]),
-            check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([f"{bindir}/initdb", "-D", self.dir, "-A", "trust", "-U", "millrace", "--no-sync", "-E", "UTF8",
+                        "--locale=C"], check=True, stdout=subprocess.DEVNULL, start_new_session=True,
+                       preexec_fn=child_setup("postgres"))
         log = open(os.path.join(os.path.dirname(self.dir), "postgres.log"), "w")
+        # Started as the server user directly (no runuser in between), so signals reach the
+        # postmaster itself.
         self.proc = subprocess.Popen(
-            self.as_server_user([f"{bindir}/postgres", "-D", self.dir, "-p", str(self.port),
-                                 "-k", self.dir, "-c", "listen_addresses=127.0.0.1",
-                                 "-c", "fsync=off", "-c", "max_connections=200"]),
-            stdout=log, stderr=subprocess.STDOUT)
+            [f"{bindir}/postgres", "-D", self.dir, "-p", str(self.port), "-k", self.dir,
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=child_setup("postgres"))
+        log.close()
         wait_for(lambda: subprocess.run([f"{bindir}/pg_isready", "-h", "127.0.0.1", "-p", str(self.port)],
                                         stdout=subprocess.DEVNULL).returncode == 0, "PostgreSQL")
         subprocess.run([f"{bindir}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "millrace",
@@ -99,12 +160,7 @@ class Postgres:
         }
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)  # fast shutdown
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_group(self.proc, signal.SIGINT, 20)  # SIGINT: PostgreSQL's fast shutdown
 
 
 class Moto:
@@ -122,7 +178,9 @@ class Moto:
         # query AWS signs (stock moto rejects keys with `+`, `=`, non-ASCII, and `/` in prefixes).
         launcher = os.path.join(os.path.dirname(os.path.abspath(__file__)), "moto_server.py")
         self.proc = subprocess.Popen([sys.executable, launcher, "-H", "127.0.0.1", "-p", str(self.port)],
-                                     env=env, stdout=log, stderr=subprocess.STDOUT)
+                                     env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=child_setup())
+        log.close()
         wait_for(lambda: port_open(self.port), "moto_server")
         iam = boto3.client("iam", endpoint_url=self.endpoint(), region_name=REGION,
                            aws_access_key_id="setup", aws_secret_access_key="setup")
@@ -144,34 +202,51 @@ class Moto:
         }
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_group(self.proc, signal.SIGTERM, 10)
 
 
-def run(command):
+def run(command, timeout=None):
     root = tempfile.mkdtemp(prefix="millrace-servers-")
     servers = [Postgres(root), Moto(root)]
+    child = None
     status = 1
 
     def on_signal(signum, _frame):
-        raise KeyboardInterrupt
+        raise Interrupted(signum)
 
-    signal.signal(signal.SIGTERM, on_signal)
+    stopping = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    for signum in stopping:
+        signal.signal(signum, on_signal)
+    # A parent may have blocked them (a test harness's threads do), and children inherit the
+    # mask: unblocked here, the script and the servers hear them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
     try:
         env = dict(os.environ)
         for server in servers:
             server.start()
             env.update(server.env())
+        env["MILLRACE_TEST_SERVER_PIDS"] = " ".join(str(server.proc.pid) for server in servers)
         print(f"test-servers: PostgreSQL on port {servers[0].port}, moto_server (SigV4 enforced) on port "
               f"{servers[1].port}; logs in {root}", flush=True)
-        status = subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        status = 130
+        # The command dies with this script too (SIGTERM: let it report), in its own group.
+        child = subprocess.Popen(command, env=env, start_new_session=True,
+                                 preexec_fn=child_setup(death_signal=signal.SIGTERM))
+        try:
+            status = child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print(f"test-servers: the command ran longer than {timeout}s; stopping it", file=sys.stderr, flush=True)
+            status = 124
+    except Interrupted as interrupt:
+        print(f"test-servers: {interrupt}; stopping the command and the servers", file=sys.stderr, flush=True)
+        status = 128 + interrupt.signum
+    except Exception as error:  # a server that would not start: report it, stop the others
+        print(f"test-servers: {error}", file=sys.stderr, flush=True)
+        status = 1
     finally:
+        # Nothing may interrupt the cleanup.
+        for signum in stopping:
+            signal.signal(signum, signal.SIG_IGN)
+        stop_group(child, signal.SIGTERM, 10)
         for server in reversed(servers):
             server.stop()
         if status == 0:
@@ -185,12 +260,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="verb", required=True)
     p_run = sub.add_parser("run", help="start the servers, run COMMAND, stop the servers")
+    p_run.add_argument("--timeout", type=float, default=None,
+                       help="stop the command after this many seconds (exit status 124)")
     p_run.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("run needs a command after --")
-    sys.exit(run(command))
+    sys.exit(run(command, timeout=args.timeout))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Catalog
 import Foundation
 import Loader
@@ -22,6 +23,8 @@ struct LoadCopyBench: AsyncParsableCommand {
     @Option(help: "The registry folder.") var schemas: String = "Schemas"
 
     func run() async throws {
+        // As `millrace load` does (Runtime's MemoryTuning): large buffers go back to the system.
+        _ = millrace_map_large_allocations(1 << 20)
         let store = try LocalStagingStore(root: URL(fileURLWithPath: staging))
         let records = try store.list(prefix: StagingLayout.commitsPrefix).compactMap { try store.record($0.key) }
         let files = records.flatMap(\.files).filter { $0.table == table }.sorted { $0.key < $1.key }

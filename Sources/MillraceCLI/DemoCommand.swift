@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Loader
 import Runtime
 
@@ -17,19 +18,19 @@ struct DemoCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Where staged files, manifests and SQL go.") var output = "out/demo"
-    @Option(help: "The Schemas/ folder.") var schemas = "Schemas"
+    @OptionGroup var registry: SchemasOption
     @Option(help: "Records to generate.") var records = 5_000
     @Flag(help: "Print the SQL the loader would run for every batch (without --warehouse-url).") var sql = false
     @Option(help: "A throwaway PostgreSQL server (postgresql://user@host:port/db) to load into.") var warehouseURL: String?
 
     func run() async throws {
         var observability = ObservabilitySettings()
-        observability.logFormat = "text"
-        observability.logLevel = "warning"
+        observability.logFormat = .text
+        observability.logLevel = .warning
         let logger = LogSetup.bootstrap(observability)
         var options = Demo.Options()
         options.output = output
-        options.schemas = schemas
+        options.schemas = try registry.folder()
         options.records = records
         options.warehouseURL = warehouseURL
         let sqlFile = output + "/load.sql"

@@ -24,7 +24,11 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inspector = ParquetInspector(reader: try ParquetReader(path: file), name: file)
-        print(json ? try inspector.json(rows: rows) : try inspector.text(rows: rows), terminator: json ? "\n" : "")
+        do {
+            let inspector = ParquetInspector(reader: try ParquetReader(path: file), name: file)
+            print(json ? try inspector.json(rows: rows) : try inspector.text(rows: rows), terminator: json ? "\n" : "")
+        } catch {
+            throw CommandFailure.exit(for: error)
+        }
     }
 }

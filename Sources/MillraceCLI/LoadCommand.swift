@@ -19,8 +19,7 @@ struct LoadCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The YAML configuration file (see deploy/millrace.yaml).")
-    var config: String?
+    @OptionGroup var configFile: ConfigOption
 
     @Flag(help: "Run cycles until everything committed so far is loaded, then exit.")
     var once = false
@@ -31,7 +30,7 @@ struct LoadCommand: AsyncParsableCommand {
     @Flag(help: "Load the quarantined batches again (after fixing what refused them).")
     var retryQuarantined = false
 
-    @Option(help: "A local staging folder to read (instead of staging.bucket or staging.local_dir).")
+    @Option(help: "A local staging folder to read instead of the configured store.")
     var output: String?
 
     func validate() throws {
@@ -39,13 +38,7 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration: WorkerConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: config)
-        } catch let error as RuntimeError {
-            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
-            throw ExitCode(2)
-        }
+        let configuration = try configFile.load()
         let logger = LogSetup.bootstrap(configuration.observability)
         var options = Loading.Options()
         options.once = once || retryQuarantined
@@ -55,18 +48,9 @@ struct LoadCommand: AsyncParsableCommand {
         options.printer = { text in print(text) }
         do {
             try await Loading.run(configuration, options: options, logger: logger)
-        } catch let error as RuntimeError {
-            logger.critical("loader stopped", metadata: ["error": "\(error)"])
-            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
-            throw ExitCode(error.code == .configuration || error.code == .authentication ? 2 : 1)
-        } catch let error as LoaderError {
-            logger.critical("loader stopped", metadata: ["error": "\(error)"])
-            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
-            throw ExitCode(error.code == .configuration ? 2 : 1)
         } catch {
             logger.critical("loader stopped", metadata: ["error": "\(error)"])
-            FileHandle.standardError.write(Data("millrace: the loader stopped: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit(for: error)
         }
     }
 }

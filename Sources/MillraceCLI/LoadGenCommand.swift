@@ -23,6 +23,9 @@ struct LoadGenCommand: AsyncParsableCommand {
         name: [.customShort("X"), .customLong("property")],
         help: "A librdkafka producer property, name=value (security.protocol, sasl.mechanisms, ssl.ca.location, ...); repeatable.")
     var property: [String] = []
+    @Option(name: .customLong("transactional-id"),
+        help: "Produce every batch of records in a transaction of this id, as Kafka Connect does with exactly-once source support (KIP-618).")
+    var transactionalID: String?
     @Option(help: "Write to this file instead of producing.") var output: String?
     @Option(help: "File format with --output: values (raw value bytes per line, the default) or kcat (kcat -J envelopes).")
     var format: String?
@@ -53,12 +56,9 @@ struct LoadGenCommand: AsyncParsableCommand {
     @Option(help: "Event time of the first record (ISO-8601; default: now).") var start: String?
     @Option(name: .customLong("attributes-out"), help: "Also write the attributes snapshot (.csv or .ndjson); repeatable.")
     var attributesOut: [String] = []
-    @Option(help: "The registry folder (default: ./Schemas, as in a checkout or the container image's working directory).")
-    var schemas: String?
+    @OptionGroup var registry: SchemasOption
 
     /// The registry folder in force.
-    private var schemasFolder: String { schemas ?? "Schemas" }
-
     func validate() throws {
         guard (bootstrap == nil) != (output == nil) || (bootstrap == nil && output == nil && !attributesOut.isEmpty) else {
             throw ValidationError("give exactly one of --bootstrap and --output")
@@ -68,15 +68,11 @@ struct LoadGenCommand: AsyncParsableCommand {
             guard LoadFileFormat(named: format) != nil else { throw ValidationError("--format must be values or kcat") }
         }
         if !property.isEmpty && bootstrap == nil { throw ValidationError("-X/--property applies to --bootstrap only") }
+        if transactionalID != nil && bootstrap == nil { throw ValidationError("--transactional-id applies to --bootstrap only") }
         for entry in property {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
                 throw ValidationError("-X/--property takes name=value, not `\(entry)`")
             }
-        }
-        var isFolder: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: schemasFolder, isDirectory: &isFolder) || !isFolder.boolValue {
-            let place = schemas == nil ? "no Schemas/ folder in \(FileManager.default.currentDirectoryPath)" : "--schemas \(schemasFolder) is not a folder"
-            throw ValidationError("\(place): the generator encodes the tables it declares; run from a Millrace checkout or pass --schemas DIR")
         }
         for name in topics.split(separator: ",") where LoadTopic(named: String(name)) == nil {
             throw ValidationError("unknown topic `\(name)` in --topics")
@@ -116,21 +112,35 @@ struct LoadGenCommand: AsyncParsableCommand {
         settings.unchangedToastRate = unchangedToastRate
         settings.addColumnAt = addColumnAt
         settings.topics = Set(topics.split(separator: ",").compactMap { LoadTopic(named: String($0)) })
-        let catalog = try Catalog.load(directory: schemasFolder)
+        let catalog: Catalog
+        do {
+            catalog = try Catalog.load(directory: try registry.folder())
+        } catch {
+            throw CommandFailure.exit(for: error)
+        }
         let generator = try LoadGenerator(catalog: catalog, configuration: settings)
         for path in attributesOut {
             let text = path.hasSuffix(".csv") ? AttributeSnapshot.csv(generator.attributes) : AttributeSnapshot.ndjson(generator.attributes)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
+        // The same progress as a backfill: a bar on a terminal, a line every few seconds otherwise.
+        let counters = ProgressCounters()
+        if let total = settings.count { counters.setTotal(Int64(total)) }
+        let reporter = ProgressReporter(label: "loadgen", counters: counters, totalText: { "\(ProgressFormat.count($0)) records" })
+        let progress: (Int, Int) -> Void = { records, bytes in counters.add(records: Int64(records), bytes: Int64(bytes), done: Int64(records)) }
+        reporter.start()
+        defer { reporter.finish() }
         if let bootstrap {
-            let sink = try KafkaRecordSink(bootstrapServers: bootstrap, properties: properties)
-            let summary = try await LoadRunner.run(generator, into: sink, paced: true)
+            let sink = try KafkaRecordSink(bootstrapServers: bootstrap, properties: properties, transactionalID: transactionalID)
+            let summary = try await LoadRunner.run(generator, into: sink, paced: true, progress: progress)
+            reporter.finish()
             CDCCommandIO.printError(summary.report(omittedTombstones: 0))
             return
         }
         guard let output else { return }
         let sink = try FileRecordSink(path: output, format: format.flatMap(LoadFileFormat.init(named:)) ?? .values)
-        let summary = try await LoadRunner.run(generator, into: sink, paced: pace)
+        let summary = try await LoadRunner.run(generator, into: sink, paced: pace, progress: progress)
+        reporter.finish()
         CDCCommandIO.printError(summary.report(omittedTombstones: sink.omittedTombstones))
     }
 }

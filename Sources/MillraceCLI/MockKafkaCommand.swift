@@ -45,7 +45,7 @@ struct MockKafkaCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Catch the signals before announcing the brokers: a script may stop us right after.
-        TerminationSignal.install()
+        StopSignals.install()
         let logger = Logger(label: "millrace.mock-kafka", factory: { StreamLogHandler.standardError(label: $0) })
         let cluster = try MockCluster(brokers: brokers, logger: logger)
         for spec in try topic.map(MockTopicSpec.init(parsing:)) {
@@ -60,7 +60,7 @@ struct MockKafkaCommand: AsyncParsableCommand {
             // A thread of its own: reading standard input blocks, which Swift's pool must never do.
             Thread { Self.serveControl(cluster) }.start()
         }
-        let signal = await TerminationSignal.wait()
+        let signal = await StopSignals.wait()
         logger.info("stopping the mock cluster", metadata: ["signal": "\(signal)"])
         withExtendedLifetime(cluster) {}
     }
@@ -81,30 +81,5 @@ struct MockKafkaCommand: AsyncParsableCommand {
             }
             FileHandle.standardOutput.write(Data((answer + "\n").utf8))
         }
-    }
-}
-
-/// The number of the first SIGTERM or SIGINT received, or 0. Written only by the signal
-/// handler (a `sig_atomic_t` store is async-signal-safe), read by `TerminationSignal.wait`.
-nonisolated(unsafe) private var receivedSignal: sig_atomic_t = 0
-
-/// SIGTERM and SIGINT, caught with a plain `signal` handler installed synchronously, so a
-/// signal sent right after the bootstrap line is printed is never lost.
-private enum TerminationSignal {
-    /// Installs the handler for both signals.
-    static func install() {
-        for number in [SIGTERM, SIGINT] {
-            signal(number) { caught in
-                if receivedSignal == 0 { receivedSignal = caught }
-            }
-        }
-    }
-
-    /// Waits until a signal arrived (checking every 50 ms) and returns its number.
-    static func wait() async -> Int32 {
-        while receivedSignal == 0 {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return receivedSignal
     }
 }

@@ -2,60 +2,62 @@ import ArgumentParser
 import Foundation
 import Logging
 import Runtime
+import Staging
+import Synchronization
 
-/// `millrace run --config FILE [--dry-run [--output DIR]]`: the worker.
+/// `millrace run --config FILE [--dry-run] [--output DIR] [--until-drained]`: the worker.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the worker: Kafka CDC topics to staged Parquet, committed exactly once.",
         discussion: """
             Runs until SIGTERM or SIGINT, then commits the open batch, leaves the consumer group and exits 0. \
-            A configuration or authentication error exits with status 2 and a message. With --dry-run, batches are \
-            staged to a local folder with the same layout and commit protocol, the warehouse SQL is printed \
-            instead of run, and no AWS credentials are needed.
+            A configuration or authentication error exits with status 2 and a message. --output stages to a local \
+            folder with the same layout and commit protocol; --dry-run prints the warehouse SQL instead of running it \
+            (and stages to staging.local_dir unless --output is given), so it needs no AWS credentials. With \
+            --until-drained, progress is shown while it runs and a summary at the end.
             """
     )
 
-    @Option(help: "The YAML configuration file (see deploy/millrace.yaml). Without it, the defaults apply.")
-    var config: String?
-
-    @Flag(help: "Stage to a local folder and print the COPY and merge SQL instead of running it.")
-    var dryRun = false
-
-    @Option(help: "A local staging folder (instead of staging.bucket or staging.local_dir; with --dry-run the default is staging.local_dir, else out/staging).")
-    var output: String?
+    @OptionGroup var configFile: ConfigOption
+    @OptionGroup var staging: StagingOutputOptions
 
     @Flag(help: "Stop once the input is drained (bounded replays and tests).")
     var untilDrained = false
 
     func run() async throws {
-        let configuration: WorkerConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: config)
-        } catch let error as RuntimeError {
-            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
-            throw ExitCode(2)
-        }
+        let configuration = try configFile.load()
         let logger = LogSetup.bootstrap(configuration.observability)
-        var options = WorkerOptions()
-        options.dryRun = dryRun
-        options.outputDirectory = output
+        var options = staging.workerOptions
         options.stopWhenDrained = untilDrained
-        if dryRun {
-            options.sqlOutput = { sql in print(sql) }
+        // A drained run is bounded: it reports progress and a summary like a backfill.
+        let counters = ProgressCounters()
+        let summary = Mutex(RunSummary())
+        let reporter = untilDrained
+            ? ProgressReporter(label: "run", counters: counters, lineIntervalMillis: configuration.backfill.progressInterval.milliseconds) : nil
+        if untilDrained {
+            options.onCommit = { record in
+                counters.add(records: Int64(record.stats.recordsIn), bytes: record.files.reduce(0) { $0 + $1.bytes }, done: 0)
+                summary.withLock { $0.add(record) }
+            }
         }
+        let started = ContinuousClock.now
+        reporter?.start()
         do {
             try await Worker.run(configuration, options: options, logger: logger)
-        } catch let error as RuntimeError {
-            logger.critical("worker stopped", metadata: ["error": "\(error)"])
-            FileHandle.standardError.write(Data("millrace: \(error.message)\n".utf8))
-            throw ExitCode(error.code == .configuration || error.code == .authentication ? 2 : 1)
         } catch let exit as ExitCode {
+            reporter?.finish()
             throw exit
         } catch {
+            reporter?.finish()
             logger.critical("worker stopped", metadata: ["error": "\(error)"])
-            FileHandle.standardError.write(Data("millrace: the worker stopped: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandFailure.exit(for: error is RuntimeError ? error : RuntimeError(.kafka, "the worker stopped: \(error)"))
+        }
+        if let reporter {
+            reporter.finish()
+            let elapsed = ContinuousClock.now - started
+            let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            FileHandle.standardError.write(Data((summary.withLock { $0 }.text("run", elapsedMillis: millis) + "\n").utf8))
         }
     }
 }

@@ -9,21 +9,15 @@ struct SchemasCommand: ParsableCommand {
         subcommands: [Check.self, DDL.self]
     )
 
-    /// The registry folder, shared by the subcommands.
-    struct Location: ParsableArguments {
-        @Option(name: .long, help: "The registry folder.")
-        var dir: String = "Schemas"
-    }
-
     /// `millrace schemas check`.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate every declaration; exit 1 with the problems.")
 
-        @OptionGroup var location: Location
+        @OptionGroup var registry: SchemasOption
 
         func run() throws {
             do {
-                let catalog = try Catalog.load(directory: location.dir)
+                let catalog = try Catalog.load(directory: try registry.folder())
                 for history in catalog.tables {
                     let table = history.current
                     print("ok  \(table.name) v\(table.version)  \(table.columns.count) columns  \(table.source)")
@@ -31,8 +25,8 @@ struct SchemasCommand: ParsableCommand {
                 for heartbeat in catalog.heartbeats {
                     print("ok  heartbeat \(heartbeat.topic) (\(heartbeat.field))")
                 }
-            } catch {
-                CDCCommandIO.printError("schemas check: \(error.code)\n\(error.message)")
+            } catch let error as CatalogError {
+                CommandFailure.print(error.message)
                 throw ExitCode(1)
             }
         }
@@ -42,7 +36,7 @@ struct SchemasCommand: ParsableCommand {
     struct DDL: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print CREATE TABLE statements for the target tables.")
 
-        @OptionGroup var location: Location
+        @OptionGroup var registry: SchemasOption
 
         @Option(name: .long, help: "redshift or postgres.")
         var dialect: String = "redshift"
@@ -57,17 +51,17 @@ struct SchemasCommand: ParsableCommand {
         }
 
         func run() throws {
-            let sqlDialect = SQLDialect(named: dialect) ?? .redshift
+            guard let sqlDialect = SQLDialect(named: dialect) else { throw ValidationError("--dialect must be redshift or postgres") }
             let catalog: Catalog
             do {
-                catalog = try Catalog.load(directory: location.dir)
-            } catch {
-                CDCCommandIO.printError("schemas ddl: \(error.code)\n\(error.message)")
+                catalog = try Catalog.load(directory: try registry.folder())
+            } catch let error as CatalogError {
+                CommandFailure.print(error.message)
                 throw ExitCode(1)
             }
             if let table {
                 guard let history = catalog.table(table) else {
-                    CDCCommandIO.printError("schemas ddl: no table `\(table)`")
+                    CommandFailure.print("no table \(table) in \(try registry.folder())")
                     throw ExitCode(1)
                 }
                 print(history.current.createTableSQL(sqlDialect))

@@ -1,26 +1,9 @@
+public import Failures
+
 /// The runtime layer's one error type: configuration, wiring and lifecycle failures.
-public struct RuntimeError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong, as a stable identifier.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String, Sendable {
-            case configuration, authentication, kafka, staging, dimension
-        }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-
-        /// The configuration file or environment is invalid (fatal: exit non-zero).
-        public static let configuration = Code(.configuration)
-        /// Credentials were refused (fatal: exit non-zero).
-        public static let authentication = Code(.authentication)
-        /// The Kafka source failed beyond retries.
-        public static let kafka = Code(.kafka)
-        /// The staging store failed beyond retries.
-        public static let staging = Code(.staging)
-        /// A dimension could not be loaded.
-        public static let dimension = Code(.dimension)
-
-        public var description: String { value.rawValue }
-    }
+public struct RuntimeError: MillraceError {
+    /// What kind of failure this is (`ErrorCode<RuntimeError>`). Match on codes, never on messages.
+    public typealias Code = ErrorCode<RuntimeError>
 
     /// The stable identifier.
     public var code: Code
@@ -38,9 +21,21 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
         self.isRetriable = isRetriable
     }
+}
 
-    public var description: String {
-        if let underlying { return "\(code) error: \(message) (\(underlying))" }
-        return "\(code) error: \(message)"
-    }
+extension ErrorCode where Layer == RuntimeError {
+    /// The configuration file or environment is invalid (fatal: exit non-zero).
+    public static let configuration = Self("configuration")
+    /// Credentials were refused (fatal: exit non-zero).
+    public static let authentication = Self("authentication")
+    /// The Kafka source failed beyond retries.
+    public static let kafka = Self("kafka")
+    /// The staging store failed beyond retries.
+    public static let staging = Self("staging")
+    /// A dimension could not be loaded.
+    public static let dimension = Self("dimension")
+    /// A backfill's source database failed (`--source postgres`).
+    public static let source = Self("source")
+    /// An input file cannot be read, or is not in the format it was given as (`--input`).
+    public static let input = Self("input")
 }

@@ -109,6 +109,9 @@ public struct BatchStats: Sendable, Hashable, Codable {
     /// wrote before it to a partition in `CommitRecord.caughtUp` is in this batch or an earlier
     /// one. The loader moves those partitions' freshness to it. Nil when no heartbeat qualifies.
     public var heartbeatMillis: Int64?
+    /// Decoded rows left out because their event time lies outside a backfill's range
+    /// (`millrace backfill --event-time`); nil when no such filter applied.
+    public var outsideEventTime: Int?
 
     /// Empty counters.
     public init() {}
@@ -130,6 +133,11 @@ public struct CommitRecord: Sendable, Hashable, Codable {
     public var state: State
     /// The worker that produced it (host and process), for operators.
     public var worker: String
+    /// The consumer group whose offset commit fenced the batch, when it is not the live
+    /// worker's (a backfill's own group): a sweep resolves only the pending records of its own
+    /// fence, since another group's offsets cannot say whether such a batch won. Nil for the
+    /// live worker and records of earlier builds. Default: nil.
+    public var fenceGroup: String?
     /// Offset ranges consumed, one per partition, sorted.
     public var sources: [SourceRange]
     /// Key prefixes the batch writes under; used to clean up a batch that never committed.
@@ -170,16 +178,18 @@ public struct CommitRecord: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, batchID, state, worker, sources, plannedPrefixes, files, deadLetters, schemaChanges, stats, caughtUp
+        case format, batchID, state, worker, fenceGroup, sources, plannedPrefixes, files, deadLetters, schemaChanges, stats, caughtUp
     }
 
-    /// Decodes a record; `caughtUp` may be absent (records of earlier builds).
+    /// Decodes a record; `fenceGroup` and `caughtUp` may be absent (the live worker's records, and
+    /// records of earlier builds).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         format = try container.decode(String.self, forKey: .format)
         batchID = try container.decode(BatchID.self, forKey: .batchID)
         state = try container.decode(State.self, forKey: .state)
         worker = try container.decode(String.self, forKey: .worker)
+        fenceGroup = try container.decodeIfPresent(String.self, forKey: .fenceGroup)
         sources = try container.decode([SourceRange].self, forKey: .sources)
         plannedPrefixes = try container.decode([String].self, forKey: .plannedPrefixes)
         files = try container.decode([StagedFile].self, forKey: .files)

@@ -34,11 +34,42 @@ public struct LocalStagingStore: StagingStore {
         }
     }
 
+    /// Writes `data` to a hidden temp file (fsynced), then links it to `key`: `link(2)` fails
+    /// with `EEXIST` rather than replace a file, so of two processes creating the same key
+    /// exactly one succeeds, and the file appears complete.
+    /// Creates `folder` and its parents, as a store error when it cannot.
+    private static func createFolder(_ folder: URL) throws(StagingError) {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StagingError(.store, "cannot create the folder \(folder.path)", underlying: error, isRetriable: true)
+        }
+    }
+
+    public func create(_ key: String, data: [UInt8]) throws -> Bool {
+        let target = try path(key)
+        try Self.createFolder(target.deletingLastPathComponent())
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).new-\(UInt64.random(in: 0...UInt64.max))")
+        let writer = try LocalObjectWriter(temporary: temporary, target: temporary)
+        defer { unlink(temporary.path) }
+        do {
+            try data.withUnsafeBytes { try writer.write($0) }
+            _ = try writer.finish()
+        } catch {
+            writer.abort()
+            throw error
+        }
+        if link(temporary.path, target.path) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw StagingError(.store, "cannot create \(target.path): \(String(cString: strerror(errno)))")
+    }
+
     /// Creates the key's parent folders and opens a hidden temp file beside it, renamed onto `key`
     /// on `finish`.
     public func openWriter(_ key: String) throws -> any StagedObjectWriter {
         let target = try path(key)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Self.createFolder(target.deletingLastPathComponent())
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).tmp-\(UInt64.random(in: 0...UInt64.max))")
         return try LocalObjectWriter(temporary: temporary, target: target)

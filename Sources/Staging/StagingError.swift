@@ -1,21 +1,10 @@
+public import Failures
+
 /// The staging layer's one error type: a store operation failed, a key was invalid, or a
 /// record could not be read.
-public struct StagingError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong, as a stable identifier.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String, Sendable { case store, invalidKey, corruptRecord }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-
-        /// The store could not read, write, list or delete (see `isRetriable`).
-        public static let store = Code(.store)
-        /// A key is not a relative path inside the store (`..`, absolute, empty segments).
-        public static let invalidKey = Code(.invalidKey)
-        /// A commit record exists but cannot be decoded, or has a format this build does not read.
-        public static let corruptRecord = Code(.corruptRecord)
-
-        public var description: String { value.rawValue }
-    }
+public struct StagingError: MillraceError {
+    /// What kind of failure this is (`ErrorCode<StagingError>`). Match on codes, never on messages.
+    public typealias Code = ErrorCode<StagingError>
 
     /// The stable identifier.
     public var code: Code
@@ -33,9 +22,13 @@ public struct StagingError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
         self.isRetriable = isRetriable
     }
+}
 
-    public var description: String {
-        if let underlying { return "\(code): \(message) (\(underlying))" }
-        return "\(code): \(message)"
-    }
+extension ErrorCode where Layer == StagingError {
+    /// The store could not read, write, list or delete (see `isRetriable`).
+    public static let store = Self("store")
+    /// A key is not a relative path inside the store (`..`, absolute, empty segments).
+    public static let invalidKey = Self("invalidKey")
+    /// A commit record exists but cannot be decoded, or has a format this build does not read.
+    public static let corruptRecord = Self("corruptRecord")
 }

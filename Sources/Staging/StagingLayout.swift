@@ -6,7 +6,8 @@
 /// _millrace/commits/{yyyy}/{MM}/{dd}/{HH}/{batch}.json   committed records, by creation hour
 /// {deadLetterPrefix}{yyyy}/{MM}/{dd}/{HH}/{batch}.ndjson dead letters
 /// _millrace/state/{dimension}/{batch}.parquet       dimension checkpoints
-/// _millrace/schemas/{table}/v{version}.yaml         evolved table schemas
+/// _millrace/schemas/{table}/v{version}.yaml         evolved table schemas, written when committed
+/// _millrace/claims/{table}/v{version}.yaml          version numbers claimed before staging
 /// ```
 public struct StagingLayout: Sendable, Hashable {
     /// Prefix of dead-letter files. Default: `dlq/`.
@@ -50,6 +51,15 @@ public struct StagingLayout: Sendable, Hashable {
     /// The evolved schema of `table` at `version`.
     public func schemaKey(table: String, version: Int) -> String {
         "_millrace/schemas/\(table)/v\(version).yaml"
+    }
+
+    /// The claim of `version` of `table`: created once, atomically, by the first batch that
+    /// stages files of that version, holding the version's declaration. A batch stages files
+    /// of a version only when the claim holds its own declaration, so no two declarations
+    /// ever share a number. A claim is not a committed version: a batch that never commits
+    /// leaves its claim, which later batches deriving the same version reuse.
+    public func schemaClaimKey(table: String, version: Int) -> String {
+        "_millrace/claims/\(table)/v\(version).yaml"
     }
 
     /// The prefix of `table`'s evolved schemas.

@@ -33,6 +33,10 @@ public protocol StagingStore: Sendable {
     var location: String { get }
     /// Writes `data` under `key`, replacing any object there.
     func put(_ key: String, data: [UInt8]) throws
+    /// Writes `data` under `key` only if no object is there, atomically against any other
+    /// writer: returns false, writing nothing, when an object already is (whatever it holds).
+    /// A retry that finds its own earlier, identical write may also return true.
+    func create(_ key: String, data: [UInt8]) throws -> Bool
     /// Starts a streamed object under `key`.
     func openWriter(_ key: String) throws -> any StagedObjectWriter
     /// The object under `key`, or nil if there is none.

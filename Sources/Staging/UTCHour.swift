@@ -19,6 +19,20 @@ public struct UTCHour: Sendable, Hashable, Comparable, CustomStringConvertible {
         hoursSinceEpoch = hours
     }
 
+    /// The hour written as `description` writes it (`yyyy-MM-ddTHH:00Z`, the form of
+    /// `StagedFile.hour`); nil for any other text.
+    public init?(_ text: String) {
+        let parts = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard text.hasSuffix(":00Z"), parts.count == 3, let year = Int64(Substring(parts[0])), let month = Int64(Substring(parts[1])),
+            (1...12).contains(month)
+        else { return nil }
+        let rest = Substring(parts[2])
+        guard rest.count == 9, let day = Int64(rest.prefix(2)), rest.dropFirst(2).first == "T", let hour = Int64(rest.dropFirst(3).prefix(2)),
+            (1...CivilTime.daysInMonth(year: year, month: month)).contains(day), (0...23).contains(hour)
+        else { return nil }
+        hoursSinceEpoch = CivilTime.days(year: year, month: month, day: day) * 24 + hour
+    }
+
     /// The civil date and hour: (year, month 1–12, day 1–31, hour 0–23).
     public var civil: (year: Int64, month: Int, day: Int, hour: Int) {
         var days = hoursSinceEpoch / 24
@@ -47,6 +61,4 @@ public struct UTCHour: Sendable, Hashable, Comparable, CustomStringConvertible {
         let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
         return value < 0 ? "-" + padded : padded
     }
-
-
 }

@@ -39,7 +39,7 @@ struct InstallDepsTests {
                   if [ "$3" = install ]; then
                     echo "pip $*" >> \(state)/log
                     touch \(state)/pins-installed
-                    printf '#!/bin/sh\\n' > \(state)/moto_server; chmod +x \(state)/moto_server; cp \(state)/moto_server \(state)/aws
+                    printf '#!/bin/sh\\n' > \(state)/moto_server; chmod +x \(state)/moto_server; cp \(state)/moto_server \(state)/aws; cp \(state)/moto_server \(state)/hadolint
                   fi
                   exit 0
                 fi

@@ -32,19 +32,21 @@ public struct ProcessFailed: Error, CustomStringConvertible {
 /// and a test blocked on a minute-long child would stall every other test's `await`s,
 /// turning their deadlines into spurious failures.
 public enum Subprocess {
-    /// Runs `arguments` (resolved through PATH) with `input` on standard input and waits.
-    /// Throws `ProcessFailed` on a non-zero exit unless `check` is false.
+    /// Runs `arguments` (resolved through PATH) with `input` on standard input, in
+    /// `currentDirectory` (nil: this process's), and waits. Throws `ProcessFailed` on a non-zero
+    /// exit unless `check` is false.
     @discardableResult
     public static func run(
         _ arguments: [String],
         input: Data? = nil,
         environment: [String: String]? = nil,
-        check: Bool = true
+        check: Bool = true,
+        currentDirectory: URL? = nil
     ) async throws -> ProcessResult {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
-                    try runBlocking(arguments, input: input, environment: environment, check: check)
+                    try runBlocking(arguments, input: input, environment: environment, check: check, currentDirectory: currentDirectory)
                 })
             }.start()
         }
@@ -55,11 +57,13 @@ public enum Subprocess {
         _ arguments: [String],
         input: Data?,
         environment: [String: String]?,
-        check: Bool
+        check: Bool,
+        currentDirectory: URL?
     ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
+        process.currentDirectoryURL = currentDirectory
         if let environment {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }

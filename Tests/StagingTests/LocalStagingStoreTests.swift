@@ -37,6 +37,27 @@ struct LocalStagingStoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("t").path) == ["file.parquet"])
     }
 
+    @Test("create writes a key only once: of many concurrent creators exactly one wins, and its bytes stay")
+    func createOnce() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        for round in 0..<20 {
+            let key = "claims/t/v\(round).yaml"
+            let winners = await withTaskGroup(of: (Int, Bool).self) { group in
+                for writer in 0..<8 {
+                    group.addTask { (writer, (try? store.create(key, data: Array("writer \(writer)".utf8))) ?? false) }
+                }
+                return await group.reduce(into: [Int]()) { if $1.1 { $0.append($1.0) } }
+            }
+            #expect(winners.count == 1, "round \(round): \(winners)")
+            #expect(try store.get(key) == Array("writer \(winners.first ?? -1)".utf8))
+        }
+        #expect(try store.create("claims/t/v0.yaml", data: Array("late".utf8)) == false)
+        // No temporary file is left beside the claims.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("claims/t").path).allSatisfy { !$0.hasPrefix(".") })
+    }
+
     @Test("keys escaping the root are refused", arguments: ["../x", "/etc/passwd", "a//b", "a/./b", ""])
     func escapingKeys(_ key: String) throws {
         let folder = try TemporaryDirectory()

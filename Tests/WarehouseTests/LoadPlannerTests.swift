@@ -62,7 +62,7 @@ struct LoadPlannerTests {
         #expect(merge < check && check + 2 == ledger)
         #expect(statements[ledger].contains("'fact_entity_values', 1, 'load-7', 'loaded', 2, 20, 1333,"))
         #expect(statements.contains { $0.hasPrefix(#"DELETE FROM "analytics"."agg_daily_metrics""#) })
-        #expect(statements.last == #"DROP TABLE "stage_fact_entity_values_v1", "latest_fact_entity_values", "touched_days", "fresh_fact_entity_values";"#)
+        #expect(statements.last == #"DROP TABLE "stage_fact_entity_values_v1", "latest_fact_entity_values", "fill_fact_entity_values_value", "touched_days", "fresh_fact_entity_values";"#)
         // The Redshift Data API runs at most 40 statements in one BatchExecuteStatement.
         #expect(plan.statementCount <= 40)
         #expect(plan.script.hasPrefix("-- load load-7 of fact_entity_values"))

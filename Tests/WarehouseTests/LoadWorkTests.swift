@@ -52,6 +52,23 @@ struct LoadWorkTests {
         #expect(alone.tables[0].records.count == 1)
     }
 
+    @Test("the oldest unloaded batch: a pair loaded before or during the cycle counts as loaded; deferred and quarantined ones do not")
+    func oldestUnloaded() {
+        let records = (1...4).map { record(Int64($0), tables: ["dim_entities", "fact_entity_values"]) }
+        func key(_ index: Int, _ table: String) -> LedgerKey { LedgerKey(batch: records[index].batchID.rawValue, table: table) }
+        var ledger = LedgerState()
+        ledger.loaded = [key(0, "dim_entities"), key(0, "fact_entity_values"), key(1, "dim_entities")]
+        ledger.quarantined = [key(1, "fact_entity_values")]
+        // Batch 2 (index 1) waits for its quarantined fact pair, whatever the cycle loaded.
+        let everythingElse: Set = [key(2, "dim_entities"), key(2, "fact_entity_values"), key(3, "dim_entities"), key(3, "fact_entity_values")]
+        #expect(LoadWork.oldestUnloaded(records: records, ledger: ledger, loadedNow: everythingElse, planner: planner) == records[1].batchID)
+        // Once fixed and loaded, the oldest left is one a limit deferred (batch 4's fact pair).
+        let retried = everythingElse.union([key(1, "fact_entity_values")]).subtracting([key(3, "fact_entity_values")])
+        #expect(LoadWork.oldestUnloaded(records: records.shuffled(), ledger: ledger, loadedNow: retried, planner: planner) == records[3].batchID)
+        #expect(LoadWork.oldestUnloaded(records: records, ledger: ledger, loadedNow: retried.union([key(3, "fact_entity_values")]),
+            planner: planner) == nil)
+    }
+
     @Test("the ledger's rows tell complete batches apart: every table they touch loaded")
     func ledgerRows() {
         let state = LedgerState(rows: [

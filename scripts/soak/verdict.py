@@ -13,7 +13,7 @@ import warehouse_oracle  # noqa: E402
 # Warehouse table -> (oracle comparisons, key columns) for the topic-fed targets and the aggregate.
 TABLES = {
     "dim_entities": (["entities"], "entity_id"),
-    "fact_entity_values": (["facts"], "entity_id, version"),
+    "fact_entity_values": (["facts", "fact_rows"], "entity_id, version"),
     "entity_attributes_hot": (["hot", "hot_attributes"], "entity_id"),
     "agg_daily_metrics": ([], "metric_date, tenant_id, attribute_id"),
 }

@@ -2,13 +2,21 @@
 """Compares a warehouse schema that Millrace's loader filled with the truth computed from the
 source records, independently of Millrace (Tests/RuntimeTests/Warehouse, Tests/LoaderTests).
 
-    python3 scripts/testing/warehouse_oracle.py --pg URL --schema S --kcat FILE
+    python3 scripts/testing/warehouse_oracle.py --pg URL --schema S --kcat FILE [--facts-from MS --facts-to MS]
 
 The truth is the newest change per key by LSN, deletes applied; the daily aggregate must agree
 with a GROUP BY over the facts. Prints one JSON object: per table [expected, actual, wrong],
 samples of differences, whether the aggregate matches, and the ledger and freshness row counts.
+`fact_rows` compares every source column of the facts (ids, values, the decimal and the event
+time), and `duplicates` counts, per table, the rows beyond one per merge key (the comparisons
+by key would not see a key loaded twice). With `--facts-from/--facts-to` only the facts whose
+event time (`ingested_at`, ms since the epoch) lies in [from, to) are expected: what a backfill
+of that range alone must load.
 """
 import argparse
+import base64
+import datetime
+import decimal
 import json
 import subprocess
 
@@ -61,6 +69,34 @@ def truth(kcat):
     return live(entities), live(facts), live(hot)
 
 
+def instant(text):
+    """A ZonedTimestamp (ISO-8601 with an offset) as UTC text with microseconds."""
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def millis(text):
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return int(moment.timestamp() * 1000)
+
+
+def scaled(value, scale=5):
+    """Connect's Decimal (base64 of a big-endian two's-complement unscaled value, Kafka's
+    org.apache.kafka.connect.data.Decimal) or a plain number, as PostgreSQL prints numeric(20,5)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        unscaled = int.from_bytes(base64.b64decode(value), "big", signed=True)
+        return format(decimal.Decimal(unscaled).scaleb(-scale), "f")
+    return format(decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-scale)), "f")
+
+
+def fact_row(payload):
+    return (str(payload["tenant_id"]), str(payload["attribute_id"]), payload.get("value"),
+            None if payload.get("value_int") is None else str(payload["value_int"]), scaled(payload.get("value_decimal")),
+            instant(payload["ingested_at"]))
+
+
 def compare(expected, actual):
     return [len(expected), len(actual),
             sum(1 for k in expected if actual.get(k) != expected[k]) + len(set(actual) - set(expected))]
@@ -71,23 +107,43 @@ def samples(name, expected, actual):
             for k in sorted(set(expected) | set(actual)) if expected.get(k) != actual.get(k)][:3]
 
 
-def tables(url, kcat):
+def tables(url, kcat, facts_from=None, facts_to=None):
     """Per compared table, (expected, actual): key -> the compared value, from the source
-    records in `kcat` and from the warehouse at `url` (whose search_path names the schema)."""
+    records in `kcat` and from the warehouse at `url` (whose search_path names the schema).
+    With `facts_from`/`facts_to` only the facts whose event time lies in [from, to) are expected."""
     entities, facts, hot = truth(kcat)
+    if facts_from is not None and facts_to is not None:
+        facts = {k: v for k, v in facts.items() if facts_from <= millis(v["ingested_at"]) < facts_to}
     actual_entities = {int(r[0]): (r[1], r[2], int(r[3])) for r in
                        query(url, "SELECT entity_id, entity_type, status, version FROM dim_entities")}
     expected_entities = {k: (v["entity_type"], v["status"], v["version"]) for k, v in entities.items()}
     actual_facts = {(int(r[0]), int(r[1])): r[2] for r in
                     query(url, "SELECT entity_id, version, coalesce(value, '<null>') FROM fact_entity_values")}
     expected_facts = {k: (v.get("value") if v.get("value") is not None else "<null>") for k, v in facts.items()}
+    nulls = lambda row: [None if cell == "<null>" else cell for cell in row]  # noqa: E731
+    actual_fact_rows = {(int(r[0]), int(r[1])): tuple(nulls(r[2:])) for r in query(url, """
+        SELECT entity_id, version, tenant_id, attribute_id, coalesce(value, '<null>'), coalesce(value_int::text, '<null>'),
+               coalesce(value_decimal::text, '<null>'), to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+        FROM fact_entity_values""")}
+    expected_fact_rows = {k: fact_row(v) for k, v in facts.items()}
     actual_hot = {int(r[0]): int(r[1]) for r in query(url, "SELECT entity_id, version FROM entity_attributes_hot")}
     expected_hot = {k: v["version"] for k, v in hot.items()}
     actual_documents = {int(r[0]): None if r[1] == "<null>" else json.loads(r[1]) for r in
                         query(url, "SELECT entity_id, coalesce(attributes::text, '<null>') FROM entity_attributes_hot")}
     expected_documents = {k: None if v.get("attributes") is None else json.loads(v["attributes"]) for k, v in hot.items()}
     return {"entities": (expected_entities, actual_entities), "facts": (expected_facts, actual_facts),
+            "fact_rows": (expected_fact_rows, actual_fact_rows),
             "hot": (expected_hot, actual_hot), "hot_attributes": (expected_documents, actual_documents)}
+
+
+# Warehouse table -> its merge key, for counting rows beyond one per key.
+MERGE_KEYS = {"fact_entity_values": "entity_id, version", "dim_entities": "entity_id", "entity_attributes_hot": "entity_id"}
+
+
+def duplicates(url):
+    """Per table, the rows beyond one per merge key (the comparisons by key would not see a key loaded twice)."""
+    return {table: int(query(url, f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}")[0][0])
+            for table, key in MERGE_KEYS.items()}
 
 
 def aggregate_mismatches(url):
@@ -112,12 +168,16 @@ def main():
     parser.add_argument("--pg", required=True)
     parser.add_argument("--schema", required=True)
     parser.add_argument("--kcat", required=True)
+    parser.add_argument("--facts-from", type=int)
+    parser.add_argument("--facts-to", type=int)
     args = parser.parse_args()
     url = schema_url(args.pg, args.schema)
-    compared = tables(url, args.kcat)
+    compared = tables(url, args.kcat, args.facts_from, args.facts_to)
     print(json.dumps({
         **{name: compare(*pair) for name, pair in compared.items()},
+        "duplicates": duplicates(url),
         "samples": samples("entity", *compared["entities"]) + samples("fact", *compared["facts"])
+                   + samples("fact row", *compared["fact_rows"])
                    + samples("hot", *compared["hot"]) + samples("hot document", *compared["hot_attributes"]),
         "aggregate_matches": aggregate_mismatches(url) == 0,
         "aggregate_rows": int(query(url, "SELECT count(*) FROM agg_daily_metrics")[0][0]),

@@ -28,9 +28,11 @@ import urllib.request
 TOPICS = ["postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb",
           "__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat"]
 PARTITIONS = 4
-# The sweep grace of the test workers, in seconds: the smallest the worker accepts is
-# max.poll.interval.ms, which librdkafka wants at least session.timeout.ms (6 s here).
-SWEEP_GRACE = 6
+# The sweep grace of the test workers, in seconds: the smallest the worker accepts, the larger
+# of max.poll.interval.ms and session.timeout.ms (6 s each here) plus the commit margin
+# (max_clock_skew 0 s + session.timeout.ms 6 s + 3 x socket.timeout.ms 5 s + 5 s).
+SOCKET_TIMEOUT = 5
+SWEEP_GRACE = 6 + 0 + 6 + 3 * SOCKET_TIMEOUT + 5
 
 
 def free_port():
@@ -76,9 +78,10 @@ def loadgen(millrace, schemas, bootstrap, count, rate, seed=1):
 def write_config(work, bootstrap, schemas, listen="", window="2s", rows=2000, extra="", pipeline_extra=""):
     path = os.path.join(work, "millrace.yaml")
     with open(path, "w") as f:
-        f.write(f"pipeline: {{window: {window}, max_batch_rows: {rows}, {pipeline_extra}sweep_grace: {SWEEP_GRACE}s}}\n"
+        f.write(f"pipeline: {{window: {window}, max_batch_rows: {rows}, {pipeline_extra}sweep_grace: {SWEEP_GRACE}s, max_clock_skew: 0s}}\n"
                 f"kafka:\n  bootstrap_servers: '{bootstrap}'\n  group_id: process-test\n  topics: {json.dumps(TOPICS)}\n"
-                f"  properties: {{session.timeout.ms: '6000', heartbeat.interval.ms: '500', max.poll.interval.ms: '{SWEEP_GRACE * 1000}'}}\n"
+                f"  properties: {{session.timeout.ms: '6000', heartbeat.interval.ms: '500', max.poll.interval.ms: '6000',"
+                f" socket.timeout.ms: '{SOCKET_TIMEOUT * 1000}'}}\n"
                 f"schemas: {{dir: '{schemas}'}}\nobservability: {{listen: '{listen}', log_level: warning, log_format: text}}\n"
                 + extra)
     return path

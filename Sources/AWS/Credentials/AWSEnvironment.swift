@@ -13,6 +13,8 @@ public struct AWSEnvironment: Sendable {
     public let profile: String
     /// True when the profile was chosen explicitly (a missing profile is then an error).
     public let profileIsExplicit: Bool
+    /// The home folder: `HOME`, else the account's (the SSO token cache is under it).
+    let home: String
     let configFile: SharedConfigFile
     let credentialsFile: SharedConfigFile
 
@@ -22,7 +24,7 @@ public struct AWSEnvironment: Sendable {
         let explicit = Self.nonEmpty(variables["AWS_PROFILE"]) ?? Self.nonEmpty(variables["AWS_DEFAULT_PROFILE"])
         profile = explicit ?? "default"
         profileIsExplicit = explicit != nil
-        let home = Self.nonEmpty(variables["HOME"]) ?? NSHomeDirectory()
+        home = Self.nonEmpty(variables["HOME"]) ?? NSHomeDirectory()
         configFile = Self.read(Self.nonEmpty(variables["AWS_CONFIG_FILE"]) ?? "\(home)/.aws/config")
         credentialsFile = Self.read(Self.nonEmpty(variables["AWS_SHARED_CREDENTIALS_FILE"]) ?? "\(home)/.aws/credentials")
     }
@@ -39,6 +41,9 @@ public struct AWSEnvironment: Sendable {
 
     /// The selected profile's settings from the credentials file (`[NAME]`).
     var credentialsProfile: [String: String]? { credentialsFile.sections[profile] }
+
+    /// The settings of the config file's `[sso-session NAME]` section.
+    func ssoSession(_ name: String) -> [String: String]? { configFile.sections["sso-session \(name)"] }
 
     /// A setting of the selected profile: the credentials file wins over the config file.
     func profileValue(_ key: String) -> String? {

@@ -55,8 +55,7 @@ public final class CachingCredentialsProvider: CredentialsProvider {
                 throw error
             }
             guard let loaded else {
-                throw AWSError(.credentialsUnavailable,
-                    "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, web identity (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE), or run on ECS/EC2 with a role")
+                throw AWSError(.credentialsUnavailable, base.notFoundMessage)
             }
             cached.withLock { $0 = loaded }
             events.emit(.credentialsRefreshed(.init(
@@ -64,6 +63,9 @@ public final class CachingCredentialsProvider: CredentialsProvider {
             return loaded
         }
     }
+
+    /// The wrapped provider's.
+    public var notFoundMessage: String { base.notFoundMessage }
 
     /// Drops the cached credentials so the next `load` fetches new ones.
     public func invalidate() {

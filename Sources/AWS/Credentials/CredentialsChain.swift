@@ -35,6 +35,18 @@ public struct CredentialsChain: CredentialsProvider {
         return nil
     }
 
+    /// "no credentials found in the chain (environment, profile, web identity, container, IMDS)",
+    /// naming the providers asked, and how to provide credentials: what a missing identity
+    /// reports, instead of the S3 permission error an unsigned request would get.
+    public var notFoundMessage: String {
+        let asked = providers.map { provider in
+            ["web-identity": "web identity", "ecs": "container", "imds": "IMDS"][provider.name] ?? provider.name
+        }
+        return "no credentials found in the chain (\(asked.joined(separator: ", "))): set AWS_ACCESS_KEY_ID and "
+            + "AWS_SECRET_ACCESS_KEY, select a profile with AWS_PROFILE (static keys, credential_process or SSO), "
+            + "or run on EKS, ECS or EC2 with a role"
+    }
+
     /// Forgets what every provider cached.
     public func invalidate() {
         for provider in providers { provider.invalidate() }

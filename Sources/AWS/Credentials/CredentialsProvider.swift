@@ -14,16 +14,22 @@ public protocol CredentialsProvider: Sendable {
     /// Forgets anything cached, so the next `load` fetches fresh credentials (called after the
     /// service reports `ExpiredToken`).
     func invalidate()
+
+    /// What to tell the user when `load` found nothing.
+    var notFoundMessage: String { get }
 }
 
 extension CredentialsProvider {
     /// Stateless providers have nothing to forget.
     public func invalidate() {}
 
+    /// "no AWS credentials: the NAME provider is not configured".
+    public var notFoundMessage: String { "no AWS credentials: the \(name) provider is not configured" }
+
     /// Credentials, or `credentialsUnavailable` when the provider is not configured.
     public func require() throws(AWSError) -> AWSCredentials {
         guard let credentials = try load() else {
-            throw AWSError(.credentialsUnavailable, "no AWS credentials: the \(name) provider is not configured")
+            throw AWSError(.credentialsUnavailable, notFoundMessage)
         }
         return credentials
     }

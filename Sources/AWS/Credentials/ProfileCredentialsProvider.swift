@@ -1,18 +1,24 @@
-/// The selected profile of the shared `credentials` and `config` files (`AWS_PROFILE`):
-/// static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) or a web
-/// identity role (`role_arn` with `web_identity_token_file`).
+public import Foundation
+
+/// The selected profile of the shared `credentials` and `config` files (`AWS_PROFILE`), in
+/// botocore's order: static keys (`aws_access_key_id`, `aws_secret_access_key`,
+/// `aws_session_token`), a web identity role (`role_arn` with `web_identity_token_file`), an
+/// external process (`credential_process`, see `ProcessCredentialsProvider`), or IAM Identity
+/// Center (`sso_session` or the legacy `sso_start_url`, see `SSOCredentialsProvider`).
 ///
-/// Profiles that need another mechanism (`source_profile`, `credential_source`,
-/// `credential_process`, SSO) are reported as unsupported rather than silently skipped, so a
-/// misconfiguration never falls through to other credentials.
+/// Profiles that need role chaining (`source_profile`, `credential_source`) are reported as
+/// unsupported rather than silently skipped, so a misconfiguration never falls through to other
+/// credentials.
 public struct ProfileCredentialsProvider: CredentialsProvider {
     /// `profile`.
     public var name: String { "profile" }
     private let environment: AWSEnvironment
+    private let now: @Sendable () -> Date
 
-    /// A provider for `environment.profile`.
-    public init(environment: AWSEnvironment) {
+    /// A provider for `environment.profile`; `now` is the clock SSO token expiry is read against.
+    public init(environment: AWSEnvironment, now: @escaping @Sendable () -> Date = { Date() }) {
         self.environment = environment
+        self.now = now
     }
 
     /// The profile's credentials; nil when the default profile is absent; an error when an
@@ -41,10 +47,15 @@ public struct ProfileCredentialsProvider: CredentialsProvider {
                 stsEndpoint: WebIdentityCredentialsProvider.stsEndpoint(environment))
             return try provider.load()
         }
-        for key in ["source_profile", "credential_source", "credential_process", "sso_session", "sso_start_url"]
-        where environment.profileValue(key) != nil {
+        if let command = environment.profileValue("credential_process") {
+            return try ProcessCredentialsProvider(command: command, environment: environment.variables).load()
+        }
+        if let sso = try SSOCredentialsProvider(environment: environment, now: now) {
+            return try sso.load()
+        }
+        for key in ["source_profile", "credential_source"] where environment.profileValue(key) != nil {
             throw AWSError(.credentialsUnavailable,
-                "profile \"\(profile)\" uses \(key), which Millrace does not support; use static keys, web identity, ECS or instance credentials")
+                "profile \"\(profile)\" uses \(key), which Millrace does not support; use static keys, web identity, credential_process, SSO, ECS or instance credentials")
         }
         return nil
     }

@@ -1,7 +1,8 @@
 import COpenSSL
 
-/// SHA-256, HMAC-SHA256 and MD5 from OpenSSL's libcrypto: SigV4 needs the first two
-/// (AWS General Reference, "Signature Version 4 signing process"), S3's `Content-MD5` the third.
+/// SHA-256, HMAC-SHA256, MD5 and SHA-1 from OpenSSL's libcrypto: SigV4 needs the first two
+/// (AWS General Reference, "Signature Version 4 signing process"), S3's `Content-MD5` the third,
+/// the SSO token cache's file names the fourth.
 ///
 /// Each call fails only when OpenSSL cannot allocate or initialise a context, which is reported
 /// as an error rather than a trap.
@@ -24,6 +25,14 @@ enum Digest {
     /// MD5 of `bytes` (16 bytes); only for S3's `Content-MD5`, never for security.
     static func md5(_ bytes: UnsafeRawBufferPointer) throws(AWSError) -> [UInt8] {
         try oneShot(bytes, EVP_md5(), length: 16, name: "MD5")
+    }
+
+    /// SHA-1 of a string's UTF-8 form (20 bytes); only to name the SSO token cache's files as the
+    /// AWS CLI does, never for security.
+    static func sha1(_ text: String) throws(AWSError) -> [UInt8] {
+        try Array(text.utf8).withUnsafeBytes { buffer in
+            Result { () throws(AWSError) in try oneShot(buffer, EVP_sha1(), length: 20, name: "SHA-1") }
+        }.get()
     }
 
     /// HMAC-SHA256 of `message` under `key` (32 bytes).

@@ -36,6 +36,8 @@ public enum AWSEvent: Sendable {
 
     /// A retry about to happen.
     public struct RequestRetried: Sendable {
+        /// The service: `s3` or `redshift-data`.
+        public var service: String
         /// The operation being retried.
         public var operation: String
         /// The attempt that failed, counting from 1.

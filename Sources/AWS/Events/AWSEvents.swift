@@ -2,7 +2,8 @@ public import Logging
 
 /// The one place AWS events are logged and delivered: the S3 client, the credential cache and
 /// the multipart writer all report here. Log lines carry operation names, codes, counts and
-/// key names; never credentials, signatures or tokens.
+/// key names; never credentials, signatures or tokens. Counts, statuses and durations are logged
+/// as numbers (`.stringConvertible`), so a JSON log handler can write them as JSON numbers.
 public struct AWSEvents: Sendable {
     /// The logger events are written to. Default: label `millrace.aws`.
     public var logger: Logger
@@ -22,14 +23,15 @@ public struct AWSEvents: Sendable {
         case .requestCompleted(let e):
             let level: Logger.Level = e.errorCode == nil ? .debug : .warning
             logger.log(level: level, "request completed", metadata: [
-                "operation": "\(e.operation)", "status": "\(e.status.map(String.init) ?? "none")",
-                "attempts": "\(e.attempts)", "bytes_sent": "\(e.bytesSent)", "bytes_received": "\(e.bytesReceived)",
-                "duration": "\(e.duration)", "error": "\(e.errorCode.map { "\($0)" } ?? "none")",
+                "operation": "\(e.operation)", "status": e.status.map { .stringConvertible($0) } ?? "none",
+                "attempts": .stringConvertible(e.attempts), "bytes_sent": .stringConvertible(e.bytesSent),
+                "bytes_received": .stringConvertible(e.bytesReceived), "duration": .stringConvertible(e.duration),
+                "error": "\(e.errorCode.map { "\($0)" } ?? "none")",
             ])
         case .requestRetried(let e):
             logger.info("request retried", metadata: [
-                "operation": "\(e.operation)", "attempt": "\(e.attempt)", "delay": "\(e.delay)",
-                "error": "\(e.errorCode)", "status": "\(e.status.map(String.init) ?? "none")",
+                "service": "\(e.service)", "operation": "\(e.operation)", "attempt": .stringConvertible(e.attempt),
+                "delay": .stringConvertible(e.delay), "error": "\(e.errorCode)", "status": e.status.map { .stringConvertible($0) } ?? "none",
             ])
         case .throttled(let e):
             logger.info("request throttled", metadata: [
@@ -38,7 +40,7 @@ public struct AWSEvents: Sendable {
         case .multipartUploadAborted(let e):
             logger.warning("multipart upload aborted", metadata: [
                 "bucket": "\(e.bucket)", "key": "\(e.key)", "upload_id": "\(e.uploadID)",
-                "parts_uploaded": "\(e.partsUploaded)", "reason": "\(e.reason)",
+                "parts_uploaded": .stringConvertible(e.partsUploaded), "reason": "\(e.reason)",
             ])
         case .credentialsRefreshed(let e):
             logger.info("credentials refreshed", metadata: [
@@ -48,7 +50,7 @@ public struct AWSEvents: Sendable {
         case .credentialsRefreshFailed(let e):
             logger.warning("credential refresh failed", metadata: [
                 "provider": "\(e.provider)", "error": "\(e.errorCode)",
-                "keeps_cached_credentials": "\(e.keepsCachedCredentials)",
+                "keeps_cached_credentials": .stringConvertible(e.keepsCachedCredentials),
             ])
         }
         handler?(event)

@@ -233,14 +233,14 @@ public final class RedshiftDataClient: Sendable {
         do {
             payload = [UInt8](try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
         } catch {
-            throw AWSError(.invalidArgument, "cannot encode the \(operation) request", cause: error)
+            throw AWSError(.invalidArgument, "cannot encode the \(operation) request", underlying: error)
         }
         let endpoint = configuration.resolvedEndpoint
         let logic = AWSRetryLogic<HTTPResponse>(isIdempotent: true)
         let response = try configuration.retry.run(logic, onRetry: { retry in
             guard case .error(let error) = retry.cause else { return }
             if error.code == .credentialsExpired { credentials.invalidate() }
-            events.emit(.requestRetried(.init(operation: operation, attempt: retry.attempt, delay: retry.delay, errorCode: error.code,
+            events.emit(.requestRetried(.init(service: "redshift-data", operation: operation, attempt: retry.attempt, delay: retry.delay, errorCode: error.code,
                 status: error.httpStatus)))
         }) { (_: Int) throws(AWSError) -> HTTPResponse in
             let credentials = try credentials.require()

@@ -90,7 +90,7 @@ public final class S3Client: Sendable {
                 guard case .error(let error) = retry.cause else { return }
                 if error.code == .credentialsExpired { credentials.invalidate() }
                 events.emit(.requestRetried(.init(
-                    operation: request.operation, attempt: retry.attempt, delay: retry.delay, errorCode: error.code,
+                    service: "s3", operation: request.operation, attempt: retry.attempt, delay: retry.delay, errorCode: error.code,
                     status: error.httpStatus)))
             }) { (attempt: Int) throws(AWSError) -> HTTPResponse in
                 attempts = attempt

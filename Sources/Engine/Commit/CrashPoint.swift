@@ -5,12 +5,17 @@
 public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
     /// The intent record is written; no file yet.
     case afterIntent
+    /// A schema version the batch evolved to is claimed; no file is written.
+    case afterSchemaClaim
     /// One staged file is written; others may not be.
     case afterFileWrite
     /// Every file is written.
     case afterUpload
     /// The ready record is written; the fence commit has not run.
     case afterReadyRecord
+    /// The fence commit failed after an attempt that may have been applied, and Kafka did not
+    /// show it: the batch is kept (ready record and files) for `recover` and the sweep.
+    case afterUncertainFence
     /// The fence commit succeeded; the committed record is not written.
     case afterOffsetCommit
     /// The committed record is written; the pending record is not deleted.
@@ -18,7 +23,8 @@ public enum CrashPoint: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Throws at a crash point to simulate a killed process (tests only; nil in production).
-/// It must throw `SimulatedCrash`, which the engine lets through without any cleanup.
+/// It throws `SimulatedCrash`, which is not a `MillraceError`: the engine cleans up only after
+/// its own errors, so a crash goes through untouched, as `kill -9` would leave things.
 public typealias CrashHook = @Sendable (CrashPoint) throws -> Void
 
 /// The error a crash hook throws: the pipeline stops dead, cleaning nothing up, as `kill -9`

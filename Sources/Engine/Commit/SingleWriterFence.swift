@@ -8,8 +8,10 @@ public final class SingleWriterFence: OffsetFence {
     /// A fence with nothing committed.
     public init() {}
 
-    /// Records each partition's offset and `metadata` in memory; never fails.
-    public func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
+    /// Records each partition's offset and `metadata` in memory; fails only with `.expired`,
+    /// when `inTime` answers false.
+    public func commit(_ offsets: [SourcePartition: Int64], metadata: String, while inTime: () -> Bool) throws {
+        guard inTime() else { throw EngineError(.expired, "the batch is too old to be committed") }
         for (partition, offset) in offsets {
             self.offsets[partition] = CommittedOffset(offset: offset, metadata: metadata)
         }

@@ -1,10 +1,17 @@
 import CDC
 import Catalog
+import Failures
 import Parquet
 public import Staging
 
-/// Turns a closed batch into committed staged files: deduplicate → enrich → partition by
+/// Turns a closed batch into committed staged files: enrich → deduplicate → partition by
 /// event-time hour → write Parquet → stage → commit (see `StagingCommitter` for the protocol).
+///
+/// Enrichment runs over every decoded row, before deduplication picks the rows to keep: the
+/// lookup fills whole columns aligned with the decoded ones in one pass, and deduplication only
+/// selects (the writer takes the selection; no row is copied). Enriching only the kept rows
+/// would copy every decoded column to save the lookups of duplicates, a few percent of a batch.
+/// Misses are counted among the kept rows only.
 ///
 /// Files are written one at a time, each streaming its row groups to the store, so memory holds
 /// the decoded batch plus one row group whatever the number of tables and hours.
@@ -41,7 +48,13 @@ public final class BatchFlusher {
             let table = try StagedTable(decoded, dimensions: dimensions)
             let dedup = try Deduplicator.deduplicate(table.batch, spec: try table.dedupSpec())
             let partitioner = HourPartitioner(eventTimeColumns: table.eventTimeColumns(), fallbackMicros: batchID.createdAtMillis * 1000)
-            plans.append((table, try partitioner.partition(table.batch, selection: dedup.selection)))
+            var selection = dedup.selection
+            if let window = input.eventTimeWindow {
+                let kept = try partitioner.select(table.batch, selection: selection, within: window)
+                stats.outsideEventTime = (stats.outsideEventTime ?? 0) + selection.count - kept.count
+                selection = kept
+            }
+            plans.append((table, try partitioner.partition(table.batch, selection: selection)))
             stats.duplicatesRemoved += dedup.duplicatesRemoved
             stats.enrichmentMisses.merge(table.misses(in: dedup.selection), uniquingKeysWith: +)
         }
@@ -52,16 +65,15 @@ public final class BatchFlusher {
                 plan.slices.map { settings.template.prefix(table: plan.table.definition.name, hour: $0.hour, filePrefix: filePrefix) }
             } + [settings.layout.deadLetterKey(batchID)])
         record.caughtUp = input.caughtUp.sorted()
-        try committer.begin(record)
+        try committer.begin(record, startedAtMillis: input.startedAtMillis)
         do {
             return try stage(input, plans: plans, record: record, stats: stats)
-        } catch let crash as SimulatedCrash {
-            throw crash
         } catch let error as EngineError where error.batchMayBeCommitted {
             // The fence may have committed the batch: keep everything for recover and sweep.
             throw error
-        } catch {
-            // The fence did not commit the batch; remove what it wrote.
+        } catch let error as any MillraceError {
+            // The fence did not commit the batch; remove what it wrote. (Anything else is not a
+            // failure of the batch but the process dying here, which cleans nothing up.)
             committer.abandon(record)
             throw error
         }
@@ -74,6 +86,10 @@ public final class BatchFlusher {
         var record = record
         var stats = stats
         var sequence = 0
+        // Every version the files may follow is claimed before the first file is written.
+        for change in input.schemaChanges {
+            try committer.claimSchemaVersion(table: change.table, version: change.toVersion, definition: Catalog.yaml(of: change.definition))
+        }
         for plan in plans {
             for slice in plan.slices {
                 let files = try write(plan.table, rows: slice.rows, hour: slice.hour, batchID: batchID, sources: input.sources, sequence: &sequence)
@@ -94,8 +110,8 @@ public final class BatchFlusher {
             // An earlier committed batch introduced this very version (this worker restarted
             // while that batch was being recovered, or another worker got there first): the
             // files follow it, but the change is not this batch's to announce again.
-            let committed = try store.get(settings.layout.schemaKey(table: change.table, version: change.toVersion))
-            if committed == Array(definition.utf8) { continue }
+            let committed = try EvolvedSchemas(store: store, layout: settings.layout).committed(table: change.table, version: change.toVersion)
+            if committed == definition { continue }
             record.schemaChanges.append(SchemaChangeNote(
                 table: change.table, fromVersion: change.fromVersion, toVersion: change.toVersion,
                 ddl: ["redshift": change.ddl(.redshift), "postgres": change.ddl(.postgres)],

@@ -9,7 +9,8 @@ public struct FlushSettings: Sendable {
     public var layout: StagingLayout
     /// Parquet layout (row groups, pages, Snappy).
     public var writerProperties: WriterProperties
-    /// A staged file is closed and a new one started once it reaches this size. Default: 256 MiB.
+    /// A staged file is closed and a new one started once it reaches this size
+    /// (`pipeline.max_file_bytes`).
     public var maxFileBytes: Int
     /// Who writes the batches (host and process), recorded in commit records.
     public var worker: String
@@ -17,7 +18,7 @@ public struct FlushSettings: Sendable {
     /// Settings with every part given.
     public init(
         template: KeyTemplate, layout: StagingLayout = StagingLayout(), writerProperties: WriterProperties = WriterProperties(),
-        maxFileBytes: Int = 256 << 20, worker: String
+        maxFileBytes: Int, worker: String
     ) {
         self.template = template
         self.layout = layout

@@ -26,8 +26,33 @@ public struct HourPartitioner: Sendable {
         self.fallbackMicros = fallbackMicros
     }
 
+    /// The rows of `selection` whose event time lies in `window` (µs since the epoch), in order.
+    public func select(_ batch: ColumnBatch, selection: [Int32], within window: Range<Int64>) throws(EngineError) -> [Int32] {
+        let times = try eventTimes(batch, selection: selection)
+        return selection.indices.filter { window.contains(times[$0]) }.map { selection[$0] }
+    }
+
     /// The hours of `selection`'s rows, in ascending hour order.
     public func partition(_ batch: ColumnBatch, selection: [Int32]) throws(EngineError) -> [HourSlice] {
+        let times = try eventTimes(batch, selection: selection)
+        // One pass buckets rows by hour, keeping the selection's (arrival) order in each.
+        var bucketOfHour: [Int64: Int] = [:]
+        var slices: [HourSlice] = []
+        for index in selection.indices {
+            let hour = UTCHour(micros: times[index])
+            if let bucket = bucketOfHour[hour.hoursSinceEpoch] {
+                slices[bucket].rows.append(selection[index])
+            } else {
+                bucketOfHour[hour.hoursSinceEpoch] = slices.count
+                slices.append(HourSlice(hour: hour, rows: [selection[index]]))
+            }
+        }
+        slices.sort { $0.hour < $1.hour }
+        return slices
+    }
+
+    /// Each selected row's event time (µs): the first non-null candidate column, else the fallback.
+    private func eventTimes(_ batch: ColumnBatch, selection: [Int32]) throws(EngineError) -> [Int64] {
         var columns: [([Int64], [Bool]?)] = []
         for position in eventTimeColumns {
             guard batch.columns.indices.contains(position),
@@ -45,19 +70,6 @@ public struct HourPartitioner: Sendable {
                 break
             }
         }
-        // One pass buckets rows by hour, keeping the selection's (arrival) order in each.
-        var bucketOfHour: [Int64: Int] = [:]
-        var slices: [HourSlice] = []
-        for index in selection.indices {
-            let hour = UTCHour(micros: times[index])
-            if let bucket = bucketOfHour[hour.hoursSinceEpoch] {
-                slices[bucket].rows.append(selection[index])
-            } else {
-                bucketOfHour[hour.hoursSinceEpoch] = slices.count
-                slices.append(HourSlice(hour: hour, rows: [selection[index]]))
-            }
-        }
-        slices.sort { $0.hour < $1.hour }
-        return slices
+        return times
     }
 }

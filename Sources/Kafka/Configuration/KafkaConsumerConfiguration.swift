@@ -70,6 +70,17 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// `offset.metadata.max.bytes`). Longer metadata is refused before any request is sent.
     /// Default: 4096.
     public var maxOffsetMetadataBytes: Int = 4_096
+    /// Least time between two wake-ups of the fetchers, in ms; 0 sends none. A poll that
+    /// leaves fewer than `queuedMinMessages` messages prefetched sends one (at most this often,
+    /// from a helper queue, never blocking the poll): a ListOffsets request for one assigned
+    /// partition per leader broker. librdkafka 2.0.2 stops fetching while the consumer queue is
+    /// over `queuedMinMessages` or `queuedMaxMessagesKbytes`, and its broker thread decides
+    /// again only when an operation arrives or after a second (rdkafka_fetcher.c
+    /// `rd_kafka_toppar_fetch_decide`, rdkafka_broker.c `rd_kafka_broker_consumer_serve`;
+    /// 2.1 added `fetch.queue.backoff.ms` for it): a consumer slower than its brokers, like a
+    /// backfill reading retained data, otherwise idles most of every second once the queue
+    /// fills, and a larger queue only delays that at the cost of memory. Default: 0.
+    public var fetchWakeIntervalMs: Int = 0
     /// Largest `maxMessages` a single `poll` accepts (bounds the message-pointer buffer).
     /// Default: 100000.
     public var maxPollBatch: Int = 100_000

@@ -54,7 +54,7 @@ extension KafkaConsumer {
             }
             // The group is completing a rebalance this member is still part of; the commit
             // goes through once every member synced (see `rebalanceCommitRetryMs`).
-            logger.debug("commit waits for the rebalance to complete", metadata: ["backoff": "\(backoff)"])
+            logger.debug("commit waits for the rebalance to complete", metadata: ["backoff": .stringConvertible(backoff)])
             blockingSleep(backoff)
             backoff = min(backoff * 2, .milliseconds(250))
         }
@@ -105,6 +105,12 @@ extension KafkaConsumer {
     /// The partition's current watermarks, asked of its leader.
     public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration) throws -> KafkaWatermarks {
         try client.queryWatermarks(partition, timeoutMs: timeout.clampedMilliseconds)
+    }
+
+    /// The current watermarks of `partitions`, asked of their leaders together: two
+    /// ListOffsets requests per leader broker, however many partitions it leads.
+    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration) throws -> [KafkaTopicPartition: KafkaWatermarks] {
+        try client.watermarks(partitions, timeoutMs: timeout.clampedMilliseconds)
     }
 
     /// The group's lag on each of `partitions`: high watermark − committed offset (or the

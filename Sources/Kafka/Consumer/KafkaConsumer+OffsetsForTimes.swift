@@ -9,9 +9,10 @@ extension KafkaConsumer {
     /// Asks the brokers first (ListOffsets by timestamp). Where a broker answers -1 (no such
     /// message, or, like librdkafka 2.0.2's mock cluster, no support for the lookup), the
     /// offset is found by binary search over the partition's offsets, reading single messages
-    /// with a private consumer at this consumer's isolation level: O(log n) fetches per
-    /// partition, across gaps (control records, aborted transactions) anywhere in the log. The
-    /// search assumes timestamps do not decrease with offsets (see `OffsetTimestampSearch`).
+    /// with a private consumer at this consumer's isolation level, across gaps (control
+    /// records, aborted transactions) anywhere in the log: O(log n) rounds, each reading the
+    /// probes of every such partition at once. The search assumes timestamps do not decrease
+    /// with offsets (see `OffsetTimestampSearch`).
     ///
     /// - Parameter timeout: longest wait for each broker request and each probe read.
     public func offsetsForTimes(_ times: [KafkaTopicPartition: Int64], timeout: Duration) throws -> [KafkaTopicPartitionOffset] {
@@ -19,33 +20,37 @@ extension KafkaConsumer {
         guard !partitions.isEmpty else { return [] }
         let timeoutMs = timeout.clampedMilliseconds
         let query = partitions.map { KafkaTopicPartitionOffset($0, offset: times[$0] ?? 0) }
-        let answers = try client.offsetsForTimes(query, timeoutMs: timeoutMs)
-        var probe: RDKafkaOffsetProbe?
-        var results: [KafkaTopicPartitionOffset] = []
-        for (answer, code) in answers {
-            let partition = answer.topicPartition
+        var results: [KafkaTopicPartition: Int64] = [:]
+        var unanswered: [KafkaTopicPartition] = []
+        for (answer, code) in try client.offsetsForTimes(query, timeoutMs: timeoutMs) {
             if code == .noError && answer.offset >= 0 {
-                results.append(KafkaTopicPartitionOffset(partition, offset: answer.offset))
-                continue
+                results[answer.topicPartition] = answer.offset
+            } else if code != .noError && code != .unsupportedFeature && code != .unknown {
+                throw KafkaError(code, "offsets for times of \(answer.topicPartition): \(code.name)")
+            } else {
+                unanswered.append(answer.topicPartition)
             }
-            if code != .noError && code != .unsupportedFeature && code != .unknown {
-                throw KafkaError(code, "offsets for times of \(partition): \(code.name)")
-            }
-            if probe == nil {
-                probe = try RDKafkaOffsetProbe(
-                    connection: configuration.connection,
-                    isolationLevel: configuration.isolationLevel,
-                    timeoutMs: timeoutMs,
-                    logger: logger
-                )
-            }
-            let watermarks = try client.queryWatermarks(partition, timeoutMs: timeoutMs)
-            let offset = try OffsetTimestampSearch.firstOffset(atOrAfter: times[partition] ?? 0, in: watermarks) { candidate in
-                try probe?.firstMessage(of: partition, atOrAfter: candidate)
-            }
-            results.append(KafkaTopicPartitionOffset(partition, offset: offset))
         }
-        return results
+        if !unanswered.isEmpty {
+            // The searches of every unanswered partition advance in lockstep: each round reads
+            // all their probes at once, so the plan of a topic costs O(log n) round trips, not
+            // O(partitions × log n).
+            let watermarks = try client.watermarks(unanswered, timeoutMs: timeoutMs)
+            var searches = Dictionary(uniqueKeysWithValues: unanswered.map { partition in
+                (partition, OffsetTimestampSearch(atOrAfter: times[partition] ?? 0, in: watermarks[partition] ?? KafkaWatermarks(low: 0, high: 0)))
+            })
+            let probe = try RDKafkaOffsetProbe(
+                connection: configuration.connection, isolationLevel: configuration.isolationLevel, timeoutMs: timeoutMs, logger: logger)
+            while true {
+                let round = searches.compactMapValues(\.nextProbe)
+                guard !round.isEmpty else { break }
+                for (partition, found) in try probe.firstMessages(round) {
+                    searches[partition]?.take(found)
+                }
+            }
+            for (partition, search) in searches { results[partition] = search.answer }
+        }
+        // Every partition has its answer: from the brokers, or its search run to the end.
+        return partitions.compactMap { partition in results[partition].map { KafkaTopicPartitionOffset(partition, offset: $0) } }
     }
 }
-

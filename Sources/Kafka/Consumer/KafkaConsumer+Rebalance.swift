@@ -58,7 +58,9 @@ extension KafkaConsumer {
     }
 
     private func runHandler(_ event: KafkaRebalanceEvent) {
-        logger.info("rebalance", metadata: ["event": "\(event)", "client": "\(client.name)"])
+        // Debug only: the application's handler logs the rebalances it acts on (the worker's
+        // telemetry does, once per event), so an operator does not read each one twice.
+        logger.debug("rebalance", metadata: ["event": "\(event)", "client": "\(client.name)"])
         guard let box = handler.withLock({ $0 }) else { return }
         state.withLock { $0.rebalanceHandlerStarted() }
         defer { state.withLock { $0.rebalanceHandlerFinished() } }

@@ -28,6 +28,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let batch: RDKafkaMessageBatch
     let handler = Mutex<RebalanceHandlerBox?>(nil)
     private let inbox: KafkaErrorInbox
+    /// Wakes the fetchers after a poll drained the prefetch queue (nil unless
+    /// `fetchWakeIntervalMs` is set).
+    let fetchWaker: KafkaFetchWaker?
 
     /// Creates a consumer; it joins nothing until `subscribe` or `assign`.
     ///
@@ -60,6 +63,12 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.inbox = inbox
         self.batch = try RDKafkaMessageBatch(client: client)
         self.executor = DispatchQueue(label: "millrace.kafka.consumer.\(client.name)")
+        self.fetchWaker = configuration.fetchWakeIntervalMs > 0
+            ? KafkaFetchWaker(
+                client: client,
+                schedule: FetchWakeSchedule(intervalMs: Int64(configuration.fetchWakeIntervalMs), queuedMinMessages: configuration.queuedMinMessages),
+                timeoutMs: 1_000)
+            : nil
         callbacks.setRebalanceTarget { [weak self] event in self?.rebalanced(event) }
     }
 
@@ -147,6 +156,10 @@ public final class KafkaConsumer: @unchecked Sendable {
             _ = state.withLock { $0.pollFinished() }
             throw error
         }
+        if let fetchWaker {
+            fetchWaker.polled(
+                queued: batch.queuedMessages, nowMillis: KafkaFetchWaker.nowMillis(), assignment: ownedPartitions)
+        }
         let cleanup = state.withLock { $0.pollFinished() }
         let outcome = try batch.drain(count: count, skip: cleanup.dropped.union(cleanup.reassigned), body)
         if !cleanup.reassigned.isEmpty {
@@ -172,6 +185,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func close() throws {
         guard try state.withLock({ state throws(KafkaError) in try state.closeStarted() }) else { return }
         defer { state.withLock { $0.closeFinished() } }
+        fetchWaker?.stop()
         try client.closeConsumer()
     }
 

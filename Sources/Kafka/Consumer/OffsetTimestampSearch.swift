@@ -11,7 +11,7 @@
 /// It assumes timestamps do not decrease with offsets, which holds for `LogAppendTime` and
 /// for one producer writing in order with `CreateTime`; with out-of-order producer clocks the
 /// answer is a valid offset near the boundary, as with any index by time.
-enum OffsetTimestampSearch {
+struct OffsetTimestampSearch: Sendable {
     /// The message a probe found: the first readable one at or after the probed offset.
     struct Probe: Equatable, Sendable {
         /// Its offset (at or after the probed one: offsets may have gaps).
@@ -21,44 +21,86 @@ enum OffsetTimestampSearch {
         var timestampMs: Int64?
     }
 
-    /// The offset of the first readable message in `watermarks` whose timestamp is
-    /// `>= targetMs`. When there is none, the offset just past the last readable message:
-    /// `watermarks.high` when the log ends in a readable message, else the start of the trailing
-    /// gap (control records, aborted or not yet committed records), so that reading from the
-    /// answer skips only messages earlier than the target.
-    ///
-    /// - Parameter probe: reads the first readable message at or after an offset (nil when
-    ///   none remains before the end). Called O(log n) times, plus once for the last offset.
-    static func firstOffset(
-        atOrAfter targetMs: Int64,
-        in watermarks: KafkaWatermarks,
-        probe: (Int64) throws -> Probe?
-    ) rethrows -> Int64 {
-        guard watermarks.high > watermarks.low else { return watermarks.high }
-        // The common "after everything" case costs one probe when the last offset is readable.
-        // When it is not (a commit marker ends every transactional log), the search decides.
-        let last = try probe(watermarks.high - 1)
-        if let last, !reaches(last, targetMs) { return watermarks.high }
-        // Lower bound of P(o) = "nothing readable remains at or after o, or the first readable
-        // message there reaches the target": false ... false, true ... true over
-        // [low, high] given ordered timestamps, and true at `high`, which needs no probe.
-        var low = watermarks.low
-        var high = watermarks.high
-        var answer = watermarks.high
-        while low < high {
+    private enum Phase: Sendable {
+        /// Probing the last offset: the common "after everything" case costs one probe when
+        /// it is readable (when it is not, a commit marker ends every transactional log, the
+        /// search decides).
+        case last
+        /// Probing the first offset: the "before everything" case (a backfill from before the
+        /// retained log) costs one more probe instead of a search.
+        case first
+        /// Lower bound of P(o) = "nothing readable remains at or after o, or the first readable
+        /// message there reaches the target": false ... false, true ... true over
+        /// [low, high] given ordered timestamps, and true at `high`, which needs no probe.
+        case bisect(low: Int64, high: Int64, found: Int64)
+        case done(Int64)
+    }
+
+    private let targetMs: Int64
+    private let watermarks: KafkaWatermarks
+    private var phase: Phase
+
+    /// A search for the first readable message in `watermarks` whose timestamp is
+    /// `>= targetMs`. When there is none, its answer is the offset just past the last readable
+    /// message: `watermarks.high` when the log ends in a readable message, else the start of
+    /// the trailing gap (control records, aborted or not yet committed records), so that
+    /// reading from the answer skips only messages earlier than the target. It takes O(log n)
+    /// probes, plus one for the last offset; searches of many partitions advance in lockstep,
+    /// each round's probes read together.
+    init(atOrAfter targetMs: Int64, in watermarks: KafkaWatermarks) {
+        self.targetMs = targetMs
+        self.watermarks = watermarks
+        phase = watermarks.high > watermarks.low ? .last : .done(watermarks.high)
+    }
+
+    /// The offset whose first readable message at or after it the search needs next; nil once
+    /// it has its answer.
+    var nextProbe: Int64? {
+        switch phase {
+        case .last: watermarks.high - 1
+        case .first: watermarks.low
+        case .bisect(let low, let high, _): low + (high - low) / 2
+        case .done: nil
+        }
+    }
+
+    /// The answer, once found.
+    var answer: Int64? {
+        if case .done(let offset) = phase { return offset }
+        return nil
+    }
+
+    /// Takes what the probe at `nextProbe` found: the first readable message at or after it,
+    /// or nil when none remains before the end.
+    mutating func take(_ found: Probe?) {
+        switch phase {
+        case .last:
+            if let found, !reaches(found) { phase = .done(watermarks.high) } else { phase = .first }
+        case .first:
+            guard let found else {
+                phase = .done(watermarks.low)
+                return
+            }
+            phase = reaches(found) ? .done(found.offset) : Self.next(low: watermarks.low, high: watermarks.high, found: watermarks.high)
+        case .bisect(var low, var high, var answer):
             let middle = low + (high - low) / 2
-            let found = try probe(middle)
-            if let found, !reaches(found, targetMs) {
+            if let found, !reaches(found) {
                 low = middle + 1
             } else {
                 answer = found?.offset ?? middle
                 high = middle
             }
+            phase = Self.next(low: low, high: high, found: answer)
+        case .done:
+            break
         }
-        return answer
     }
 
-    private static func reaches(_ probe: Probe, _ targetMs: Int64) -> Bool {
+    private static func next(low: Int64, high: Int64, found: Int64) -> Phase {
+        low < high ? .bisect(low: low, high: high, found: found) : .done(found)
+    }
+
+    private func reaches(_ probe: Probe) -> Bool {
         (probe.timestampMs ?? .min) >= targetMs
     }
 }

@@ -1,3 +1,5 @@
+public import Failures
+
 /// The one error type of the Kafka module.
 ///
 /// Every failure carries librdkafka's own error code (`rd_kafka_resp_err_t`), so callers match
@@ -11,7 +13,7 @@
 ///
 /// Messages never contain secrets: configuration values of sensitive properties are withheld
 /// (see `KafkaPropertyList.isSensitive`).
-public struct KafkaError: Error, Sendable, CustomStringConvertible {
+public struct KafkaError: MillraceError {
     /// A librdkafka error code. The static members name the codes Millrace matches on; any
     /// other code librdkafka reports is carried as is (see `rawValue` and `name`).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -35,7 +37,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// A message for humans: the operation that failed and librdkafka's reason. Never a secret.
     public let message: String
     /// The underlying error, when another error caused this one.
-    public let cause: (any Error)?
+    public let underlying: (any Error & Sendable)?
     /// Set when librdkafka flagged the error fatal (`rd_kafka_error_is_fatal`, `_FATAL`).
     private let fatalFlag: Bool
     /// Set when librdkafka flagged the error retriable (`rd_kafka_error_is_retriable`).
@@ -49,14 +51,14 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     public init(
         _ code: Code,
         _ message: String,
-        cause: (any Error)? = nil,
+        underlying: (any Error & Sendable)? = nil,
         fatal: Bool = false,
         retriable: Bool = false,
         transactionRequiresAbort: Bool = false
     ) {
         self.code = code
         self.message = message
-        self.cause = cause
+        self.underlying = underlying
         self.fatalFlag = fatal
         self.retriableFlag = retriable
         self.transactionRequiresAbort = transactionRequiresAbort
@@ -78,9 +80,4 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// True when the client instance is unusable and must be closed and recreated.
     public var isFatal: Bool { fatalFlag || code == .fatal }
 
-    public var description: String {
-        var text = "Kafka error \(code): \(message)"
-        if let cause { text += " (cause: \(cause))" }
-        return text
-    }
 }

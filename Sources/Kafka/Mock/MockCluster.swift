@@ -55,6 +55,16 @@ public final class MockCluster: Sendable {
         cluster.pushRequestErrors(apiKey: api.rawValue, errors)
     }
 
+    /// Makes the next `answers.count` requests of type `api` to broker `broker` answer, in order,
+    /// with each code after each delay (`rd_kafka_mock_broker_push_request_error_rtts`). With
+    /// `.noError` the request is handled normally (an offset commit is stored) and only its
+    /// answer is delayed: a client whose `socket.timeout.ms` is shorter sees a timeout for a
+    /// request that took effect. These answers come before those of `pushRequestErrors`.
+    public func pushRequestErrors(broker: Int32, _ api: KafkaAPIKey, _ answers: [(code: KafkaError.Code, rttMilliseconds: Int)]) throws {
+        try cluster.pushBrokerRequestErrors(
+            broker: broker, apiKey: api.rawValue, answers.map { ($0.code, Int32(clamping: $0.rttMilliseconds)) })
+    }
+
     /// Takes broker `id` down: its connections close and new ones are refused.
     public func setBrokerDown(_ id: Int32) throws {
         try cluster.setBrokerDown(id, true)

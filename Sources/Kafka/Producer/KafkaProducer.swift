@@ -116,7 +116,7 @@ public final class KafkaProducer: @unchecked Sendable {
                     do {
                         try self.produce(record, opaque: batch.opaque(for: index))
                     } catch {
-                        let failure = error as? KafkaError ?? KafkaError(.failure, "producing failed", cause: error)
+                        let failure = error as? KafkaError ?? KafkaError(.failure, "producing failed", underlying: error)
                         batch.record(index, KafkaDeliveryReport(topic: record.topic, partition: -1, offset: -1, error: failure))
                     }
                 }
@@ -131,7 +131,7 @@ public final class KafkaProducer: @unchecked Sendable {
     public func flush(timeout: Duration) throws {
         try client.flush(timeoutMs: timeout.clampedMilliseconds)
         if let (failures, first) = tally.takeFailures() {
-            throw KafkaError(first.code, "\(failures) enqueued record(s) were not delivered; first: \(first.message)", cause: first)
+            throw KafkaError(first.code, "\(failures) enqueued record(s) were not delivered; first: \(first.message)", underlying: first)
         }
     }
 

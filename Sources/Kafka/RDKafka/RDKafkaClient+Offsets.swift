@@ -78,6 +78,27 @@ extension RDKafkaClient {
         }
     }
 
+    /// The watermarks of `partitions`: two ListOffsets requests per leader broker for all of
+    /// them (earliest and latest, `rd_kafka_offsets_for_times` with librdkafka's logical
+    /// offsets -2 and -1, which it sends as ListOffsets' timestamps of the same meaning), where
+    /// `rd_kafka_query_watermark_offsets` takes one request per partition and waits behind a
+    /// long-poll fetch on a consumer already fetching. The latest offset is the one this
+    /// client's `isolation.level` reads up to, as `queryWatermarks` answers.
+    func watermarks(_ partitions: [KafkaTopicPartition], timeoutMs: Int32) throws(KafkaError) -> [KafkaTopicPartition: KafkaWatermarks] {
+        guard !partitions.isEmpty else { return [:] }
+        var low: [KafkaTopicPartition: Int64] = [:]
+        for (answer, code) in try offsetsForTimes(partitions.map { KafkaTopicPartitionOffset($0, offset: KafkaOffset.beginning) }, timeoutMs: timeoutMs) {
+            guard code == .noError else { throw KafkaError(code, "querying the watermarks of \(answer.topicPartition): \(code.name)") }
+            low[answer.topicPartition] = answer.offset
+        }
+        var result: [KafkaTopicPartition: KafkaWatermarks] = [:]
+        for (answer, code) in try offsetsForTimes(partitions.map { KafkaTopicPartitionOffset($0, offset: KafkaOffset.end) }, timeoutMs: timeoutMs) {
+            guard code == .noError else { throw KafkaError(code, "querying the watermarks of \(answer.topicPartition): \(code.name)") }
+            result[answer.topicPartition] = KafkaWatermarks(low: low[answer.topicPartition] ?? 0, high: answer.offset)
+        }
+        return result
+    }
+
     /// The elements of `list`, throwing the first per-partition error.
     private static func checkedElements(_ list: RDKafkaTopicPartitionList.Pointer, while operation: String) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
         let elements = RDKafkaTopicPartitionList.readWithErrors(list)

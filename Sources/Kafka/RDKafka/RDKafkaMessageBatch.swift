@@ -64,6 +64,11 @@ final class RDKafkaMessageBatch {
         return count
     }
 
+    /// Messages (and events) waiting in the consumer queue: what librdkafka holds prefetched.
+    var queuedMessages: Int {
+        Int(rd_kafka_queue_length(queue))
+    }
+
     /// Fills slots `start ..< start + limit` from the consumer queue.
     private func take(into start: Int, upTo limit: Int, timeoutMs: Int32) throws(KafkaError) -> Int {
         let received = rd_kafka_consume_batch_queue(queue, timeoutMs, slots + start, limit)

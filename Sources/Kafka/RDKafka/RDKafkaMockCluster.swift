@@ -37,6 +37,17 @@ final class RDKafkaMockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, apiKey, errors.count, errors)
     }
 
+    func pushBrokerRequestErrors(broker: Int32, apiKey: Int16, _ answers: [(code: KafkaError.Code, rttMilliseconds: Int32)])
+        throws(KafkaError)
+    {
+        for answer in answers {
+            try KafkaError.check(
+                millrace_mock_broker_push_request_error_rtt(
+                    cluster, broker, apiKey, rd_kafka_resp_err_t(rawValue: answer.code.rawValue), answer.rttMilliseconds),
+                while: "pushing request errors onto mock broker \(broker)")
+        }
+    }
+
     func setBrokerDown(_ broker: Int32, _ down: Bool) throws(KafkaError) {
         let code = down ? rd_kafka_mock_broker_set_down(cluster, broker) : rd_kafka_mock_broker_set_up(cluster, broker)
         try KafkaError.check(code, while: "setting mock broker \(broker) \(down ? "down" : "up")")

@@ -11,7 +11,7 @@ extension KafkaStatistics {
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(json))
         } catch {
-            throw KafkaError(.badMessage, "librdkafka statistics are not the expected JSON", cause: error)
+            throw KafkaError(.badMessage, "librdkafka statistics are not the expected JSON", underlying: error)
         }
         return KafkaStatistics(wire)
     }

@@ -1,3 +1,4 @@
+public import Staging
 public import Warehouse
 
 /// What one load cycle did, for logs, metrics and `millrace load`'s output.
@@ -77,6 +78,10 @@ public struct CycleReport: Sendable {
     public var waiting = 0
     /// Each table's "data as of" after the cycle.
     public var freshness: [Freshness] = []
+    /// The oldest committed batch not loaded into every table it touches after the cycle
+    /// (deferred, quarantined or left by a stop); nil when everything is loaded. Its staged
+    /// files expire with the staging lifecycle rule, loaded or not.
+    public var oldestUnloaded: BatchID?
     /// How long the cycle took.
     public var duration: Duration = .zero
 

@@ -41,15 +41,15 @@ public struct LoaderSettings: Sendable {
 /// `LoadPlanner`). A poison batch is quarantined for the table it breaks and the others load;
 /// nothing is skipped silently and nothing loads twice.
 public actor Loader {
-    private let settings: LoaderSettings
-    private let store: any StagingStore
-    private let executor: any WarehouseExecutor
+    let settings: LoaderSettings
+    let store: any StagingStore
+    let executor: any WarehouseExecutor
     private let logger: Logger
-    private let crashHook: LoaderCrashHook?
-    private let io = BlockingIO(label: "millrace-loader-staging")
-    private var catalog: Catalog
-    private var commitLog: CommitLog
-    private var bootstrapped = false
+    let crashHook: LoaderCrashHook?
+    let io = BlockingIO(label: "millrace-loader-staging")
+    var catalog: Catalog
+    var commitLog: CommitLog
+    var bootstrapped = false
     /// The token of the last grant: a new one means another loader ran meanwhile.
     private var lastToken: Int64?
     /// The newest version each table's target was brought to in this process.
@@ -74,7 +74,7 @@ public actor Loader {
             holder: settings.holder, ttl: settings.leaseTTL)
     }
 
-    private var planner: LoadPlanner { LoadPlanner(catalog: catalog, dialect: settings.dialect, settings: settings.load) }
+    var planner: LoadPlanner { LoadPlanner(catalog: catalog, dialect: settings.dialect, settings: settings.load) }
 
     /// One cycle. With `retryQuarantined`, quarantined batches are loaded again (after a fix).
     /// `shouldStop` is asked between tables (a graceful shutdown ends the cycle early; what was
@@ -106,15 +106,10 @@ public actor Loader {
             if let record = try await commitLog.read(batch, key: key) { commitLog.hold(record) }
         }
         let records = commitLog.unfinished
-        do {
-            catalog = try await io.run { [catalog, store, settings] in
-                try EvolvedSchemas(store: store, layout: settings.layout).addingVersions(usedBy: records, to: catalog)
-            }
-        } catch {
-            throw LoaderError(.staging, "cannot read the table versions the committed batches use: \(error)", underlying: SendableText("\(error)"))
-        }
+        try await addVersions(usedBy: records)
         let work = LoadWork.select(records: records, ledger: ledger, planner: planner, limits: settings.limits, retryQuarantined: retryQuarantined)
         report.waiting = work.deferred
+        var loadedNow: Set<LedgerKey> = []
         for table in work.tables where !table.records.isEmpty {
             if shouldStop() {
                 report.waiting += table.records.count
@@ -134,7 +129,9 @@ public actor Loader {
                     bytes: files.reduce(Int64(0)) { $0 + $1.bytes }, duration: .now - tableStarted))
             }
             report.quarantined += outcome.quarantined
+            loadedNow.formUnion(outcome.loaded.map { LedgerKey(batch: $0.batchID.rawValue, table: table.table) })
         }
+        report.oldestUnloaded = LoadWork.oldestUnloaded(records: records, ledger: ledger, loadedNow: loadedNow, planner: planner)
         report.quarantinedTotal = try await executor.query(planner.quarantinedQuery).count
         report.freshness = try await executor.query(planner.freshnessQuery).compactMap { row in
             guard row.count >= 3, let table = row[0] else { return nil }
@@ -151,20 +148,38 @@ public actor Loader {
         await executor.close()
     }
 
-    /// Takes or renews the lease and reads it back.
-    private func takeLease() async throws(LoaderError) -> LeaseState {
+    /// Takes or renews `lease` (the live loader's by default) and reads it back.
+    func takeLease(_ lease: LeaseStatements? = nil) async throws(LoaderError) -> LeaseState {
+        let lease = lease ?? self.lease
         try await executor.execute(lease.createTables)
         try await executor.transaction(lease.acquire)
         let rows = try await executor.query(lease.read)
         do {
-            return try LeaseState.decide(row: rows.first, name: settings.load.leaseName, holder: settings.holder)
+            return try LeaseState.decide(row: rows.first, name: lease.name, holder: settings.holder)
         } catch {
             throw LoaderError(.warehouse, error.message)
         }
     }
 
+    /// Who holds the live lease now, if anyone (read only: nothing is taken).
+    func liveHolder() async throws(LoaderError) -> String? {
+        try await executor.query(lease.activeHolder).first?.first ?? nil
+    }
+
+    /// Adds to the catalog the table versions `records` use that `Schemas/` does not declare
+    /// (evolved while running, read from the staging store).
+    func addVersions(usedBy records: [CommitRecord]) async throws(LoaderError) {
+        do {
+            catalog = try await io.run { [catalog, store, settings] in
+                try EvolvedSchemas(store: store, layout: settings.layout).addingVersions(usedBy: records, to: catalog)
+            }
+        } catch {
+            throw LoaderError(.staging, "cannot read the table versions the committed batches use: \(error)", underlying: SendableText("\(error)"))
+        }
+    }
+
     /// Brings `table`'s target to the newest version the catalog knows, once per version.
-    private func sync(_ table: String) async throws(LoaderError) {
+    func sync(_ table: String) async throws(LoaderError) {
         guard let newest = catalog.table(table)?.current.version, synced[table] != newest else { return }
         do {
             try await executor.execute(try planner.schemaSync(table: table))
@@ -178,7 +193,7 @@ public actor Loader {
 
     /// Loads `records` into `table`; when the load's data is refused, splits the batches in
     /// halves until the refused ones stand alone, and quarantines those.
-    private func loadIsolating(_ table: String, _ records: [CommitRecord], grant: LeaseGrant) async throws(LoaderError)
+    func loadIsolating(_ table: String, _ records: [CommitRecord], grant: LeaseGrant) async throws(LoaderError)
         -> (loaded: [CommitRecord], quarantined: [CycleReport.Quarantine])
     {
         do {
@@ -200,7 +215,7 @@ public actor Loader {
         }
     }
 
-    private func loadOnce(_ table: String, _ records: [CommitRecord], grant: LeaseGrant) async throws(LoaderError) {
+    func loadOnce(_ table: String, _ records: [CommitRecord], grant: LeaseGrant) async throws(LoaderError) {
         let plan: LoadPlan
         do {
             plan = try planner.plan(table: table, records: records, loadID: Self.loadID(), lease: grant)

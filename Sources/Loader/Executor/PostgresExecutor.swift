@@ -120,8 +120,12 @@ public actor PostgresExecutor: WarehouseExecutor {
         let io = self.io
         do {
             try await connection.copyFrom(table: copy.stagingTable, columns: columns, format: .text(.init()), logger: logger) { writer in
-                while let chunk = try await io.run({ try rows.next() }) {
+                // The next chunk is encoded while the server takes the current one.
+                var pending = try await io.run { try rows.next() }
+                while let chunk = pending {
+                    async let next = io.run { try rows.next() }
                     try await writer.write(ByteBuffer(bytes: chunk))
+                    pending = try await next
                 }
             }
         } catch let error as LoaderError {

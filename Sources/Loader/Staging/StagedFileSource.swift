@@ -23,8 +23,9 @@ final class StagedFileSource: ParquetSource {
 }
 
 /// Turns the staged files of one copy into `COPY … FROM STDIN` text, a slice of rows at a time:
-/// each `next()` reads what it needs of the current row group (one at a time) and returns at
-/// most `rowsPerChunk` rows of text, nil at the end. Used from one thread at a time.
+/// each `next()` decodes the next `rowsPerChunk` rows of every column (a page at a time, see
+/// `RowGroupSlices`) and returns their text, nil at the end. Memory holds one row group's
+/// compressed chunks and one slice, whatever the files' sizes. Used from one thread at a time.
 final class StagedRows: @unchecked Sendable {
     private let store: any StagingStore
     private var files: ArraySlice<StagedFile>
@@ -33,13 +34,11 @@ final class StagedRows: @unchecked Sendable {
     private var reader: ParquetReader?
     private var encoder: CopyTextEncoder?
     private var rowGroup = 0
-    private var batch: ColumnBatch?
-    private var row = 0
-    /// Rows returned so far.
-    private(set) var rows = 0
+    private var slices: RowGroupSlices?
+    private var currentKey = ""
 
     /// The rows of `files`, whose columns must be `expectedColumns`, in order.
-    init(store: any StagingStore, files: [StagedFile], expectedColumns: [String], rowsPerChunk: Int = 4_096) {
+    init(store: any StagingStore, files: [StagedFile], expectedColumns: [String], rowsPerChunk: Int = 8_192) {
         self.store = store
         self.files = files[...]
         self.expectedColumns = expectedColumns
@@ -50,24 +49,28 @@ final class StagedRows: @unchecked Sendable {
     /// file that is missing, unreadable, or not shaped like its table version.
     func next() throws(LoaderError) -> [UInt8]? {
         while true {
-            if let batch, row < batch.rowCount, let encoder {
-                let end = min(batch.rowCount, row + rowsPerChunk)
-                var out: [UInt8] = []
-                out.reserveCapacity((end - row) * 256)
+            if let slices, let encoder {
+                let batch: ColumnBatch?
                 do {
-                    try encoder.append(batch, rows: row..<end, into: &out)
+                    batch = try slices.next(maxRows: rowsPerChunk)
                 } catch {
-                    throw LoaderError(.data, "\(currentKey): \(error.message)")
+                    throw LoaderError(.data, "cannot read row group \(rowGroup - 1) of the staged file \(currentKey): \(error)", underlying: error)
                 }
-                rows += end - row
-                row = end
-                return out
+                if let batch {
+                    var out: [UInt8] = []
+                    out.reserveCapacity(batch.rowCount * 256)
+                    do {
+                        try encoder.append(batch, into: &out)
+                    } catch {
+                        throw LoaderError(.data, "\(currentKey): \(error.message)")
+                    }
+                    return out
+                }
+                self.slices = nil
             }
-            batch = nil
-            row = 0
             if let reader, rowGroup < reader.rowGroupCount {
                 do {
-                    batch = try reader.readRowGroup(rowGroup)
+                    slices = try reader.slices(rowGroup: rowGroup)
                 } catch {
                     throw LoaderError(.data, "cannot read row group \(rowGroup) of the staged file \(currentKey): \(error)", underlying: error)
                 }
@@ -79,8 +82,6 @@ final class StagedRows: @unchecked Sendable {
             try open(file)
         }
     }
-
-    private var currentKey = ""
 
     private func open(_ file: StagedFile) throws(LoaderError) {
         currentKey = file.key

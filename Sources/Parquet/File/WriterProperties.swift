@@ -29,8 +29,10 @@ public struct WriterProperties: Sendable, Hashable {
     /// Whether STRING and JSON values are checked to be valid UTF-8 before they are written.
     /// Default: true (one bad value fails a whole Redshift COPY).
     public var validatesUTF8: Bool = true
-    /// The footer's `created_by`. Default: `"millrace version 0.1.0"`.
-    public var createdBy: String = "millrace version 0.1.0"
+    /// The footer's `created_by` (parquet.thrift `FileMetaData.created_by`: "<Application> version
+    /// <App Version>"). The writer does not know the application's version: callers that do pass
+    /// it (the worker passes `Build.parquetCreatedBy`). Default: `"millrace"`.
+    public var createdBy: String = "millrace"
 
     /// The defaults.
     public init() {}

@@ -13,7 +13,7 @@ struct ColumnChunkDecoder {
     let budget: DecodeBudget
 
     /// What has been decoded so far.
-    private struct Progress {
+    struct Progress {
         var values: RawValues
         var validity: [Bool] = []
         var validityCharge = 0
@@ -30,39 +30,54 @@ struct ColumnChunkDecoder {
         var progress = Progress(values: RawValues(width: Self.width(of: field), budget: budget), target: min(rows, limit))
         var position = 0
         while progress.decoded < progress.target {
-            guard position < bytes.count else {
-                throw corrupt("ends after \(progress.decoded) of its \(rows) values")
-            }
-            var headerDecoder = CompactDecoder(bytes, start: position)
-            let header = try PageHeader.read(from: &headerDecoder)
-            position = headerDecoder.position
-            let stored = Int(header.compressedPageSize)
-            guard stored <= bytes.count - position else {
-                throw corrupt("has a page running \(stored - (bytes.count - position)) bytes past its chunk")
-            }
-            guard Int(header.uncompressedPageSize) <= options.maxPageSize else {
-                throw ParquetError(
-                    .limitExceeded,
-                    "a page of column \"\(field.name)\" is \(header.uncompressedPageSize) bytes, above the \(options.maxPageSize)-byte limit"
-                )
-            }
-            let page = position..<position + stored
-            position += stored
-            switch header.type {
-            case .dictionaryPage: try dictionaryPage(header, bytes, page, codec, &progress)
-            case .dataPage: try dataPageV1(header, bytes, page, codec, rows, &progress)
-            case .dataPageV2: try dataPageV2(header, bytes, page, codec, rows, &progress)
-            default: continue  // index pages and unknown kinds carry no values
-            }
+            try decodePage(bytes, position: &position, rows: rows, codec: codec, &progress)
         }
         progress.dictionary?.release()
         progress.dictionary = nil
+        return try Self.columnData(&progress, field: field, budget: budget)
+    }
+
+    /// The values and validity decoded into `progress`, handed over as a column (validity nil
+    /// when no row is null).
+    static func columnData(_ progress: inout Progress, field: Field, budget: DecodeBudget) throws -> ColumnData {
         let hasNulls = progress.validity.contains(false)
         if !hasNulls {
             progress.validity = []
             budget.release(progress.validityCharge)
         }
-        return ColumnData(values: try progress.values.columnValues(field.physicalType), validity: hasNulls ? progress.validity : nil)
+        let values = progress.values
+        progress.values = RawValues(width: values.width, budget: budget)
+        return ColumnData(values: try values.columnValues(field.physicalType), validity: hasNulls ? progress.validity : nil)
+    }
+
+    /// Decodes the page at `position` of `bytes` (a chunk of `rows` values) into `progress`
+    /// (a dictionary page, a data page up to `progress.target`, or a page without values) and
+    /// moves `position` past it.
+    func decodePage(_ bytes: [UInt8], position: inout Int, rows: Int, codec: any Codec, _ progress: inout Progress) throws {
+        guard position < bytes.count else {
+            throw corrupt("ends after \(progress.decoded) of its \(rows) values")
+        }
+        var headerDecoder = CompactDecoder(bytes, start: position)
+        let header = try PageHeader.read(from: &headerDecoder)
+        position = headerDecoder.position
+        let stored = Int(header.compressedPageSize)
+        guard stored <= bytes.count - position else {
+            throw corrupt("has a page running \(stored - (bytes.count - position)) bytes past its chunk")
+        }
+        guard Int(header.uncompressedPageSize) <= options.maxPageSize else {
+            throw ParquetError(
+                .limitExceeded,
+                "a page of column \"\(field.name)\" is \(header.uncompressedPageSize) bytes, above the \(options.maxPageSize)-byte limit"
+            )
+        }
+        let page = position..<position + stored
+        position += stored
+        switch header.type {
+        case .dictionaryPage: try dictionaryPage(header, bytes, page, codec, &progress)
+        case .dataPage: try dataPageV1(header, bytes, page, codec, rows, &progress)
+        case .dataPageV2: try dataPageV2(header, bytes, page, codec, rows, &progress)
+        default: break  // index pages and unknown kinds carry no values
+        }
     }
 
     private func dictionaryPage(_ header: PageHeader, _ bytes: [UInt8], _ page: Range<Int>, _ codec: any Codec, _ progress: inout Progress) throws {
@@ -155,15 +170,8 @@ struct ColumnChunkDecoder {
         var page = RawValues(width: progress.values.width, budget: budget)
         defer { page.release() }
         try decodeValues(data, count: present, encoding: encoding, dictionary: progress.dictionary, into: &page)
-        var next = 0
-        for level in levels {
-            if level != 0 {
-                try progress.values.append(page, at: next)
-                next += 1
-            } else {
-                try progress.values.appendNull()
-            }
-        }
+        guard page.count == present else { throw corrupt("has a page of \(page.count) values where its levels say \(present)") }
+        try progress.values.append(page, spreadOver: levels)
     }
 
     private func decodeValues(_ data: UnsafeRawBufferPointer, count: Int, encoding: Encoding, dictionary: RawValues?, into out: inout RawValues) throws {

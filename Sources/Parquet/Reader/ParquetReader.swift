@@ -90,9 +90,14 @@ public final class ParquetReader {
         let group = metadata.rowGroups[rowGroup]
         let chunk = group.columns[column]
         let rows = min(Int(group.numRows), max(maxRows ?? Int.max, 0))
-        let bytes = rows > 0 ? try source.read(offset: Int(chunk.startOffset), count: Int(chunk.totalCompressedSize)) : []
+        let bytes = rows > 0 ? try readChunk(chunk) : []
         let decoder = ColumnChunkDecoder(field: schema.fields[column], chunk: chunk, options: options, budget: budget)
         return try decoder.decode(bytes, rows: Int(group.numRows), limit: rows)
+    }
+
+    /// The compressed bytes of a column chunk (checked against the file when the footer was read).
+    func readChunk(_ chunk: ColumnChunkMetadata) throws -> [UInt8] {
+        try source.read(offset: Int(chunk.startOffset), count: Int(chunk.totalCompressedSize))
     }
 
     /// The footer's promises that reading relies on: counts add up, every chunk lies between

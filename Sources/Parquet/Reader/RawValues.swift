@@ -49,31 +49,64 @@ struct RawValues {
         count += 1
     }
 
-    /// Appends the slot of a null row: zero bytes, or an empty value.
-    mutating func appendNull() throws {
+    /// Appends the entries `indices` of `dictionary` (same layout), each index already checked to
+    /// be below `dictionary.count`. One pass over raw pointers: a dictionary-encoded page expands
+    /// to its values without touching the arrays per value.
+    mutating func append(entries indices: UnsafeBufferPointer<UInt32>, of dictionary: RawValues) throws {
         if let width {
-            try makeRoom(width, values: 0)
-            bytes.append(contentsOf: repeatElement(0, count: width))
+            try makeRoom(indices.count * width, values: 0)
+            dictionary.bytes.withUnsafeBytes { source in
+                for index in indices {
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[Int(index) * width..<(Int(index) + 1) * width]))
+                }
+            }
         } else {
-            try makeRoom(0, values: 1)
-            offsets.append(bytes.count)
+            try makeRoom(0, values: indices.count)
+            try dictionary.bytes.withUnsafeBytes { source in
+                try dictionary.offsets.withUnsafeBufferPointer { bounds in
+                    for index in indices {
+                        let range = bounds[Int(index)]..<bounds[Int(index) + 1]
+                        try makeRoom(range.count, values: 0)
+                        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[range]))
+                        offsets.append(bytes.count)
+                    }
+                }
+            }
         }
-        count += 1
+        count += indices.count
     }
 
-    /// Appends value `index` of `other` (same layout).
-    mutating func append(_ other: RawValues, at index: Int) throws {
+    /// Appends one slot per entry of `levels`: the next value of `page` (same layout) where the
+    /// level is non-zero, a null slot (zero bytes, or an empty value) where it is zero. `page`
+    /// holds exactly as many values as `levels` has non-zero entries.
+    mutating func append(_ page: RawValues, spreadOver levels: [UInt8]) throws {
         if let width {
-            try makeRoom(width, values: 0)
-            let start = index * width
-            bytes.append(contentsOf: other.bytes[start..<start + width])
+            let start = bytes.count
+            try makeRoom(levels.count * width, values: 0)
+            bytes.append(contentsOf: repeatElement(0, count: levels.count * width))
+            bytes.withUnsafeMutableBytes { target in
+                page.bytes.withUnsafeBytes { source in
+                    var next = 0
+                    for (slot, level) in levels.enumerated() where level != 0 {
+                        (target.baseAddress.unsafelyUnwrapped + start + slot * width)
+                            .copyMemory(from: source.baseAddress.unsafelyUnwrapped + next * width, byteCount: width)
+                        next += 1
+                    }
+                }
+            }
         } else {
-            let range = other.offsets[index]..<other.offsets[index + 1]
-            try makeRoom(range.count, values: 1)
-            bytes.append(contentsOf: other.bytes[range])
-            offsets.append(bytes.count)
+            let base = bytes.count
+            try makeRoom(page.bytes.count, values: levels.count)
+            bytes.append(contentsOf: page.bytes)
+            page.offsets.withUnsafeBufferPointer { bounds in
+                var next = 0
+                for level in levels {
+                    if level != 0 { next += 1 }
+                    offsets.append(base + bounds[next])
+                }
+            }
         }
-        count += 1
+        count += levels.count
     }
 
     /// Reserves room for `n` more values of about `bytesPerValue` bytes when that guess takes

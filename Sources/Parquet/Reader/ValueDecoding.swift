@@ -72,13 +72,11 @@ enum ValueDecoding {
             var indices = [UInt32](repeating: 0, count: count)
             try indices.withUnsafeMutableBufferPointer { try decoder.decode(into: $0.baseAddress.unsafelyUnwrapped, count: count) }
             let entries = UInt32(truncatingIfNeeded: dictionary.count)
-            out.reserve(count, bytesPerValue: dictionary.width ?? 8)
-            for index in indices {
-                guard index < entries else {
-                    throw ParquetError.corrupt("dictionary index \(index) is beyond the \(dictionary.count) entries")
-                }
-                try out.append(dictionary, at: Int(index))
+            if let index = indices.first(where: { $0 >= entries }) {
+                throw ParquetError.corrupt("dictionary index \(index) is beyond the \(dictionary.count) entries")
             }
+            out.reserve(count, bytesPerValue: dictionary.width ?? 8)
+            try indices.withUnsafeBufferPointer { try out.append(entries: $0, of: dictionary) }
         }
     }
 

@@ -19,8 +19,15 @@ final class AWSContext: Sendable {
         environment = variables.map { AWSEnvironment(variables: $0) } ?? AWSEnvironment()
         self.staging = staging
         events = AWSEvents(logger: telemetry.logger) { event in
-            if case .requestRetried(let retry) = event {
-                telemetry.emit(.retry(component: "aws", reason: "\(retry.operation): \(retry.errorCode)"))
+            switch event {
+            case .requestRetried(let retry):
+                telemetry.emit(.retry(component: retry.service, reason: "\(retry.operation): \(retry.errorCode)"))
+            case .requestCompleted(let request):
+                // Only the S3 client reports completions.
+                telemetry.emit(.s3Request(operation: request.operation, duration: request.duration,
+                    errorCode: request.errorCode.map { "\($0)" }))
+            default:
+                break
             }
         }
         credentials = CachingCredentialsProvider(CredentialsChain.standard(environment: environment), events: events)

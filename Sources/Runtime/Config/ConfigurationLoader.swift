@@ -26,7 +26,18 @@ public enum ConfigurationLoader {
                 throw RuntimeError(.configuration, "cannot read the configuration file \(path): \(error.localizedDescription)")
             }
         }
-        return try parse(text, source: path ?? "defaults", environment: environment)
+        var configuration = try parse(text, source: path ?? "the configuration", environment: environment)
+        if !explicitlySetsSchemas(text, environment: environment) {
+            configuration.schemas.dir = try SchemasLocation.resolve(configFile: path)
+        }
+        return configuration
+    }
+
+    /// Whether the file or an override names `schemas.dir`.
+    private static func explicitlySetsSchemas(_ text: String, environment: [String: String]) -> Bool {
+        if environment.keys.contains(where: { $0.uppercased() == environmentPrefix + "SCHEMAS__DIR" }) { return true }
+        guard case .mapping(let root)? = try? Yams.compose(yaml: text), case .mapping(let schemas)? = root["schemas"] else { return false }
+        return schemas["dir"] != nil
     }
 
     /// Parses configuration text; `source` names it in error messages.
@@ -42,6 +53,7 @@ public enum ConfigurationLoader {
         if case .scalar(let scalar) = root, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
             root = Node.mapping(Node.Mapping([]))
         }
+        var overrides: [(path: [String], variable: String)] = []
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix(environmentPrefix) {
             let path = name.dropFirst(environmentPrefix.count).components(separatedBy: "__").map { $0.lowercased() }
             guard !path.contains(where: \.isEmpty) else {
@@ -49,12 +61,16 @@ public enum ConfigurationLoader {
             }
             let node = (try? Yams.compose(yaml: value)) ?? nil
             root = try override(root, path: path[...], with: node ?? Node(value), variable: name)
+            overrides.append((path, name))
         }
         let configuration: WorkerConfiguration
         do {
             configuration = try YAMLDecoder().decode(WorkerConfiguration.self, from: root)
         } catch let error as DecodingError {
-            throw RuntimeError(.configuration, "\(source): \(describe(error))")
+            // Where the bad value came from: the environment variable that set it, else the file.
+            let path = codingPath(of: error).map(\.stringValue)
+            let origin = overrides.last { path.starts(with: $0.path) }.map { "environment variable \($0.variable)" } ?? source
+            throw RuntimeError(.configuration, "\(origin): \(describe(error, in: root))")
         } catch {
             throw RuntimeError(.configuration, "\(source): \(error)")
         }
@@ -74,20 +90,70 @@ public enum ConfigurationLoader {
         return .mapping(mapping)
     }
 
-    /// A one-line description of a decoding error with its dotted key path.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
+    /// A one-line description of a decoding error with its dotted key path, in the configuration's
+    /// words (`expected an integer, got "abc"`), never the decoder's type names.
+    static func describe(_ error: DecodingError, in root: Node? = nil) -> String {
+        let codingPath = codingPath(of: error)
+        let path = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         switch error {
         case .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            return "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")): required key is missing"
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "\(path(context)): expected \(type)"
+            return "\(path): \(context.debugDescription)"
+        case .keyNotFound:
+            return "\(path): required key is missing"
+        case .typeMismatch(let type, _), .valueNotFound(let type, _):
+            var text = "\(path): expected \(noun(for: type))"
+            if let root, let found = node(at: codingPath, in: root) { text += ", got \(show(found))" }
+            return text
         @unknown default:
-            return "\(error)"
+            return "\(path): \(error)"
+        }
+    }
+
+    /// The key path an error names (for a missing key, the key itself).
+    private static func codingPath(of error: DecodingError) -> [any CodingKey] {
+        switch error {
+        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context): context.codingPath
+        case .keyNotFound(let key, let context): context.codingPath + [key]
+        @unknown default: []
+        }
+    }
+
+    /// What a value of `type` is called in a configuration file.
+    private static func noun(for type: Any.Type) -> String {
+        switch String(describing: type) {
+        case "Int", "Int64", "Int32", "UInt64", "UInt32", "UInt16", "UInt8", "Int16", "Int8": "an integer"
+        case "Double", "Float": "a number"
+        case "Bool": "true or false"
+        case "String": "a string"
+        // Yams names the node kind it expected.
+        case let name where name.hasPrefix("Array<") || name == "Sequence": "a list"
+        case "Scalar": "a single value"
+        default: "a mapping"
+        }
+    }
+
+    /// The node at `path` under `root`, if the path leads anywhere.
+    private static func node(at path: [any CodingKey], in root: Node) -> Node? {
+        var current = root
+        for key in path {
+            if let index = key.intValue {
+                guard case .sequence(let items) = current, index < items.count else { return nil }
+                current = items[index]
+            } else {
+                guard case .mapping(let mapping) = current, let child = mapping[key.stringValue] else { return nil }
+                current = child
+            }
+        }
+        return current
+    }
+
+    /// A value as the configuration shows it: a scalar quoted, a list or mapping by kind.
+    private static func show(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): "\"\(scalar.string)\""
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        case .alias: "an alias"
         }
     }
 }

@@ -12,9 +12,16 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// A staged Parquet file is split when it reaches this size. Default: `256MiB`.
     public var maxFileBytes: ByteSize = .mebibytes(256)
     /// Pending batches older than this are resolved by the sweep (committed if they won their
-    /// fence, else deleted). Must be at least `max.poll.interval.ms`; the default leaves a wide
-    /// margin for clock skew between workers. Default: `15m`.
+    /// fence, else deleted). A worker starts no fence attempt for a batch older than the grace
+    /// minus the commit margin (`max_clock_skew` + `session.timeout.ms` + 3 ×
+    /// `socket.timeout.ms` + 5 s), so the grace must be at least that margin plus the larger of
+    /// `max.poll.interval.ms` and `session.timeout.ms`: 9m50s with librdkafka's defaults.
+    /// Default: `15m`.
     public var sweepGrace: ConfigDuration = .minutes(15)
+    /// The largest difference between two workers' wall clocks. A batch id carries the wall
+    /// time of the host that made it, and the sweep compares it with its own; the skew is
+    /// part of the commit margin below `sweep_grace`. Default: `1m`.
+    public var maxClockSkew: ConfigDuration = .minutes(1)
     /// How long SIGTERM or SIGINT waits for the open batch to commit. Past it the worker exits
     /// with status 1 without finishing that batch, as a crash would: the group's next owner
     /// recovers it if its fence went through, or reads its records again. Keep it below the
@@ -33,7 +40,7 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case window, maxBatchRows = "max_batch_rows", maxBatchBytes = "max_batch_bytes"
         case maxMessageBytes = "max_message_bytes", maxFileBytes = "max_file_bytes", sweepGrace = "sweep_grace"
-        case shutdownGrace = "shutdown_grace", unavailableValuePlaceholder = "unavailable_value_placeholder"
+        case maxClockSkew = "max_clock_skew", shutdownGrace = "shutdown_grace", unavailableValuePlaceholder = "unavailable_value_placeholder"
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -48,55 +55,8 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         maxMessageBytes = try c.value(.maxMessageBytes, default: d.maxMessageBytes)
         maxFileBytes = try c.value(.maxFileBytes, default: d.maxFileBytes)
         sweepGrace = try c.value(.sweepGrace, default: d.sweepGrace)
+        maxClockSkew = try c.value(.maxClockSkew, default: d.maxClockSkew)
         shutdownGrace = try c.value(.shutdownGrace, default: d.shutdownGrace)
         unavailableValuePlaceholder = try c.value(.unavailableValuePlaceholder, default: d.unavailableValuePlaceholder)
-    }
-}
-
-/// The Kafka source. librdkafka properties pass through by their own names.
-public struct KafkaSettings: Sendable, Hashable, Codable, StrictlyDecodable {
-    /// `bootstrap.servers`. Default: `localhost:9092`.
-    public var bootstrapServers: String = "localhost:9092"
-    /// `group.id`: workers sharing it split the partitions. Default: `millrace-eav`.
-    public var groupID: String = "millrace-eav"
-    /// `group.instance.id` for static membership (a stable name per replica, e.g. a StatefulSet
-    /// pod's): a restarted worker keeps its partitions without a rebalance if it is back within
-    /// `session.timeout.ms`. Empty: dynamic membership. Default: empty.
-    public var groupInstanceID: String = ""
-    /// Topics to consume. Default: the seed's three EAV topics, Debezium's heartbeat topic and
-    /// the `_heartbeat` table's topic.
-    public var topics: [String] = [
-        "postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb",
-        "__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat",
-    ]
-    /// Any librdkafka property (`security.protocol`, `sasl.mechanisms`, `ssl.ca.location`, …),
-    /// passed through unchanged; they override Millrace's consumer defaults. With
-    /// `sasl.mechanisms: OAUTHBEARER` Millrace signs MSK IAM tokens with the AWS credential chain.
-    /// Default: none.
-    public var properties: [String: String] = [:]
-    /// Region of the MSK cluster, for IAM authentication; empty means `staging.region`, then
-    /// `AWS_REGION` / `AWS_DEFAULT_REGION`. Default: empty.
-    public var iamRegion: String = ""
-
-    /// The defaults.
-    public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case bootstrapServers = "bootstrap_servers", groupID = "group_id", groupInstanceID = "group_instance_id", topics, properties
-        case iamRegion = "iam_region"
-    }
-
-    static let knownKeys = CodingKeys.allCases.map(\.rawValue)
-
-    public init(from decoder: any Decoder) throws {
-        try Self.rejectUnknownKeys(in: decoder)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = KafkaSettings()
-        bootstrapServers = try c.value(.bootstrapServers, default: d.bootstrapServers)
-        groupID = try c.value(.groupID, default: d.groupID)
-        groupInstanceID = try c.value(.groupInstanceID, default: d.groupInstanceID)
-        topics = try c.value(.topics, default: d.topics)
-        properties = try c.value(.properties, default: d.properties)
-        iamRegion = try c.value(.iamRegion, default: d.iamRegion)
     }
 }

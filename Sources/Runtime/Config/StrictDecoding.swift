@@ -46,6 +46,17 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 extension KeyedDecodingContainer {
+    /// The choice named under `key` (one of `T`'s raw values), or `fallback` when the key is
+    /// absent; any other text is an error listing the choices.
+    func choice<T: RawRepresentable & CaseIterable>(_ key: Key, default fallback: T) throws -> T where T.RawValue == String {
+        guard let text = try decodeIfPresent(String.self, forKey: key) else { return fallback }
+        guard let value = T(rawValue: text) else {
+            let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "expected one of \(choices); got \"\(text)\""))
+        }
+        return value
+    }
+
     /// The value under `key`, or `fallback` when the key is absent.
     func value<T: Decodable>(_ key: Key, default fallback: T) throws -> T {
         try decodeIfPresent(T.self, forKey: key) ?? fallback

@@ -22,12 +22,14 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
     public var warehouse = WarehouseSettings()
     /// Metrics, health and logs.
     public var observability = ObservabilitySettings()
+    /// Backfills over date ranges (`millrace backfill`).
+    public var backfill = BackfillSettings()
 
     /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case pipeline, kafka, schemas, dimensions, staging, deadLetter = "dead_letter", warehouse, observability
+        case pipeline, kafka, schemas, dimensions, staging, deadLetter = "dead_letter", warehouse, observability, backfill
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -44,6 +46,7 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         deadLetter = try c.value(.deadLetter, default: d.deadLetter)
         warehouse = try c.value(.warehouse, default: d.warehouse)
         observability = try c.value(.observability, default: d.observability)
+        backfill = try c.value(.backfill, default: d.backfill)
     }
 
     /// Checks across fields; throws `RuntimeError` with code `.configuration`.
@@ -54,12 +57,13 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard pipeline.maxBatchBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_batch_bytes must be at least 1MiB") }
         guard pipeline.maxMessageBytes.bytes > 0 else { throw fail("pipeline.max_message_bytes must be positive") }
         guard pipeline.maxFileBytes.bytes >= 1 << 20 else { throw fail("pipeline.max_file_bytes must be at least 1MiB") }
-        // A batch is named when its flush starts, on the polling thread: a worker still holding it
-        // after max.poll.interval.ms has left the group and its fence is refused. A sweep must not
-        // resolve a younger batch, or it could delete files about to be committed.
-        let maxPollInterval = kafka.properties["max.poll.interval.ms"].flatMap(Int64.init) ?? 300_000
-        guard pipeline.sweepGrace.milliseconds >= maxPollInterval else {
-            throw fail("pipeline.sweep_grace must be at least max.poll.interval.ms (\(maxPollInterval)ms)")
+        // A worker stops fencing a batch at sweep_grace minus the commit margin; the group may
+        // let it hold a batch for max.poll.interval.ms (and keeps a silent member for
+        // session.timeout.ms), which that limit must not cut short.
+        let timing = commitTimingLimits
+        guard timing.maxBatchAgeMillis >= timing.groupHoldMillis else {
+            throw fail(
+                "pipeline.sweep_grace must be at least \(timing.groupHoldMillis + timing.marginMillis)ms: the larger of max.poll.interval.ms and session.timeout.ms (\(timing.groupHoldMillis)ms) plus the commit margin (\(timing.marginMillis)ms = max_clock_skew + session.timeout.ms + 3 × socket.timeout.ms + \(timing.rebalanceCommitRetryMillis)ms)")
         }
         guard pipeline.shutdownGrace.milliseconds >= 1000 else { throw fail("pipeline.shutdown_grace must be at least 1s") }
         guard !kafka.groupID.isEmpty else { throw fail("kafka.group_id must not be empty") }
@@ -69,9 +73,10 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
         guard warehouse.maxBatchesPerLoad > 0, warehouse.maxFilesPerLoad > 0, warehouse.maxRowsPerLoad > 0,
             warehouse.maxBytesPerLoad.bytes > 0
         else { throw fail("warehouse.max_batches_per_load, max_files_per_load, max_bytes_per_load and max_rows_per_load must be positive") }
-        guard ["json", "text"].contains(observability.logFormat) else {
-            throw fail("observability.log_format must be json or text")
-        }
+        if !observability.listen.isEmpty { _ = try ListenAddress(observability.listen) }
+        guard backfill.chunkRows > 0 else { throw fail("backfill.chunk_rows must be positive") }
+        guard (1...64).contains(backfill.parallelism) else { throw fail("backfill.parallelism must be 1 ... 64") }
+        guard backfill.progressInterval.milliseconds >= 100 else { throw fail("backfill.progress_interval must be at least 100ms") }
         for (name, dimension) in dimensions where !["", "csv", "ndjson", "parquet"].contains(dimension.format) {
             throw fail("dimensions.\(name).format must be csv, ndjson or parquet")
         }

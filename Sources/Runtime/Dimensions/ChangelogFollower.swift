@@ -36,19 +36,25 @@ final class ChangelogFollower {
     /// last offsets are transaction markers has no message at the high watermark minus one.
     /// Returns false, unfinished, as soon as `shouldStop` returns true.
     @discardableResult
-    func bootstrap(from start: [Int32: Int64], timeout: Duration = .seconds(30), shouldStop: () -> Bool = { false }) throws -> Bool {
-        let partitions = try consumer.partitions(of: topic, timeout: timeout)
-        try consumer.assign(partitions.map {
-            KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: start[$0] ?? KafkaOffset.beginning)
-        })
-        positions = Dictionary(uniqueKeysWithValues: partitions.map { ($0, start[$0] ?? 0) })
+    func bootstrap(from start: [Int32: Int64], calls: StartupCall, shouldStop: () -> Bool = { false }) throws -> Bool {
+        guard let partitions = try calls.run("read the partitions of topic \(topic)", shouldStop: shouldStop, { timeout in
+            try consumer.partitions(of: topic, timeout: timeout)
+        }) else { return false }
+        // The watermarks before the assignment: once the consumer fetches, a ListOffsets request
+        // waits behind its long-poll fetch of a partition with nothing new (fetch.wait.max.ms),
+        // which made an empty topic's bootstrap take half a second per partition.
+        guard let marks = try calls.run("read the offsets of topic \(topic)", shouldStop: shouldStop, { timeout in
+            try consumer.watermarks(partitions.map { KafkaTopicPartition(topic: topic, partition: $0) }, timeout: timeout)
+        }) else { return false }
+        positions = [:]
         var targets: [Int32: Int64] = [:]
         for partition in partitions {
-            let marks = try consumer.watermarks(KafkaTopicPartition(topic: topic, partition: partition), timeout: timeout)
-            positions[partition] = max(positions[partition] ?? 0, marks.low)
-            targets[partition] = marks.high
+            let watermarks = marks[KafkaTopicPartition(topic: topic, partition: partition)] ?? KafkaWatermarks(low: 0, high: 0)
+            positions[partition] = max(start[partition] ?? 0, watermarks.low)
+            if (positions[partition] ?? 0) < watermarks.high { targets[partition] = watermarks.high }
         }
-        let deadline = ContinuousClock.now + timeout * 10
+        try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: positions[$0] ?? KafkaOffset.beginning) })
+        let deadline = ContinuousClock.now + calls.limit * 10
         while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
             if shouldStop() { return false }
             guard ContinuousClock.now < deadline else {

@@ -17,8 +17,10 @@ struct DimensionCheckpoints {
         do {
             let sink = MemorySink()
             let offsets = positions.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+            var properties = WriterProperties()
+            properties.createdBy = Build.parquetCreatedBy
             let writer = try ParquetWriter(
-                schema: snapshot.schema, sink: sink, keyValueMetadata: [KeyValue(key: "millrace.offsets", value: offsets)])
+                schema: snapshot.schema, sink: sink, properties: properties, keyValueMetadata: [KeyValue(key: "millrace.offsets", value: offsets)])
             try writer.append(snapshot.batch)
             _ = try writer.close()
             try store.put(layout.checkpointKey(dimension: name, batch: batch), data: sink.bytes)

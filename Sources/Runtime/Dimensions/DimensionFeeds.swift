@@ -28,6 +28,8 @@ final class DimensionFeeds {
     private let dimensions: DimensionSet
     private let telemetry: Telemetry
     private let checkpoints: DimensionCheckpoints
+    /// How the followers' start-up requests reach Kafka (short attempts, a stop honoured).
+    private let calls: StartupCall
     private var snapshots: [Snapshot] = []
     private var followers: [ChangelogFollower] = []
 
@@ -40,6 +42,7 @@ final class DimensionFeeds {
         self.dimensions = dimensions
         self.telemetry = telemetry
         self.checkpoints = checkpoints
+        calls = StartupCall(bootstrapServers: configuration.kafka.bootstrapServers)
         for (name, settings) in configuration.dimensions.sorted(by: { $0.key < $1.key }) {
             guard let definition = dimensions.definition(name) else {
                 telemetry.logger.warning("dimensions.\(name) is configured but no staged table joins it; it is not loaded")
@@ -87,7 +90,7 @@ final class DimensionFeeds {
             case .offsets(let restored):
                 offsets = restored
             }
-            guard try follower.bootstrap(from: offsets, shouldStop: shouldStop) else { return false }
+            guard try follower.bootstrap(from: offsets, calls: calls, shouldStop: shouldStop) else { return false }
             telemetry.emit(.dimensionLoaded(name: follower.name, rows: dimensions.count(follower.name)))
         }
         return true
@@ -150,7 +153,7 @@ final class DimensionFeeds {
         let loaded = try dimensions.replace(snapshot.name, with: rows.columns, schema: rows.schema)
         if let first = rows.rejected.first {
             telemetry.logger.warning("snapshot rows rejected", metadata: [
-                "dimension": "\(snapshot.name)", "rejected": "\(rows.rejected.count)",
+                "dimension": "\(snapshot.name)", "rejected": .stringConvertible(rows.rejected.count),
                 "first": "line \(first.line): \(first.reason): \(first.message)"])
         }
         telemetry.emit(.dimensionLoaded(name: snapshot.name, rows: loaded))

@@ -6,6 +6,11 @@ import Retry
 /// idempotent producer, awaiting every delivery report: a record that is not delivered fails
 /// the run instead of vanishing.
 ///
+/// With a transactional id, each awaited batch is produced in one transaction, as Kafka Connect
+/// writes a source task's records under `exactly.once.source.support=enabled` (KIP-618,
+/// Debezium 2.x): the topics then hold transaction control records between the changes, which a
+/// `read_committed` consumer (the worker) skips, leaving gaps in the offsets.
+///
 /// Each record goes to the partition Kafka's default partitioner gives its key (murmur2, as
 /// Java producers and librdkafka's `murmur2_random` compute it) among the topic's real
 /// partitions, read from the cluster's metadata once per topic: topics of one cluster may
@@ -15,6 +20,8 @@ public final class KafkaRecordSink: RecordSink {
     private var pending: [KafkaProducerRecord] = []
     /// Records per awaited batch.
     private let batchSize: Int
+    /// Each batch is one transaction.
+    private let transactional: Bool
     /// Partition count per topic, from metadata.
     private var partitionCounts: [String: Int] = [:]
     /// Retries the per-topic metadata lookup through transient errors (a topic being created
@@ -23,18 +30,24 @@ public final class KafkaRecordSink: RecordSink {
     /// Records delivered so far.
     public private(set) var delivered = 0
 
-    /// A sink producing with `producer`, awaiting deliveries every `batchSize` records.
-    public init(producer: KafkaProducer, batchSize: Int = 2_000) {
+    /// A sink producing with `producer`, awaiting deliveries every `batchSize` records, each
+    /// batch in a transaction when `transactional` (the producer's transactions initialised).
+    public init(producer: KafkaProducer, batchSize: Int = 2_000, transactional: Bool = false) {
         self.producer = producer
         self.batchSize = max(1, batchSize)
+        self.transactional = transactional
     }
 
     /// A sink with a new idempotent producer for `bootstrapServers`; `properties` are
-    /// librdkafka properties by their own names (TLS, SASL, ...), applied last.
-    public convenience init(bootstrapServers: String, properties: [String: String] = [:]) throws {
+    /// librdkafka properties by their own names (TLS, SASL, ...), applied last. With
+    /// `transactionalID`, every batch is a transaction of that producer id.
+    public convenience init(bootstrapServers: String, properties: [String: String] = [:], transactionalID: String? = nil) throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         configuration.connection.properties = properties
-        self.init(producer: try KafkaProducer(configuration: configuration))
+        configuration.transactionalID = transactionalID
+        let producer = try KafkaProducer(configuration: configuration)
+        if transactionalID != nil { try producer.initTransactions(timeout: .seconds(30)) }
+        self.init(producer: producer, transactional: transactionalID != nil)
     }
 
     /// Queues `record` for its key's partition; every `batchSize` records the queue is sent
@@ -70,9 +83,11 @@ public final class KafkaRecordSink: RecordSink {
         guard !pending.isEmpty else { return }
         let batch = pending
         pending.removeAll(keepingCapacity: true)
+        if transactional { try await producer.beginTransaction() }
         for report in try await producer.send(batch) {
             _ = try report.get()
         }
+        if transactional { try await producer.commitTransaction(timeout: .seconds(30)) }
         delivered += batch.count
     }
 }

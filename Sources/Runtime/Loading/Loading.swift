@@ -38,6 +38,7 @@ public enum Loading {
     /// Throws `RuntimeError` (`.configuration` for settings that cannot work) or `LoaderError`.
     @discardableResult
     public static func run(_ configuration: WorkerConfiguration, options: Options, logger: Logger) async throws -> [CycleReport] {
+        MemoryTuning.mapLargeAllocations()
         let telemetry = Telemetry(logger: logger)
         let aws = AWSContext(environment: options.environment, staging: configuration.staging, telemetry: telemetry)
         let store = try StagingStores.make(configuration, output: options.output, dryRun: false, aws: aws)
@@ -53,8 +54,8 @@ public enum Loading {
         let assembly = try LoaderAssembly(configuration: configuration, store: store, aws: aws, logger: logger)
         let loader = assembly.makeLoader(logger: logger, crashHook: options.crashHook)
         logger.info("loader starting", metadata: [
-            "staging": "\(store.location)", "dialect": "\(configuration.warehouse.dialect)", "lease": "\(configuration.leaseName)",
-            "interval": "\(configuration.warehouse.loadInterval)",
+            "version": "\(Build.version)", "staging": "\(store.location)", "dialect": "\(configuration.warehouse.dialect)", "lease": "\(configuration.leaseName)",
+            "interval": .stringConvertible(configuration.warehouse.loadInterval.duration),
         ])
         let schedule = LoadSchedule(interval: configuration.warehouse.loadInterval.duration)
         guard options.once else {

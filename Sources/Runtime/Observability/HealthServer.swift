@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// A minimal HTTP/1.1 server on its own thread: `GET /metrics` (Prometheus text format),
-/// `GET /healthz` (the process is alive) and `GET /readyz` (the worker is consuming).
+/// `GET /healthz` (the process is alive: its loop advances) and `GET /readyz` (the worker is
+/// in its group).
 ///
 /// Deliberately small: one request per connection, no keep-alive, no request body. Scrapes and
 /// orchestrator probes are all it serves, so it needs no HTTP framework.
@@ -11,13 +12,19 @@ public final class HealthServer: Sendable {
     public struct Responder: Sendable {
         /// The Prometheus exposition text.
         public var metrics: @Sendable () -> [UInt8]
-        /// True when the worker is ready (partitions assigned and consuming).
+        /// True when the worker is ready (joined and assigned, or idle by design).
         public var isReady: @Sendable () -> Bool
+        /// Whether the process is alive, or why not (`Liveness`).
+        public var health: @Sendable () -> (healthy: Bool, reason: String)
 
-        /// A responder from the two closures.
-        public init(metrics: @escaping @Sendable () -> [UInt8], isReady: @escaping @Sendable () -> Bool) {
+        /// A responder from the three closures (`health` defaults to always healthy).
+        public init(
+            metrics: @escaping @Sendable () -> [UInt8], isReady: @escaping @Sendable () -> Bool,
+            health: @escaping @Sendable () -> (healthy: Bool, reason: String) = { (true, "ok") }
+        ) {
             self.metrics = metrics
             self.isReady = isReady
+            self.health = health
         }
     }
 
@@ -28,33 +35,35 @@ public final class HealthServer: Sendable {
     public let port: Int
 
     /// Binds `host:port` (port 0 picks a free one) and starts serving on a dedicated thread.
+    /// `host` is an IPv4 or IPv6 address or a name (`localhost`), resolved with getaddrinfo.
     public init(host: String, port: Int, responder: Responder) throws {
         self.responder = responder
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RuntimeError(.configuration, "cannot create the health socket") }
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        var found: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &found)
+        guard status == 0, let first = found else {
+            throw RuntimeError(.configuration, "observability.listen: cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(found) }
+        let fd = Glibc.socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard fd >= 0 else { throw RuntimeError(.configuration, "cannot create the health socket: \(String(cString: strerror(errno)))") }
         var reuse: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            close(fd)
-            throw RuntimeError(.configuration, "observability.listen: \(host) is not an IPv4 address")
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
+        guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0, listen(fd, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
             throw RuntimeError(.configuration, "observability.listen: cannot listen on \(host):\(port): \(reason)")
         }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        var actual = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        self.port = Int(UInt16(bigEndian: actual.sin_port))
+        // sin_port and sin6_port sit at the same offset, right after the family.
+        self.port = withUnsafeBytes(of: &actual) { raw in Int(UInt16(raw[2]) << 8 | UInt16(raw[3])) }
         socket = fd
         let thread = Thread { [self] in serve() }
         thread.name = "millrace-health"
@@ -98,7 +107,9 @@ public final class HealthServer: Sendable {
         case "/metrics":
             respond(client, status: "200 OK", type: "text/plain; version=0.0.4", body: responder.metrics())
         case "/healthz":
-            respond(client, status: "200 OK", type: "text/plain", body: Array("ok\n".utf8))
+            let health = responder.health()
+            respond(client, status: health.healthy ? "200 OK" : "503 Service Unavailable", type: "text/plain",
+                    body: Array((health.reason + "\n").utf8))
         case "/readyz":
             let ready = responder.isReady()
             respond(client, status: ready ? "200 OK" : "503 Service Unavailable", type: "text/plain",

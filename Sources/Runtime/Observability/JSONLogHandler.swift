@@ -6,8 +6,12 @@ import Synchronization
 /// A swift-log handler writing one JSON object per line to standard error, for container log
 /// pipelines: `{"ts":"…Z","level":"info","logger":"millrace.worker","msg":"…", …metadata}`.
 ///
-/// Metadata values are rendered as strings. Callers never put secrets in messages or metadata;
-/// the AWS and Kafka layers keep credentials out of what they log.
+/// Metadata values keep their JSON types: `.stringConvertible` integers and floating-point
+/// numbers become JSON numbers, a `Duration` becomes its seconds (a number), booleans become
+/// `true`/`false`, `.array` and `.dictionary` become arrays and objects, everything else a
+/// string. So `{"rows":42,"seconds":1.25}`, never `"42"`: log pipelines can sum and compare
+/// them. Callers never put secrets in messages or metadata; the AWS and Kafka layers keep
+/// credentials out of what they log.
 public struct JSONLogHandler: LogHandler {
     /// Logger metadata attached to every line.
     public var metadata: Logger.Metadata = [:]
@@ -52,10 +56,48 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) where !["ts", "level", "logger", "msg"].contains(key) {
             line.raw(",")
             line.key(key)
-            line.string(value.description)
+            Self.write(value, to: &line)
         }
         line.raw("}\n")
         output(line.text)
+    }
+
+    /// Writes one metadata value with its JSON type (see the type's comment).
+    static func write(_ value: Logger.Metadata.Value, to line: inout JSONWriter) {
+        switch value {
+        case .string(let text):
+            line.string(text)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let flag as Bool:
+                line.raw(flag ? "true" : "false")
+            case let duration as Duration:
+                line.double(duration.seconds)
+            case let integer as any BinaryInteger:
+                line.integer(integer)
+            case let number as any BinaryFloatingPoint:
+                let double = Double(number)
+                // JSON has no NaN or infinities: those stay strings.
+                if double.isFinite { line.double(double) } else { line.string("\(double)") }
+            default:
+                line.string(convertible.description)
+            }
+        case .array(let values):
+            line.raw("[")
+            for (index, element) in values.enumerated() {
+                if index > 0 { line.raw(",") }
+                write(element, to: &line)
+            }
+            line.raw("]")
+        case .dictionary(let values):
+            line.raw("{")
+            for (index, (key, element)) in values.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { line.raw(",") }
+                line.key(key)
+                write(element, to: &line)
+            }
+            line.raw("}")
+        }
     }
 
     private static func timestamp() -> String {

@@ -5,9 +5,9 @@ public enum LogSetup {
     /// Bootstraps swift-log (`json` or `text` at the configured level) and returns the worker's
     /// logger. Call once per process, before anything logs.
     public static func bootstrap(_ settings: ObservabilitySettings) -> Logger {
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let level = settings.logLevel
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = settings.logFormat == "json"
+            var handler: any LogHandler = settings.logFormat == .json
                 ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

@@ -1,19 +1,22 @@
+import Engine
 import Foundation
 
 /// Time as the pipeline reads it, injectable so tests move time without sleeping.
-struct PipelineClock: Sendable {
-    /// Monotonic milliseconds (windows, intervals).
-    var monotonicMillis: @Sendable () -> Int64
+public struct PipelineClock: Sendable {
+    /// Monotonic milliseconds (windows, intervals, the commit deadline).
+    public var monotonicMillis: @Sendable () -> Int64
     /// Wall-clock milliseconds since the epoch, UTC (batch ids, sweep ages).
-    var wallMillis: @Sendable () -> Int64
+    public var wallMillis: @Sendable () -> Int64
+
+    /// A clock from its two readings.
+    public init(monotonicMillis: @escaping @Sendable () -> Int64, wallMillis: @escaping @Sendable () -> Int64) {
+        self.monotonicMillis = monotonicMillis
+        self.wallMillis = wallMillis
+    }
 
     /// The system clocks.
-    static let system = PipelineClock(
-        monotonicMillis: {
-            var spec = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &spec)
-            return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-        },
+    public static let system = PipelineClock(
+        monotonicMillis: CommitTiming.systemMonotonicMillis,
         wallMillis: { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
     )
 }

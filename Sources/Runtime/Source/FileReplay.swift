@@ -4,18 +4,20 @@ import Engine
 import Foundation
 public import Logging
 public import Staging
+import Synchronization
 
 /// Replays Kafka records saved in files through the worker's own path: decode → dedup → enrich
-/// → stage → commit. Used to reprocess dumps and by the transform benchmark.
+/// → stage → commit. `millrace backfill --input` (and its alias `replay`) and the transform
+/// benchmark use it.
 ///
 /// Formats: `values` (one raw message value per line, as `millrace loadgen --format values`
 /// writes; the topic is given, offsets are line numbers from 0, keys are absent) and `kcat`
 /// (kcat's `-J` envelopes, with topic, partition, offset, timestamp and key). Batches close at
 /// the configured row and byte limits. One process owns the replay, so its fence is a
-/// `SingleWriterFence`.
+/// `SingleWriterFence`: a replay is not resumable, it is run again whole.
 public enum FileReplay {
     /// One input file.
-    public struct Input: Sendable {
+    public struct Input: Sendable, Hashable {
         /// The file.
         public var path: String
         /// The topic of every line of a `values` file; nil for `kcat` files.
@@ -28,65 +30,70 @@ public enum FileReplay {
         }
     }
 
-    /// Replays `inputs` in order and returns every committed record.
+    /// Replays `inputs` in order (no progress shown) and returns every committed record.
     public static func run(_ configuration: WorkerConfiguration, inputs: [Input], options: WorkerOptions, logger: Logger) throws
         -> [CommitRecord]
     {
-        MemoryTuning.mapLargeAllocations()
-        let telemetry = Telemetry(logger: logger)
-        let assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
+        let records = Mutex<[CommitRecord]>([])
+        var backfill = Backfill.Options()
+        backfill.source = .files(inputs)
+        backfill.progress = .silent
+        backfill.worker = options
+        backfill.worker.onCommit = { record in
+            records.withLock { $0.append(record) }
+            options.onCommit?(record)
+        }
+        _ = try Backfill.run(configuration, options: backfill, label: "replay", logger: logger)
+        return records.withLock { $0 }
+    }
+
+    /// Replays `inputs` through `assembly`'s flush path; true when every line was read.
+    static func replay(
+        assembly: WorkerAssembly, inputs: [Input], eventTime: Range<Int64>?, counters: ProgressCounters, collector: BackfillCollector,
+        shouldStop: () -> Bool
+    ) throws -> Bool {
         let parts = try assembly.makeFlushPath(fence: SingleWriterFence(), followsChangelogs: false)
         try parts.feeds.loadAll(nowMillis: PipelineClock.system.wallMillis())
-        var records: [CommitRecord] = []
-        let onCommit = assembly.commitHandler()
-        var batch = OpenBatch()
-        var changes: [SchemaChange] = []
-        let decoder = parts.decoder
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            changes += decoder.takeSchemaChanges()
-            var tables: [DecodedBatch] = []
-            for table in decoder.tableIDs where decoder.bufferedRowCount(table) > 0 { tables.append(try decoder.takeBatch(table)) }
-            let record = try parts.flusher.flush(BatchInput(
-                batchID: BatchID(createdAtMillis: PipelineClock.system.wallMillis(), random: UInt64.random(in: 0...UInt64.max)),
-                sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters, schemaChanges: changes,
-                stats: batch.stats))
-            changes = []
-            batch = OpenBatch()
-            telemetry.emit(.batchCommitted(record, durationMillis: 0))
-            onCommit(record)
-            records.append(record)
-        }
-        let limits = configuration.pipeline
-        for input in inputs {
-            let valuesRoute = input.topic.map { decoder.route(forTopic: $0) }
-            var routes: [String: TopicRoute] = [:]
+        let limits = assembly.configuration.pipeline
+        let batches = BoundedBatches(
+            parts: parts, maxRows: limits.maxBatchRows, maxBytes: limits.maxBatchBytes.bytes, windowMillis: limits.window.milliseconds,
+            eventTimeWindow: eventTime, clock: assembly.options.clock, telemetry: assembly.telemetry, onCommit: collector.committed)
+        counters.setTotal(inputs.reduce(0) { total, input in
+            total + ((try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? NSNumber)?.int64Value ?? 0)
+        })
+        var stopped = false
+        for input in inputs where !stopped {
+            var pending = (records: Int64(0), bytes: Int64(0))
             try LineReader().forEachLine(path: input.path) { line in
                 let offset = Int64(line.number - 1)
-                if let topic = input.topic, let route = valuesRoute {
-                    let outcome = decoder.decode(route: route, partition: 0, offset: offset, timestampMs: 0, key: nil, value: line.bytes)
-                    batch.record(outcome, SourcePartition(topic: topic, partition: 0), offset: offset)
+                if let topic = input.topic {
+                    batches.decode(SourcePartition(topic: topic, partition: 0), offset: offset, timestampMs: 0, key: nil, value: line.bytes)
                 } else if let envelope = KcatEnvelope.parse(line.bytes) {
-                    let route = routes[envelope.topic] ?? decoder.route(forTopic: envelope.topic)
-                    routes[envelope.topic] = route
-                    let outcome = withBuffers(envelope) { key, value in
-                        decoder.decode(route: route, partition: envelope.partition, offset: envelope.offset, timestampMs: envelope.timestampMs, key: key, value: value)
+                    withBuffers(envelope) { key, value in
+                        batches.decode(
+                            SourcePartition(topic: envelope.topic, partition: envelope.partition), offset: envelope.offset,
+                            timestampMs: envelope.timestampMs, key: key, value: value)
                     }
-                    batch.record(outcome, SourcePartition(topic: envelope.topic, partition: envelope.partition), offset: envelope.offset)
                 } else {
-                    throw RuntimeError(.configuration, "\(input.path):\(line.number) is not a kcat -J envelope")
+                    throw RuntimeError(.input, "\(input.path):\(line.number) is not a kcat -J envelope (give --format values and --topic for raw values)")
                 }
-                // Rows are cheap to count on every record; bytes walk every column, so less often.
-                var full = batch.deadLetters.count + decoder.totalBufferedRows >= limits.maxBatchRows
-                if !full && batch.stats.recordsIn % 1_024 == 0 {
-                    full = batch.deadLetterBytes + decoder.totalBufferedBytes >= limits.maxBatchBytes.bytes
+                pending.records += 1
+                pending.bytes += Int64(line.bytes.count + 1)
+                if pending.records >= 1_024 {
+                    counters.add(records: pending.records, bytes: pending.bytes, done: pending.bytes)
+                    pending = (0, 0)
+                    if shouldStop() {
+                        stopped = true
+                        return false
+                    }
                 }
-                if full { try flush() }
+                try batches.flushIfFull()
                 return true
             }
+            counters.add(records: pending.records, bytes: pending.bytes, done: pending.bytes)
         }
-        try flush()
-        return records
+        try batches.finish()
+        return !stopped
     }
 
     private static func withBuffers<T>(_ envelope: KcatEnvelope, _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) -> T) -> T {

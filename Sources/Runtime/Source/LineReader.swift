@@ -35,7 +35,7 @@ public struct LineReader {
     public func forEachLine(path: String, _ body: (Line) throws -> Bool) throws -> Int {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw RuntimeError(.configuration, "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw RuntimeError(.input, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: chunkBytes)
@@ -46,7 +46,7 @@ public struct LineReader {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw RuntimeError(.configuration, "cannot read \(path): \(String(cString: strerror(errno)))")
+                throw RuntimeError(.input, "cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
             let keepGoing = try buffer.withUnsafeBytes { raw -> Bool in

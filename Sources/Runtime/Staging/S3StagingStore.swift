@@ -33,6 +33,25 @@ public struct S3StagingStore: StagingStore {
         _ = try client.putObject(bucket: bucket, key: prefix + key, bytes: data, options: options)
     }
 
+    /// Uploads `data` to `prefix + key` with a conditional PutObject (`If-None-Match: *`): S3
+    /// answers 412 Precondition Failed when the key exists, and of concurrent writers exactly
+    /// one succeeds. A retry whose first attempt was stored counts as created (`S3Client`).
+    public func create(_ key: String, data: [UInt8]) throws -> Bool {
+        var createOnly = options
+        createOnly.createOnly = true
+        let outcome = Result { () throws(AWSError) in
+            try client.putObject(bucket: bucket, key: prefix + key, bytes: data, options: createOnly)
+        }
+        switch outcome {
+        case .success:
+            return true
+        case .failure(let error) where error.code == .preconditionFailed:
+            return false
+        case .failure(let error):
+            throw error
+        }
+    }
+
     /// Starts a streamed upload to `prefix + key` (one PutObject when small, multipart otherwise).
     public func openWriter(_ key: String) throws -> any StagedObjectWriter {
         S3StagedObjectWriter(client.makeWriter(bucket: bucket, key: prefix + key, options: options))

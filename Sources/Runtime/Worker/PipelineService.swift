@@ -79,18 +79,16 @@ final class HealthService: Service {
     /// The service on `observability.listen`, serving `telemetry`; nil when `listen` is empty.
     static func make(_ configuration: WorkerConfiguration, telemetry: Telemetry) throws -> HealthService? {
         guard !configuration.observability.listen.isEmpty else { return nil }
-        let (host, port) = try Worker.listenAddress(configuration.observability.listen)
+        let address = try ListenAddress(configuration.observability.listen)
         let server = try HealthServer(
-            host: host, port: port, responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }))
+            host: address.host, port: address.port, responder: .init(metrics: { telemetry.exposition() }, isReady: { telemetry.isReady }, health: { telemetry.health }))
         return HealthService(server: server)
     }
 
+    /// Serves until the service group shuts down (the server runs on its own thread; nothing
+    /// here polls).
     func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        } onGracefulShutdown: {}
+        try? await gracefulShutdown()
         server.stop()
     }
 }

@@ -14,7 +14,7 @@ public enum Worker {
     /// Throws `RuntimeError` with `.configuration` or `.authentication` for fatal setup errors.
     public static func run(_ configuration: WorkerConfiguration, options: WorkerOptions = WorkerOptions(), logger: Logger) async throws {
         MemoryTuning.mapLargeAllocations()
-        let telemetry = Telemetry(logger: logger)
+        let telemetry = options.telemetry ?? Telemetry(logger: logger)
         let assembly: WorkerAssembly
         do {
             assembly = try WorkerAssembly(configuration: configuration, options: options, telemetry: telemetry)
@@ -40,20 +40,12 @@ public enum Worker {
             services.append(health)
         }
         logger.info("worker starting", metadata: [
-            "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
-            "staging": "\(assembly.store.location)", "dry_run": "\(options.dryRun)",
+            "version": "\(Build.version)", "group": "\(configuration.kafka.groupID)", "topics": "\(configuration.kafka.topics)",
+            "staging": "\(assembly.store.location)", "dry_run": .stringConvertible(options.dryRun),
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-
-    /// `host:port` split; the host must be an IPv4 address.
-    static func listenAddress(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw RuntimeError(.configuration, "observability.listen must be host:port, not \(text)")
-        }
-        return (String(text[..<colon]), port)
     }
 }

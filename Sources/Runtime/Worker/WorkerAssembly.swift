@@ -28,28 +28,7 @@ struct WorkerAssembly: Sendable {
         aws = AWSContext(environment: options.environment, staging: configuration.staging, telemetry: telemetry)
         store = try StagingStores.make(configuration, output: options.outputDirectory, dryRun: options.dryRun, aws: aws)
         catalog = try Self.loadCatalog(configuration, store: store)
-        try Self.checkNames(configuration, catalog: catalog)
-    }
-
-    /// Refuses table and dimension names that `Schemas/` does not declare, and topics whose
-    /// table `schemas.tables` leaves out (their records would have nowhere to go).
-    static func checkNames(_ configuration: WorkerConfiguration, catalog: Catalog) throws {
-        let declared = catalog.tables.map(\.name)
-        let known = "Schemas/ declares \(declared.sorted().joined(separator: ", "))"
-        for name in configuration.schemas.tables where catalog.table(name) == nil {
-            throw RuntimeError(.configuration, "schemas.tables names \(name), which is not a table; \(known)")
-        }
-        for name in configuration.dimensions.keys.sorted() where catalog.table(name) == nil {
-            throw RuntimeError(.configuration, "dimensions.\(name) is not a table; \(known)")
-        }
-        guard !configuration.schemas.tables.isEmpty else { return }
-        let selected = Set(configuration.schemas.tables)
-        for table in catalog.tables.map(\.current) where !selected.contains(table.name) {
-            if let topic = table.source.topic, configuration.kafka.topics.contains(topic) {
-                throw RuntimeError(
-                    .configuration, "kafka.topics includes \(topic), whose table \(table.name) is not in schemas.tables; add one or remove the other")
-            }
-        }
+        try ConfigurationCheck.names(configuration, catalog: catalog)
     }
 
     /// `Schemas/`, plus the versions evolution added at run time (kept in the staging store).
@@ -67,11 +46,23 @@ struct WorkerAssembly: Sendable {
         }
     }
 
-    /// A consumer (by default in the worker's group), with librdkafka properties passed through.
-    func makeConsumer(group: String? = nil) throws -> KafkaConsumer {
+    /// A consumer (by default in the worker's group), with librdkafka properties passed through;
+    /// `tuning` adjusts Millrace's defaults first (a backfill's reading; `kafka.properties`
+    /// still have the last word). `reportsLag` publishes the consumer lag from librdkafka's
+    /// statistics, every `statistics.interval.ms` (default 15 s): the live worker's consumer.
+    func makeConsumer(
+        group: String? = nil, reportsLag: Bool = false, tuning: (inout KafkaConsumerConfiguration) -> Void = { _ in }
+    ) throws -> KafkaConsumer {
         var logger = telemetry.logger
         logger[metadataKey: "component"] = "kafka"
-        return try KafkaConsumer(configuration: try consumerConfiguration(group: group), logger: logger)
+        var consumer = try consumerConfiguration(group: group)
+        tuning(&consumer)
+        guard reportsLag else { return try KafkaConsumer(configuration: consumer, logger: logger) }
+        consumer.connection.statisticsIntervalMs = configuration.kafka.properties["statistics.interval.ms"].flatMap { Int($0) } ?? 15_000
+        let telemetry = telemetry
+        return try KafkaConsumer(configuration: consumer, logger: logger) { statistics in
+            telemetry.emit(.consumerLag(ConsumerLagReading(statistics)))
+        }
     }
 
     /// The consumer's configuration: Millrace's defaults, the configured properties, and the MSK
@@ -83,9 +74,7 @@ struct WorkerAssembly: Sendable {
         if group == nil, !configuration.kafka.groupInstanceID.isEmpty { kafka.groupInstanceID = configuration.kafka.groupInstanceID }
         // End-of-partition events tell which partitions are caught up (freshness, --until-drained).
         kafka.reportsPartitionEOF = true
-        // Prefetch (shared by all partitions) bounded well inside the 200 MB budget at any backlog;
-        // `kafka.properties` may still override it.
-        kafka.queuedMaxMessagesKbytes = 32_768
+        kafka.queuedMaxMessagesKbytes = Self.prefetchKbytes
         if MSKIAMAuthentication.isRequested(by: configuration.kafka.properties) {
             guard let region = aws.region(configuration.kafka.iamRegion) else {
                 throw RuntimeError(.configuration, "MSK IAM authentication needs a region: set kafka.iam_region or AWS_REGION")
@@ -94,6 +83,16 @@ struct WorkerAssembly: Sendable {
         }
         return kafka
     }
+
+    /// The size of a staged file's row groups: small enough that a reader (the PostgreSQL
+    /// loader, a snapshot of the files in pyarrow) holds one in a few MiB per column, large
+    /// enough for Redshift's COPY to read in big sequential chunks.
+    static let rowGroupBytes = 16 << 20
+
+    /// The prefetch bound of a consumer (`queued.max.messages.kbytes`, shared by all its
+    /// partitions), well inside the 200 MB memory budget at any backlog; `kafka.properties` may
+    /// set it.
+    static let prefetchKbytes = 32_768
 
     /// The parts from decoding to committing, over `fence`; owned by the thread that uses them.
     struct FlushPath {
@@ -104,17 +103,20 @@ struct WorkerAssembly: Sendable {
     }
 
     /// The decoder, dimensions, committer and flusher, committing through `fence`. Changelog
-    /// dimensions are followed on Kafka when `followsChangelogs` is true (the worker; not a replay).
-    func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool) throws -> FlushPath {
+    /// dimensions are followed on Kafka when `followsChangelogs` is true (the worker, a Kafka
+    /// backfill; not a file replay). `fenceGroup` names a fence that is not the live group's.
+    func makeFlushPath(fence: any OffsetFence, followsChangelogs: Bool, fenceGroup: String? = nil) throws -> FlushPath {
         let decoder = try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration)
         let layout = StagingLayout(deadLetterPrefix: configuration.deadLetter.prefix)
-        let committer = StagingCommitter(store: store, fence: fence, layout: layout, crashHook: options.crashHook)
+        let committer = StagingCommitter(
+            store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook,
+            timing: CommitTiming(monotonicMillis: options.clock.monotonicMillis, maxBatchAgeMillis: configuration.commitTimingLimits.maxBatchAgeMillis))
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
         var writer = WriterProperties()
-        writer.createdBy = "millrace"
+        writer.createdBy = Build.parquetCreatedBy
         // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
         writer.validatesUTF8 = false
-        writer.rowGroupByteLimit = 16 << 20
+        writer.rowGroupByteLimit = Self.rowGroupBytes
         let settings = FlushSettings(
             template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
@@ -129,20 +131,16 @@ struct WorkerAssembly: Sendable {
 
     /// The pipeline; built on the pipeline thread, which owns it.
     func makePipeline() throws -> Pipeline {
-        let consumer = try makeConsumer()
+        let consumer = try makeConsumer(reportsLag: true)
         let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry), followsChangelogs: true)
-        var pipelineOptions = PipelineOptions(
-            windowMillis: configuration.pipeline.window.milliseconds, maxBatchRows: configuration.pipeline.maxBatchRows,
-            maxBatchBytes: configuration.pipeline.maxBatchBytes.bytes)
-        // A batch closes between polls, so one poll may overshoot the row limit by its size.
-        pipelineOptions.pollBatch = max(1, min(pipelineOptions.pollBatch, configuration.pipeline.maxBatchRows / 4))
-        pipelineOptions.stopWhenDrained = options.stopWhenDrained
-        pipelineOptions.sweepGraceMillis = configuration.pipeline.sweepGrace.milliseconds
-        pipelineOptions.heartbeatMarginMillis = (configuration.kafka.properties["fetch.wait.max.ms"].flatMap(Int64.init) ?? 500) + 1_000
+        let pipelineOptions = PipelineOptions(configuration, stopWhenDrained: options.stopWhenDrained)
+        let decoderConfiguration = decoderConfiguration
         return Pipeline(
-            consumer: consumer, decoder: parts.decoder, flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
+            consumer: consumer, decoder: parts.decoder, catalog: catalog,
+            makeDecoder: { catalog in try ChangeDecoder(catalog: catalog, configuration: decoderConfiguration) },
+            flusher: parts.flusher, committer: parts.committer, feeds: parts.feeds,
             telemetry: telemetry,
-            options: pipelineOptions, clock: .system, topics: configuration.kafka.topics, onCommit: commitHandler())
+            options: pipelineOptions, clock: options.clock, topics: configuration.kafka.topics, onCommit: commitHandler())
     }
 
     /// What happens after each committed batch, on the thread that committed it: its evolved
@@ -162,15 +160,15 @@ struct WorkerAssembly: Sendable {
     /// Writes the schema versions `record` committed into `schemas.dir` (best effort: the
     /// staging store holds the copy workers read).
     func writeEvolvedVersions(of record: CommitRecord) {
-        for change in record.schemaChanges where !change.definition.isEmpty {
-            do {
-                try Catalog.write(try Catalog.definition(yaml: change.definition), toDirectory: configuration.schemas.dir)
+        do {
+            try EvolvedSchemas.mirror(versionsOf: record, into: configuration.schemas.dir)
+            for change in record.schemaChanges where !change.definition.isEmpty {
                 telemetry.logger.notice("evolved schema written", metadata: [
-                    "table": "\(change.table)", "version": "\(change.toVersion)", "dir": "\(configuration.schemas.dir)"])
-            } catch {
-                telemetry.logger.warning("cannot write an evolved schema into schemas.dir; the staging store keeps it", metadata: [
-                    "table": "\(change.table)", "version": "\(change.toVersion)", "error": "\(error)"])
+                    "table": "\(change.table)", "version": .stringConvertible(change.toVersion), "dir": "\(configuration.schemas.dir)"])
             }
+        } catch {
+            telemetry.logger.warning("cannot write an evolved schema into schemas.dir; the staging store keeps it", metadata: [
+                "batch": "\(record.batchID)", "error": "\(error)"])
         }
     }
 

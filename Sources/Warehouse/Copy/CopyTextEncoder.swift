@@ -28,74 +28,152 @@ public struct CopyTextEncoder: Sendable {
 
     /// Appends the rows `rows` (every row when nil) of `batch`, whose columns follow the schema,
     /// to `out`.
+    ///
+    /// The text is built a column at a time (one decision per column, then a tight loop over its
+    /// values) into one scratch buffer, and then interleaved row by row into `out`: a row-major
+    /// walk would pick each value's form again and touch every column's arrays per row.
     public func append(_ batch: ColumnBatch, rows: Range<Int>? = nil, into out: inout [UInt8]) throws(WarehouseError) {
-        for row in rows ?? 0..<batch.rowCount {
-            for (index, column) in batch.columns.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: "\t")) }
-                try append(column, row: row, field: fields[index], into: &out)
+        let rows = rows ?? 0..<batch.rowCount
+        let width = batch.columns.count
+        guard !rows.isEmpty, width > 0 else { return }
+        var cells = Cells(capacity: rows.count * width)
+        for (index, column) in batch.columns.enumerated() {
+            try append(column, rows: rows, field: fields[index], into: &cells)
+        }
+        let count = rows.count
+        out.reserveCapacity(out.count + cells.text.count + count * width)
+        cells.text.withUnsafeBufferPointer { text in
+            cells.ends.withUnsafeBufferPointer { ends in
+                for row in 0..<count {
+                    for column in 0..<width {
+                        if column > 0 { out.append(UInt8(ascii: "\t")) }
+                        let cell = column * count + row
+                        let start = cell == 0 ? 0 : ends[cell - 1]
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<ends[cell]]))
+                    }
+                    out.append(UInt8(ascii: "\n"))
+                }
             }
-            out.append(UInt8(ascii: "\n"))
         }
     }
 
-    private func append(_ column: ColumnData, row: Int, field: Field, into out: inout [UInt8]) throws(WarehouseError) {
-        if let validity = column.validity, !validity[row] {
-            out.append(UInt8(ascii: "\\"))
-            out.append(UInt8(ascii: "N"))
-            return
+    /// Every cell's text, column after column, and where each cell ends.
+    private struct Cells {
+        var text: [UInt8] = []
+        var ends: [Int] = []
+
+        init(capacity: Int) {
+            ends.reserveCapacity(capacity)
+            text.reserveCapacity(capacity * 8)
         }
+
+        /// Appends one cell per row of `rows`: `\N` where `validity` says null, else `value`'s text.
+        @inline(__always)
+        mutating func fill(
+            _ rows: Range<Int>, validity: [Bool]?, _ value: (Int, inout [UInt8]) throws(WarehouseError) -> Void
+        ) throws(WarehouseError) {
+            guard let validity else {
+                for row in rows {
+                    try value(row, &text)
+                    ends.append(text.count)
+                }
+                return
+            }
+            for row in rows {
+                if validity[row] {
+                    try value(row, &text)
+                } else {
+                    text.append(UInt8(ascii: "\\"))
+                    text.append(UInt8(ascii: "N"))
+                }
+                ends.append(text.count)
+            }
+        }
+    }
+
+    private func append(_ column: ColumnData, rows: Range<Int>, field: Field, into cells: inout Cells) throws(WarehouseError) {
+        let validity = column.validity
         switch column.values {
         case .boolean(let values):
-            out.append(values[row] ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+            try cells.fill(rows, validity: validity) { row, out in out.append(values[row] ? UInt8(ascii: "t") : UInt8(ascii: "f")) }
         case .int32(let values):
-            try appendInteger(Int64(values[row]), field: field, into: &out)
+            let form = IntegerForm(field)
+            try values.withUnsafeBufferPointer { (values) throws(WarehouseError) in
+                try cells.fill(rows, validity: validity) { (row, out) throws(WarehouseError) in try Self.appendInteger(Int64(values[row]), form: form, into: &out) }
+            }
         case .int64(let values):
-            try appendInteger(values[row], field: field, into: &out)
+            let form = IntegerForm(field)
+            try values.withUnsafeBufferPointer { (values) throws(WarehouseError) in
+                try cells.fill(rows, validity: validity) { (row, out) throws(WarehouseError) in try Self.appendInteger(values[row], form: form, into: &out) }
+            }
         case .float(let values):
-            Self.appendFloating(Double(values[row]), into: &out)
+            try cells.fill(rows, validity: validity) { row, out in Self.appendFloating(Double(values[row]), into: &out) }
         case .double(let values):
-            Self.appendFloating(values[row], into: &out)
+            try cells.fill(rows, validity: validity) { row, out in Self.appendFloating(values[row], into: &out) }
         case .byteArray(let values):
-            let start = values.offsets[row]
-            let end = values.offsets[row + 1]
-            values.bytes.withUnsafeBufferPointer { bytes in
-                let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                switch field.logicalType {
-                case .string?, .json?, .enumeration?: Self.appendEscaped(value, into: &out)
-                default: Self.appendHex(value, into: &out)
+            let isText: Bool
+            switch field.logicalType {
+            case .string?, .json?, .enumeration?: isText = true
+            default: isText = false
+            }
+            try values.bytes.withUnsafeBufferPointer { (bytes) throws(WarehouseError) in
+                try values.offsets.withUnsafeBufferPointer { (offsets) throws(WarehouseError) in
+                    try cells.fill(rows, validity: validity) { row, out in
+                        let value = UnsafeBufferPointer(rebasing: bytes[offsets[row]..<offsets[row + 1]])
+                        if isText { Self.appendEscaped(value, into: &out) } else { Self.appendHex(value, into: &out) }
+                    }
                 }
             }
         case .fixedLenByteArray(let values):
             let width = values.width
-            values.bytes.withUnsafeBytes { bytes in
-                let base = bytes.baseAddress.unsafelyUnwrapped + row * width
-                if case .decimal(_, let scale)? = field.logicalType {
-                    Self.appendDecimal(ColumnData.bigEndianInteger(base, width: width), scale: scale, into: &out)
-                } else if case .uuid? = field.logicalType, width == 16 {
-                    Self.appendUUID(UnsafeRawBufferPointer(start: base, count: 16), into: &out)
-                } else {
-                    Self.appendHex(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: width), into: &out)
+            try values.bytes.withUnsafeBufferPointer { (bytes) throws(WarehouseError) in
+                try cells.fill(rows, validity: validity) { row, out in
+                    let base = UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped) + row * width
+                    if case .decimal(_, let scale)? = field.logicalType {
+                        Self.appendDecimal(ColumnData.bigEndianInteger(base, width: width), scale: scale, into: &out)
+                    } else if case .uuid? = field.logicalType, width == 16 {
+                        Self.appendUUID(UnsafeRawBufferPointer(start: base, count: 16), into: &out)
+                    } else {
+                        Self.appendHex(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: width), into: &out)
+                    }
                 }
             }
         }
     }
 
-    private func appendInteger(_ value: Int64, field: Field, into out: inout [UInt8]) throws(WarehouseError) {
-        switch field.logicalType {
-        case .date?:
-            try Self.appendDate(days: value, into: &out)
-        case .timestamp(_, let unit)?:
-            let micros: Int64
-            switch unit {
-            case .millis: micros = value.multipliedReportingOverflow(by: 1000).partialValue
-            case .micros: micros = value
-            case .nanos: micros = value.floorDivided(by: 1000).quotient
+    /// How an integer column's values are written, decided once per column from its logical type.
+    private enum IntegerForm {
+        case digits
+        case date
+        /// Microseconds are the value times `multiplier`, or divided (floored) by `divisor`.
+        case timestamp(multiplier: Int64, divisor: Int64)
+        case decimal(scale: Int)
+
+        init(_ field: Field) {
+            switch field.logicalType {
+            case .date?: self = .date
+            case .timestamp(_, .millis)?: self = .timestamp(multiplier: 1000, divisor: 1)
+            case .timestamp(_, .micros)?: self = .timestamp(multiplier: 1, divisor: 1)
+            case .timestamp(_, .nanos)?: self = .timestamp(multiplier: 1, divisor: 1000)
+            case .decimal(_, let scale)?: self = .decimal(scale: scale)
+            default: self = .digits
             }
-            try Self.appendTimestamp(micros: micros, into: &out)
-        case .decimal(_, let scale)?:
-            Self.appendDecimal(Int128(value), scale: scale, into: &out)
-        default:
-            Self.appendDigits(value, into: &out)
+        }
+    }
+
+    @inline(__always)
+    private static func appendInteger(_ value: Int64, form: IntegerForm, into out: inout [UInt8]) throws(WarehouseError) {
+        switch form {
+        case .digits:
+            appendDigits(value, into: &out)
+        case .date:
+            try appendDate(days: value, into: &out)
+        case .timestamp(let multiplier, let divisor):
+            // An overflowing millisecond count is out of range: Int64.max fails appendTimestamp's check.
+            let (scaled, overflow) = value.multipliedReportingOverflow(by: multiplier)
+            try appendTimestamp(micros: overflow ? .max : scaled.floorDivided(by: divisor).quotient, into: &out)
+        case .decimal(let scale):
+            appendDecimal(Int128(value), scale: scale, into: &out)
         }
     }
 

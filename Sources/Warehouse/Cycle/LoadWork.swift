@@ -89,10 +89,28 @@ public struct LoadWork: Sendable, Hashable {
     public static func select(
         records: [CommitRecord], ledger: LedgerState, planner: LoadPlanner, limits: LoadLimits, retryQuarantined: Bool
     ) -> LoadWork {
+        let pending = pending(records: records, ledger: ledger, planner: planner, retryQuarantined: retryQuarantined)
+        var work: [TableWork] = []
+        var deferred = 0
+        for table in pending.tables {
+            // Oldest first: once a batch waits, every later one waits with it.
+            let loads = limits.split(table)
+            work.append(loads[0])
+            deferred += loads.dropFirst().reduce(0) { $0 + $1.records.count }
+        }
+        return LoadWork(tables: work, deferred: deferred, quarantined: pending.quarantined)
+    }
+
+    /// Every pair of `records` (any order) the ledger does not hold, per table in load order,
+    /// oldest first, and the quarantined pairs skipped (none with `retryQuarantined`). With
+    /// `tables`, only those tables' pairs.
+    static func pending(
+        records: [CommitRecord], ledger: LedgerState, planner: LoadPlanner, retryQuarantined: Bool, tables only: Set<String>? = nil
+    ) -> (tables: [TableWork], quarantined: Int) {
         var pending: [String: [CommitRecord]] = [:]
         var quarantined = 0
         for record in records.sorted(by: { $0.batchID < $1.batchID }) {
-            for table in planner.tables(touchedBy: record) {
+            for table in planner.tables(touchedBy: record) where only?.contains(table) ?? true {
                 let key = LedgerKey(batch: record.batchID.rawValue, table: table)
                 if ledger.loaded.contains(key) { continue }
                 if ledger.quarantined.contains(key) && !retryQuarantined {
@@ -102,32 +120,50 @@ public struct LoadWork: Sendable, Hashable {
                 pending[table, default: []].append(record)
             }
         }
-        var work: [TableWork] = []
-        var deferred = 0
-        for table in planner.loadOrder(pending.keys) {
-            var taken: [CommitRecord] = []
-            var files = 0
-            var bytes: Int64 = 0
-            var rows = 0
-            let candidates = pending[table] ?? []
-            for (index, record) in candidates.enumerated() {
-                let own = record.files.filter { $0.table == table }
-                let full = taken.count >= limits.maxBatches
-                    || (!taken.isEmpty && (files + own.count > limits.maxFiles
-                        || bytes + own.reduce(0) { $0 + $1.bytes } > limits.maxBytes
-                        || rows + own.reduce(0) { $0 + $1.rows } > limits.maxRows))
-                if full {
-                    // Oldest first: once a batch waits, every later one waits with it.
-                    deferred += candidates.count - index
-                    break
-                }
-                taken.append(record)
-                files += own.count
-                bytes += own.reduce(0) { $0 + $1.bytes }
-                rows += own.reduce(0) { $0 + $1.rows }
+        return (planner.loadOrder(pending.keys).map { TableWork(table: $0, records: pending[$0] ?? []) }, quarantined)
+    }
+
+    /// The oldest of `records` that still has a (batch, table) pair loaded neither before the
+    /// cycle (`ledger`) nor by it (`loadedNow`): deferred by a limit, quarantined, or left by a
+    /// stop. Its staged files age toward the staging lifecycle's expiry while they wait; nil when
+    /// every pair is loaded.
+    public static func oldestUnloaded(
+        records: [CommitRecord], ledger: LedgerState, loadedNow: Set<LedgerKey>, planner: LoadPlanner
+    ) -> BatchID? {
+        records.filter { record in
+            planner.tables(touchedBy: record).contains { table in
+                let key = LedgerKey(batch: record.batchID.rawValue, table: table)
+                return !ledger.loaded.contains(key) && !loadedNow.contains(key)
             }
-            work.append(TableWork(table: table, records: taken))
+        }.map(\.batchID).min()
+    }
+}
+
+extension LoadLimits {
+    /// `work`'s batches, oldest first, in consecutive loads each within these limits (a batch
+    /// over them alone loads alone). Never empty.
+    public func split(_ work: TableWork) -> [TableWork] {
+        var loads: [TableWork] = []
+        var current: [CommitRecord] = []
+        var files = 0
+        var bytes: Int64 = 0
+        var rows = 0
+        for record in work.records {
+            let own = record.files.filter { $0.table == work.table }
+            let ownBytes = own.reduce(Int64(0)) { $0 + $1.bytes }
+            let ownRows = own.reduce(0) { $0 + $1.rows }
+            let full = current.count >= maxBatches
+                || (!current.isEmpty && (files + own.count > maxFiles || bytes + ownBytes > maxBytes || rows + ownRows > maxRows))
+            if full {
+                loads.append(TableWork(table: work.table, records: current))
+                (current, files, bytes, rows) = ([], 0, 0, 0)
+            }
+            current.append(record)
+            files += own.count
+            bytes += ownBytes
+            rows += ownRows
         }
-        return LoadWork(tables: work, deferred: deferred, quarantined: quarantined)
+        loads.append(TableWork(table: work.table, records: current))
+        return loads
     }
 }

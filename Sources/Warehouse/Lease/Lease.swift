@@ -86,6 +86,11 @@ public struct LeaseStatements: Sendable {
         "SELECT holder, CAST(token AS VARCHAR(32)), CAST(expires_at AS VARCHAR(64)) FROM \(names.lease) WHERE name = \(nameLiteral);"
     }
 
+    /// The holder of the lease while it has not expired (no row when it is free), read only.
+    public var activeHolder: String {
+        "SELECT holder FROM \(names.lease) WHERE name = \(nameLiteral) AND expires_at > CURRENT_TIMESTAMP;"
+    }
+
     /// Gives the lease up (it expires now), so a standby loader takes over at once.
     public var release: String {
         "UPDATE \(names.lease) SET expires_at = CURRENT_TIMESTAMP - INTERVAL '1 second' WHERE name = \(nameLiteral) AND holder = \(holderLiteral);"

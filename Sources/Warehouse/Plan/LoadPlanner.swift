@@ -41,7 +41,8 @@ public struct LoadPlanner: Sendable {
 
     /// Everything the loader needs before its first load, each statement on its own and
     /// harmless again: the ledger, the freshness tables and their banner view, the check
-    /// procedure, the schema procedures, the deleted keys of each topic-fed table, and every
+    /// procedure, the schema procedures, the deleted keys and unchanged-column entries of each
+    /// topic-fed table, and every
     /// target table `Schemas/` declares that is missing. (The lease table comes first, with
     /// `LeaseStatements.createTables`, before the lease is taken.)
     public var bootstrapStatements: [String] {
@@ -51,6 +52,7 @@ public struct LoadPlanner: Sendable {
             + SchemaSync(names: names).createProcedures()
             + catalog.tables.flatMap { $0.current.createTableStatements(dialect, schema: settings.schema) }
             + topicTables.map { merge($0).deletedKeys.createTable() }
+            + topicTables.compactMap { merge($0).unchanged.createTable() }
     }
 
     /// The idempotent statements bringing `table`'s target to the newest version the catalog
@@ -85,10 +87,40 @@ public struct LoadPlanner: Sendable {
     /// The transaction loading `records`' files of `table` as load `loadID`, checked against
     /// `lease`.
     public func plan(table: String, records: [CommitRecord], loadID: String, lease: LeaseGrant) throws(WarehouseError) -> LoadPlan {
+        var merge = try mergeSteps(table: table, records: records, loadID: loadID)
+        // Checked last, just before the ledger rows: a lease taken by another loader at any point
+        // before this commit refuses it.
+        merge.steps.append(.sql(ledger.check(lease: lease, table: table, batches: records.map(\.batchID))))
+        merge.steps += ledger.record(records, tables: { tables(touchedBy: $0).count }, table: table, loadID: loadID, state: LoadLedger.loaded)
+            .map(LoadStep.sql)
+        merge.steps.append(.sql(freshness.thawIfClear(table)))
+        merge.steps += freshness.update(table: table, topic: catalog.table(table)?.current.source.topic, stage: merge.stage, records: records)
+            .map(LoadStep.sql)
+        merge.temps.append(freshness.tempTable(table))
+        merge.steps.append(.sql("DROP TABLE \(merge.temps.joined(separator: ", "));"))
+        return LoadPlan(loadID: loadID, table: table, batches: records.map(\.batchID), steps: merge.steps)
+    }
+
+    /// The transaction merging `records`' files of `table` again, batches the ledger already
+    /// holds (`millrace reload --force` after a target was truncated or rebuilt): the same
+    /// merge as `plan`, checked against `lease` only. The ledger keeps its rows, and the
+    /// table's "data as of" stays: old batches say nothing about how fresh the table is.
+    public func remergePlan(table: String, records: [CommitRecord], loadID: String, lease: LeaseGrant) throws(WarehouseError) -> LoadPlan {
+        var merge = try mergeSteps(table: table, records: records, loadID: loadID)
+        merge.steps.append(.sql(ledger.check(lease: lease, table: table, batches: [])))
+        if !merge.temps.isEmpty { merge.steps.append(.sql("DROP TABLE \(merge.temps.joined(separator: ", "));")) }
+        return LoadPlan(loadID: loadID, table: table, batches: records.map(\.batchID), steps: merge.steps)
+    }
+
+    /// The ledger lock, then the staging tables filled by COPY and merged into the target:
+    /// the steps, the temp tables to drop, and the newest version's staging table (nil when no
+    /// record has a file of `table`).
+    private func mergeSteps(table: String, records: [CommitRecord], loadID: String) throws(WarehouseError)
+        -> (steps: [LoadStep], temps: [String], stage: String?)
+    {
         guard let history = catalog.table(table) else {
             throw WarehouseError(.unknownTable, "a commit record stages table \(table), which Schemas/ does not declare")
         }
-        let batches = records.map(\.batchID)
         var steps: [LoadStep] = [.sql(ledger.lock())]
         var temps: [String] = []
         let files = records.flatMap(\.files).filter { $0.table == table }
@@ -98,40 +130,30 @@ public struct LoadPlanner: Sendable {
             }
             return definition
         }
-        var stage: String?
-        if let newest = versions.last {
-            for definition in versions {
-                let stageName = TableMerge.stagingName(table, version: definition.version)
-                let manifest = manifest(for: files.filter { $0.schemaVersion == definition.version }, name: "\(loadID)/\(stageName)")
-                steps.append(.sql(definition.stagingTableSQL(named: stageName, dialect: dialect)))
-                steps.append(.copy(StagedCopy(
-                    stagingTable: stageName, definition: definition, files: files.filter { $0.schemaVersion == definition.version }.sorted { $0.key < $1.key },
-                    manifest: manifest, statement: copyStatement(into: stageName, manifest: manifest))))
-                temps.append(names.temp(stageName))
-            }
-            let merge = merge(newest)
-            steps += merge.foldOlderVersions(Array(versions.dropLast())).map(LoadStep.sql)
-            steps += merge.selectLatest().map(LoadStep.sql)
-            temps.append(merge.latest)
-            let refresh = table == DailyMetricsRefresh.factTable ? DailyMetricsRefresh.of(catalog, names: names) : nil
-            if let refresh {
-                steps += refresh.collectDays(latest: merge.latest, keys: newest.keys.merge).map(LoadStep.sql)
-                temps += refresh.tempTables
-            }
-            steps += merge.apply().map(LoadStep.sql)
-            if let refresh { steps += refresh.refresh().map(LoadStep.sql) }
-            stage = merge.stage
+        guard let newest = versions.last else { return (steps, temps, nil) }
+        for definition in versions {
+            let stageName = TableMerge.stagingName(table, version: definition.version)
+            let own = files.filter { $0.schemaVersion == definition.version }.sorted { $0.key < $1.key }
+            let manifest = manifest(for: own, name: "\(loadID)/\(stageName)")
+            steps.append(.sql(definition.stagingTableSQL(named: stageName, dialect: dialect)))
+            steps.append(.copy(StagedCopy(
+                stagingTable: stageName, definition: definition, files: own, manifest: manifest,
+                statement: copyStatement(into: stageName, manifest: manifest))))
+            temps.append(names.temp(stageName))
         }
-        // Checked last, just before the ledger rows: a lease taken by another loader at any point
-        // before this commit refuses it.
-        steps.append(.sql(ledger.check(lease: lease, table: table, batches: batches)))
-        steps += ledger.record(records, tables: { tables(touchedBy: $0).count }, table: table, loadID: loadID, state: LoadLedger.loaded)
-            .map(LoadStep.sql)
-        steps.append(.sql(freshness.thawIfClear(table)))
-        steps += freshness.update(table: table, topic: history.current.source.topic, stage: stage, records: records).map(LoadStep.sql)
-        temps.append(freshness.tempTable(table))
-        steps.append(.sql("DROP TABLE \(temps.joined(separator: ", "));"))
-        return LoadPlan(loadID: loadID, table: table, batches: batches, steps: steps)
+        let merge = merge(newest)
+        steps += merge.foldOlderVersions(Array(versions.dropLast())).map(LoadStep.sql)
+        steps += merge.selectLatest().map(LoadStep.sql)
+        temps.append(merge.latest)
+        temps += merge.unchanged.tempTables
+        let refresh = table == DailyMetricsRefresh.factTable ? DailyMetricsRefresh.of(catalog, names: names) : nil
+        if let refresh {
+            steps += refresh.collectDays(latest: merge.latest, keys: newest.keys.merge).map(LoadStep.sql)
+            temps += refresh.tempTables
+        }
+        steps += merge.apply().map(LoadStep.sql)
+        if let refresh { steps += refresh.refresh().map(LoadStep.sql) }
+        return (steps, temps, merge.stage)
     }
 
     /// The transaction recording `records` as quarantined for `table` with `error`, and

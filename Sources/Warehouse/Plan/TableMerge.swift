@@ -2,8 +2,8 @@ import Catalog
 
 /// The statements that merge one table's staged rows of a load into its target table: fold the
 /// older versions' staging tables into the newest, keep the newest change per merge key, drop
-/// what an earlier load already superseded, fill unchanged TOASTed columns, apply deletes and
-/// remember them, then `MERGE` the rest (from a table, as Redshift requires).
+/// what an earlier load already superseded, fill unchanged TOASTed columns (`UnchangedColumns`),
+/// apply deletes and remember them, then `MERGE` the rest (from a table, as Redshift requires).
 struct TableMerge {
     let definition: TableDefinition
     let names: WarehouseNames
@@ -17,6 +17,7 @@ struct TableMerge {
     var target: String { names.target(definition.name) }
     var latest: String { names.temp(Self.latestName(definition.name)) }
     var deletedKeys: DeletedKeys { DeletedKeys(definition: definition, names: names, retention: deleteRetention) }
+    var unchanged: UnchangedColumns { UnchangedColumns(definition: definition, names: names) }
     var stage: String { names.temp(Self.stagingName(definition.name, version: definition.version)) }
 
     static func stagingName(_ table: String, version: Int) -> String { "stage_\(table)_v\(version)" }
@@ -51,60 +52,22 @@ struct TableMerge {
             deletedKeys.dropSuperseded(from: latest),
             "DELETE FROM \(latest) USING \(target) t WHERE \(SQLText.keysMatch(definition.keys.merge, "t", latest, dialect)) "
                 + "AND \(order.isNewer("t", than: latest, strict: true));",
-        ] + fillUnchanged()
-    }
-
-    /// The columns whose values Debezium may leave out of an update as "unavailable" (TOASTed and
-    /// unchanged under REPLICA IDENTITY DEFAULT): the variable-length ones outside the key. None
-    /// when the table's staged files carry no `_unchanged` column.
-    var unchangedCandidates: [Column] {
-        guard definition.column("_unchanged") != nil else { return [] }
-        return definition.columns.filter { column in
-            guard column.sourceField != nil, !definition.keys.merge.contains(column.name) else { return false }
-            switch column.type {
-            case .varchar, .json, .bytes: return true
-            default: return false
-            }
-        }
-    }
-
-    /// For each row of `latest` that left a column unchanged: the value of the newest change of
-    /// the key that carried it, from this load's earlier changes or the target's row, whichever
-    /// is newer (a redelivered old change in this load must not beat the target), and the column
-    /// no longer listed as unchanged.
-    private func fillUnchanged() -> [String] {
-        let keys = definition.keys.merge
-        let unchanged = q("_unchanged")
-        let ordering = ["_lsn"] + (order.version.map { [$0] } ?? [])
-        return unchangedCandidates.map { column in
-            let name = q(column.name)
-            let carriers = "(SELECT \(SQLText.names(keys + ordering, dialect)), \(name), ROW_NUMBER() OVER (PARTITION BY "
-                + "\(SQLText.names(keys, dialect)) ORDER BY \(order.newestFirst)) AS \(q("_millrace_rank")) FROM \(stage) WHERE NOT "
-                + "\(SQLText.listNames(unchanged, column.name)) AND NOT \(isDelete(stage)))"
-            let firstKey = q(keys[0])
-            let fromLoad = "o.\(firstKey) IS NOT NULL AND (t.\(firstKey) IS NULL OR \(order.isNewer("o", than: "t", strict: false)))"
-            let source = "(SELECT \(SQLText.names(keys, dialect, alias: "l")), CASE WHEN \(fromLoad) THEN o.\(name) "
-                + "ELSE t.\(name) END AS \(name) FROM \(latest) l LEFT JOIN \(carriers) o ON \(SQLText.keysMatch(keys, "o", "l", dialect)) "
-                + "AND o.\(q("_millrace_rank")) = 1 LEFT JOIN \(target) t ON \(SQLText.keysMatch(keys, "t", "l", dialect)) "
-                + "WHERE \(SQLText.listNames("l.\(unchanged)", column.name))) x"
-            return "UPDATE \(latest) SET \(name) = x.\(name), \(unchanged) = \(SQLText.listRemoving("\(latest).\(unchanged)", column.name)) "
-                + "FROM \(source) WHERE \(SQLText.keysMatch(keys, "x", latest, dialect)) AND \(SQLText.listNames("\(latest).\(unchanged)", column.name));"
-        }
+        ] + unchanged.fill(latest: latest, stage: stage, target: target, isDelete: isDelete)
     }
 
     /// Applies deletes and remembers them, then upserts the remaining changes with MERGE from a
-    /// table.
+    /// table, then keeps the unchanged columns' entries and fills the target from late carriers.
     func apply() -> [String] {
         let columns = definition.targetColumns.map(\.name)
         let keys = definition.keys.merge
         let updates = columns.filter { !keys.contains($0) }.map { "\(q($0)) = s.\(q($0))" }
-        return [
+        return unchanged.clear(latest: latest) + [
             "DELETE FROM \(target) USING \(latest) WHERE \(SQLText.keysMatch(keys, target, latest, dialect)) AND \(isDelete(latest));"
         ] + deletedKeys.record(from: latest, isDelete: isDelete) + [
             "DELETE FROM \(latest) WHERE \(isDelete(latest));",
             "MERGE INTO \(target) USING \(latest) s ON \(SQLText.keysMatch(keys, target, "s", dialect)) "
                 + "WHEN MATCHED THEN UPDATE SET \(updates.joined(separator: ", ")) "
                 + "WHEN NOT MATCHED THEN INSERT (\(SQLText.names(columns, dialect))) VALUES (\(SQLText.names(columns, dialect, alias: "s")));",
-        ]
+        ] + unchanged.record(stage: stage, target: target, isDelete: isDelete)
     }
 }

@@ -13,6 +13,8 @@ struct WarehouseNames: Sendable {
     func target(_ table: String) -> String { qualified(table) }
     /// The deleted keys remembered for `table` (see `DeletedKeys`).
     func deleted(_ table: String) -> String { qualified("millrace_deleted_\(table)") }
+    /// Where the unchanged TOASTed values of `table`'s rows came from (see `UnchangedColumns`).
+    func unchanged(_ table: String) -> String { qualified("millrace_unchanged_\(table)") }
     /// One row per (batch, table): loaded or quarantined.
     var ledger: String { qualified("millrace_load_ledger") }
     /// One row per lease name: holder, fencing token, expiry.

@@ -15,33 +15,8 @@ import Testing
 /// against librdkafka's mock cluster in the crash, rebalance and fault-tolerance suites.
 @Suite("Staging committer failure paths")
 struct StagingCommitterTests {
-    private static let partition = SourcePartition(topic: "t", partition: 0)
+    private static let partition = CommitFixtures.partition
     private let layout = StagingLayout()
-
-    /// Begins a batch and writes one data file, as `BatchFlusher` does; returns the record to commit.
-    private func stageOneFile(_ committer: StagingCommitter, _ store: any StagingStore, createdAt: Int64 = 1_795_132_800_000) throws
-        -> CommitRecord
-    {
-        let batch = BatchID(createdAtMillis: createdAt, random: UInt64.random(in: 0...UInt64.max))
-        var record = CommitRecord(
-            batchID: batch, state: .writing, worker: "test",
-            sources: [SourceRange(source: Self.partition, startOffset: 0, endOffset: 10, records: 10)],
-            plannedPrefixes: ["staging/t/\(batch.rawValue)-"])
-        try committer.begin(record)
-        let key = "staging/t/\(batch.rawValue)-0.parquet"
-        try store.put(key, data: Array("rows".utf8))
-        record.files = [StagedFile(key: key, table: "t", schemaVersion: 1, hour: "2026-11-21T00", rows: 10, bytes: 4)]
-        return record
-    }
-
-    private func code(of body: () throws -> Void) -> EngineError.Code? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return (error as? EngineError)?.code
-        }
-    }
 
     @Test("a refused fence removes everything the batch wrote")
     func refusedFence() throws {
@@ -49,8 +24,8 @@ struct StagingCommitterTests {
         defer { folder.remove() }
         let store = try LocalStagingStore(root: folder.url)
         let committer = StagingCommitter(store: store, fence: RefusingFence(), layout: layout)
-        let record = try stageOneFile(committer, store)
-        #expect(code { _ = try committer.commit(record) } == .fenced)
+        let record = try CommitFixtures.stageOneFile(committer, store)
+        #expect(CommitFixtures.code { _ = try committer.commit(record) } == .fenced)
         #expect(try store.list(prefix: "").isEmpty)
     }
 
@@ -61,8 +36,8 @@ struct StagingCommitterTests {
         let store = try LocalStagingStore(root: folder.url)
         let fence = LostAnswerFence()
         let committer = StagingCommitter(store: store, fence: fence, layout: layout)
-        let record = try stageOneFile(committer, store)
-        #expect(code { _ = try committer.commit(record) } == .commitOutcomeUnknown)
+        let record = try CommitFixtures.stageOneFile(committer, store)
+        #expect(CommitFixtures.code { _ = try committer.commit(record) } == .commitOutcomeUnknown)
         #expect(try store.get(record.files[0].key) != nil, "the data file of a possibly committed batch was deleted")
         #expect(try store.record(layout.pendingKey(record.batchID))?.state == .ready)
         #expect(try store.get(layout.commitKey(record.batchID)) == nil)
@@ -80,8 +55,8 @@ struct StagingCommitterTests {
         defer { folder.remove() }
         let store = FaultyStore(try LocalStagingStore(root: folder.url), failingPutsUnder: StagingLayout.commitsPrefix)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
-        let record = try stageOneFile(committer, store)
-        #expect(code { _ = try committer.commit(record) } == .finalizeDeferred)
+        let record = try CommitFixtures.stageOneFile(committer, store)
+        #expect(CommitFixtures.code { _ = try committer.commit(record) } == .finalizeDeferred)
         #expect(try store.get(record.files[0].key) != nil, "the data file of a committed batch was deleted")
         #expect(try store.record(layout.pendingKey(record.batchID))?.state == .ready)
 
@@ -96,17 +71,17 @@ struct StagingCommitterTests {
         defer { folder.remove() }
         let store = FaultyStore(try LocalStagingStore(root: folder.url), failingPutsUnder: StagingLayout.commitsPrefix)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
-        let first = try stageOneFile(committer, store)
-        #expect(code { _ = try committer.commit(first) } == .finalizeDeferred)
+        let first = try CommitFixtures.stageOneFile(committer, store)
+        #expect(CommitFixtures.code { _ = try committer.commit(first) } == .finalizeDeferred)
         #expect(committer.hasDeferred)
 
         // While the committed record still cannot be written, no other batch may start: its
         // fence would make Kafka name it instead, and the first batch would look abandoned.
-        #expect(code { _ = try stageOneFile(committer, store, createdAt: first.batchID.createdAtMillis + 1) } == .staging)
+        #expect(CommitFixtures.code { _ = try CommitFixtures.stageOneFile(committer, store, createdAt: first.batchID.createdAtMillis + 1) } == .staging)
         #expect(committer.hasDeferred)
 
         store.heal()
-        let second = try stageOneFile(committer, store, createdAt: first.batchID.createdAtMillis + 2)
+        let second = try CommitFixtures.stageOneFile(committer, store, createdAt: first.batchID.createdAtMillis + 2)
         #expect(!committer.hasDeferred)
         #expect(try store.record(layout.commitKey(first.batchID))?.files == first.files)
         _ = try committer.commit(second)
@@ -123,13 +98,13 @@ struct StagingCommitterTests {
         let store = try LocalStagingStore(root: folder.url)
         let note = SchemaChangeNote(table: "t", fromVersion: 1, toVersion: 2, ddl: [:], definition: "name: t\nversion: 2\n")
         let refused = StagingCommitter(store: store, fence: RefusingFence(), layout: layout)
-        var lost = try stageOneFile(refused, store)
+        var lost = try CommitFixtures.stageOneFile(refused, store)
         lost.schemaChanges = [note]
-        #expect(code { _ = try refused.commit(lost) } == .fenced)
+        #expect(CommitFixtures.code { _ = try refused.commit(lost) } == .fenced)
         #expect(try store.get(layout.schemaKey(table: "t", version: 2)) == nil, "a batch that lost its fence left a schema version")
 
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
-        var won = try stageOneFile(committer, store)
+        var won = try CommitFixtures.stageOneFile(committer, store)
         won.schemaChanges = [note]
         #expect(try store.get(layout.schemaKey(table: "t", version: 2)) == nil, "the version is visible before the fence")
         _ = try committer.commit(won)
@@ -142,8 +117,8 @@ struct StagingCommitterTests {
         defer { folder.remove() }
         let store = FaultyStore(try LocalStagingStore(root: folder.url), failingDeletesUnder: StagingLayout.pendingPrefix)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
-        let record = try stageOneFile(committer, store)
-        #expect(code { _ = try committer.commit(record) } == .finalizeDeferred)
+        let record = try CommitFixtures.stageOneFile(committer, store)
+        #expect(CommitFixtures.code { _ = try committer.commit(record) } == .finalizeDeferred)
         #expect(try store.record(layout.commitKey(record.batchID))?.state == .committed)
         #expect(try store.get(record.files[0].key) != nil)
 
@@ -161,7 +136,7 @@ struct StagingCommitterTests {
         let store = try LocalStagingStore(root: folder.url)
         let fence = SingleWriterFence()
         let expired = BatchID(createdAtMillis: 1_700_000_000_000, random: 7)
-        try fence.commit([Self.partition: 10], metadata: expired.rawValue)
+        try fence.commit([Self.partition: 10], metadata: expired.rawValue) { true }
         let committer = StagingCommitter(store: store, fence: fence, layout: layout)
         #expect(try committer.recover([Self.partition]) == StagingCommitter.Recovery(finished: [], unrecorded: [expired]))
     }
@@ -172,12 +147,55 @@ struct StagingCommitterTests {
         defer { folder.remove() }
         let store = try LocalStagingStore(root: folder.url)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
-        let record = try stageOneFile(committer, store)
+        let record = try CommitFixtures.stageOneFile(committer, store)
         let created = record.batchID.createdAtMillis
         #expect(try committer.sweep(nowMillis: created + 500, graceMillis: 1_000) == ([], []))
         #expect(try store.get(record.files[0].key) != nil)
         let swept = try committer.sweep(nowMillis: created + 1_001, graceMillis: 1_000)
         #expect(swept.committed.isEmpty && swept.abandoned == [record.batchID])
+        #expect(try store.list(prefix: "").isEmpty)
+    }
+
+    @Test("a batch fenced in another group (a backfill's), crashed after its fence, survives the live sweep; its own group's recover commits it")
+    func otherGroupsBatchSurvivesTheSweep() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        // The backfill's fence and the live worker's are different groups: here two in-memory fences.
+        let backfillFence = SingleWriterFence()
+        let crashing = StagingCommitter(
+            store: store, fence: backfillFence, layout: layout, fenceGroup: "live.backfill.x",
+            crashHook: { point in if point == .afterOffsetCommit { throw SimulatedCrash(at: point) } })
+        let record = try CommitFixtures.stageOneFile(crashing, store)
+        #expect(throws: SimulatedCrash.self) { _ = try crashing.commit(record) }
+        #expect(try store.record(layout.pendingKey(record.batchID))?.fenceGroup == "live.backfill.x")
+        let created = record.batchID.createdAtMillis
+        // The live worker's sweep, long past the grace: its group never heard of the batch, so
+        // before records named their fence it deleted a batch whose offsets were committed.
+        let live = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        #expect(try live.sweep(nowMillis: created + 3_600_000, graceMillis: 1_000) == ([], []))
+        #expect(try store.get(record.files[0].key) != nil)
+        // The backfill run again: recover finds its batch in its own fence and commits it.
+        let resumed = StagingCommitter(store: store, fence: backfillFence, layout: layout, fenceGroup: "live.backfill.x")
+        #expect(try resumed.recover([CommitFixtures.partition]).finished == [record.batchID])
+        #expect(try store.record(layout.commitKey(record.batchID))?.state == .committed)
+        #expect(try store.list(prefix: StagingLayout.pendingPrefix).isEmpty)
+    }
+
+    @Test("a backfill's sweep leaves the live worker's pending batches alone and resolves its own")
+    func backfillSweepsOnlyItsOwn() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try LocalStagingStore(root: folder.url)
+        let live = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
+        let liveRecord = try CommitFixtures.stageOneFile(live, store)
+        let backfill = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout, fenceGroup: "live.backfill.x")
+        let backfillRecord = try CommitFixtures.stageOneFile(backfill, store)
+        let later = max(liveRecord.batchID.createdAtMillis, backfillRecord.batchID.createdAtMillis) + 3_600_000
+        let swept = try backfill.sweep(nowMillis: later, graceMillis: 1_000)
+        #expect(swept.committed.isEmpty && swept.abandoned == [backfillRecord.batchID])
+        #expect(try store.get(liveRecord.files[0].key) != nil && store.get(layout.pendingKey(liveRecord.batchID)) != nil)
+        #expect(try live.sweep(nowMillis: later, graceMillis: 1_000).abandoned == [liveRecord.batchID])
         #expect(try store.list(prefix: "").isEmpty)
     }
 
@@ -188,7 +206,7 @@ struct StagingCommitterTests {
         let store = FaultyStore(try LocalStagingStore(root: folder.url), failingPutsUnder: StagingLayout.commitsPrefix)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
         let flusher = BatchFlusher(
-            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), worker: "test"),
+            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), maxFileBytes: 256 << 20, worker: "test"),
             dimensions: try DimensionSet(catalog: try Catalog(tables: []), tables: []))
         let letter = DeadLetter(
             reason: .malformedJSON, message: "not JSON", topic: "t", partition: 0, offset: 3, timestampMs: 0, key: nil,
@@ -197,19 +215,19 @@ struct StagingCommitterTests {
         let input = BatchInput(
             batchID: batch, sources: [SourceRange(source: Self.partition, startOffset: 3, endOffset: 4, records: 1)], tables: [],
             deadLetters: [letter], schemaChanges: [], stats: BatchStats())
-        #expect(code { _ = try flusher.flush(input) } == .finalizeDeferred)
+        #expect(CommitFixtures.code { _ = try flusher.flush(input) } == .finalizeDeferred)
         #expect(try store.get(layout.deadLetterKey(batch)) != nil, "the dead letters of a committed batch were deleted")
         #expect(try store.record(layout.pendingKey(batch))?.deadLetters?.records == 1)
     }
 
-    @Test("a schema change another committed batch already introduced is not announced again; a different one is")
+    @Test("a schema change another committed batch already introduced is not announced again; a different one at its number is refused")
     func committedChangeNotRepeated() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = try LocalStagingStore(root: folder.url)
         let committer = StagingCommitter(store: store, fence: SingleWriterFence(), layout: layout)
         let flusher = BatchFlusher(
-            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), worker: "test"),
+            store: store, committer: committer, settings: FlushSettings(template: try KeyTemplate(), maxFileBytes: 256 << 20, worker: "test"),
             dimensions: try DimensionSet(catalog: try Catalog(tables: []), tables: []))
         let fact = try #require(try Catalog.load(directory: PackagePaths.schemas.path).table("fact_entity_values")?.current)
         let change = try fact.addingColumns(for: [ConnectField(name: "confidence", schema: ConnectSchema(type: .float64, isOptional: true))]).get()
@@ -228,76 +246,12 @@ struct StagingCommitterTests {
         #expect(try store.get(key) == Array(Catalog.yaml(of: change.definition).utf8))
         // The same version again (a restarted worker evolving once more): not this batch's change.
         #expect(try flush(1).schemaChanges.isEmpty)
-        // A version 2 with other content is still announced (and seen by the loader).
-        try store.put(key, data: Array("table: fact_entity_values\nversion: 2\n".utf8))
-        #expect(try flush(2).schemaChanges.map(\.toVersion) == [2])
-    }
-}
-
-/// A fence whose group has moved on: every commit is refused.
-private final class RefusingFence: OffsetFence {
-    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
-        throw EngineError(.fenced, "refused")
-    }
-
-    func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] { [:] }
-
-    func owns(_ partition: SourcePartition) -> Bool { true }
-}
-
-/// A fence that commits, then loses the answer and cannot read the offsets back.
-private final class LostAnswerFence: OffsetFence {
-    private let inner = SingleWriterFence()
-
-    func commit(_ offsets: [SourcePartition: Int64], metadata: String) throws {
-        try inner.commit(offsets, metadata: metadata)
-        throw EngineError(.commitOutcomeUnknown, "the answer was lost")
-    }
-
-    func committed(_ partitions: [SourcePartition]) throws -> [SourcePartition: CommittedOffset] {
-        try inner.committed(partitions)
-    }
-
-    func owns(_ partition: SourcePartition) -> Bool { true }
-}
-
-/// The real local store, refusing puts or deletes of keys under a prefix until healed.
-private final class FaultyStore: StagingStore {
-    private let inner: LocalStagingStore
-    private let failingPuts: String?
-    private let failingDeletes: String?
-    private let healed = Atomic<Bool>(false)
-
-    init(_ inner: LocalStagingStore, failingPutsUnder puts: String? = nil, failingDeletesUnder deletes: String? = nil) {
-        self.inner = inner
-        failingPuts = puts
-        failingDeletes = deletes
-    }
-
-    func heal() { healed.store(true, ordering: .relaxed) }
-
-    private func refuse(_ key: String, under prefix: String?) throws {
-        guard let prefix, key.hasPrefix(prefix), !healed.load(ordering: .relaxed) else { return }
-        throw EngineError(.staging, "injected failure for \(key)")
-    }
-
-    var location: String { inner.location }
-
-    func put(_ key: String, data: [UInt8]) throws {
-        try refuse(key, under: failingPuts)
-        try inner.put(key, data: data)
-    }
-
-    func openWriter(_ key: String) throws -> any StagedObjectWriter { try inner.openWriter(key) }
-
-    func get(_ key: String) throws -> [UInt8]? { try inner.get(key) }
-
-    func read(_ key: String, offset: Int64, count: Int) throws -> [UInt8] { try inner.read(key, offset: offset, count: count) }
-
-    func list(prefix: String) throws -> [StagedObject] { try inner.list(prefix: prefix) }
-
-    func delete(_ keys: [String]) throws {
-        for key in keys { try refuse(key, under: failingDeletes) }
-        try inner.delete(keys)
+        // A version 2 committed with other content holds the number: nothing is staged under it.
+        let other = "table: fact_entity_values\nversion: 2\n"
+        try store.put(key, data: Array(other.utf8))
+        let refused = #expect(throws: EngineError.self) { _ = try flush(2) }
+        #expect(refused?.code == .schemaConflict)
+        #expect((refused?.underlying as? SchemaVersionConflict)?.definition == other)
+        #expect(try store.list(prefix: "dlq/").count == 2, "the refused batch staged its dead letters")
     }
 }

@@ -1,4 +1,5 @@
 @testable import Kafka
+import Failures
 import Testing
 
 @Suite("Kafka configuration")

@@ -96,7 +96,7 @@ struct BrokerFaultTests {
         try await consumer.assign([KafkaTopicPartitionOffset(partition, offset: 0)])
         kafka.cluster.pushRequestErrors(.offsetCommit, [.coordinatorLoadInProgress, .requestTimedOut])
         try await consumer.commit([KafkaTopicPartitionOffset(partition, offset: 4, metadata: "b1")])
-        #expect(try await consumer.committed([partition], timeout: .seconds(5)) == [KafkaTopicPartitionOffset(partition, offset: 4, metadata: "b1")])
+        #expect(try await consumer.committed([partition], timeout: .seconds(60)) == [KafkaTopicPartitionOffset(partition, offset: 4, metadata: "b1")])
 
         kafka.cluster.pushRequestErrors(.offsetCommit, [.illegalGeneration])
         let fenced = await #expect(throws: KafkaError.self) {
@@ -105,7 +105,7 @@ struct BrokerFaultTests {
         #expect(fenced?.code == .illegalGeneration)
         #expect(fenced?.isFencing == true)
         // The refused commit changed nothing.
-        #expect(try await consumer.committed([partition], timeout: .seconds(5)) == [KafkaTopicPartitionOffset(partition, offset: 4, metadata: "b1")])
+        #expect(try await consumer.committed([partition], timeout: .seconds(60)) == [KafkaTopicPartitionOffset(partition, offset: 4, metadata: "b1")])
         try await consumer.close()
     }
 }

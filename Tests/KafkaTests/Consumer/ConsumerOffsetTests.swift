@@ -66,11 +66,11 @@ struct ConsumerOffsetTests {
         try await consumer.assign([KafkaTopicPartitionOffset(p0, offset: KafkaOffset.beginning), KafkaTopicPartitionOffset(p1, offset: KafkaOffset.beginning)])
         let batchID = "01JD3Z4K8Q-7f3a9c2e-ünïcode"
         try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: 7, metadata: batchID)])
-        let mine = try await consumer.committed([p0, p1], timeout: .seconds(5))
+        let mine = try await consumer.committed([p0, p1], timeout: .seconds(60))
         #expect(mine[0] == KafkaTopicPartitionOffset(p0, offset: 7, metadata: batchID))
         #expect(mine[1].offset == KafkaOffset.invalid && mine[1].metadata == nil)
         let other = try kafka.consumer(group: group)
-        let theirs = try await other.committed([p0], timeout: .seconds(5))
+        let theirs = try await other.committed([p0], timeout: .seconds(60))
         #expect(theirs == [KafkaTopicPartitionOffset(p0, offset: 7, metadata: batchID)])
         try await consumer.close()
         try await other.close()
@@ -108,7 +108,7 @@ struct ConsumerOffsetTests {
         let p1 = KafkaTopicPartition(topic: topic, partition: 1)
         try await consumer.assign([KafkaTopicPartitionOffset(p0, offset: 0), KafkaTopicPartitionOffset(p1, offset: 0)])
         try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: 40)])
-        let lags = try await consumer.lag([p0, p1], timeout: .seconds(5))
+        let lags = try await consumer.lag([p0, p1], timeout: .seconds(60))
         #expect(lags.map(\.topicPartition) == [p0, p1])
         #expect(lags[0].watermarks == KafkaWatermarks(low: 0, high: 100))
         #expect(lags[0].committedOffset == 40)
@@ -116,7 +116,7 @@ struct ConsumerOffsetTests {
         #expect(lags[1].committedOffset == nil)
         #expect(lags[1].lag == 5)
         try await consumer.commit([KafkaTopicPartitionOffset(p0, offset: 100)])
-        #expect(try await consumer.lag([p0], timeout: .seconds(5))[0].lag == 0)
+        #expect(try await consumer.lag([p0], timeout: .seconds(60))[0].lag == 0)
         try await consumer.close()
     }
 
@@ -137,7 +137,7 @@ struct ConsumerOffsetTests {
             let idle = try consumer.poll(timeout: .milliseconds(300)) { _ in }.messageCount
             try consumer.resume([p1])
             let resumed = try Self.read(consumer, count: 10)
-            try consumer.seek([KafkaTopicPartitionOffset(p0, offset: 6)], timeout: .seconds(5))
+            try consumer.seek([KafkaTopicPartitionOffset(p0, offset: 6)], timeout: .seconds(60))
             let reread = try Self.read(consumer, count: 4)
             try consumer.close()
             return (paused, idle, resumed, reread)
@@ -164,11 +164,11 @@ struct ConsumerOffsetTests {
         }
         #expect(raw.first?.0.offset == -1)
 
-        let found = try await consumer.offsetsForTimes([p0: start + 12_500, p1: start + 12_500], timeout: .seconds(5))
+        let found = try await consumer.offsetsForTimes([p0: start + 12_500, p1: start + 12_500], timeout: .seconds(60))
         #expect(found == [KafkaTopicPartitionOffset(p0, offset: 13), KafkaTopicPartitionOffset(p1, offset: 7)])
-        let edges = try await consumer.offsetsForTimes([p0: start - 1, p1: start + 1_000_000_000], timeout: .seconds(5))
+        let edges = try await consumer.offsetsForTimes([p0: start - 1, p1: start + 1_000_000_000], timeout: .seconds(60))
         #expect(edges == [KafkaTopicPartitionOffset(p0, offset: 0), KafkaTopicPartitionOffset(p1, offset: 30)])
-        let exact = try await consumer.offsetsForTimes([p0: start + 49_000], timeout: .seconds(5))
+        let exact = try await consumer.offsetsForTimes([p0: start + 49_000], timeout: .seconds(60))
         #expect(exact == [KafkaTopicPartitionOffset(p0, offset: 49)])
         try await consumer.close()
     }
@@ -205,7 +205,7 @@ struct ConsumerOffsetTests {
         #expect(log.count == 30 && log.allSatisfy { $0.count == 2 }, "\(output)")
         let consumer = try kafka.consumer(group: uniqueName("g"))
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
-        let watermarks = try await consumer.watermarks(partition, timeout: .seconds(5))
+        let watermarks = try await consumer.watermarks(partition, timeout: .seconds(60))
         let last = try #require(log.last?.first)
         // The scenario: markers between the transactions and at the end of the log.
         #expect(watermarks.high > last + 1, "the log should end in a commit marker: \(watermarks), last message \(last)")
@@ -215,7 +215,7 @@ struct ConsumerOffsetTests {
         // Before everything, mid-transaction, the first message after a marker, the last
         // message, after everything (the offset after the last message: nothing later is read).
         for target in [start - 1, start + 12_500, start + 10_000, start + 20_000, start + 29_000, start + 29_001] {
-            let found = try await consumer.offsetsForTimes([partition: target], timeout: .seconds(5))
+            let found = try await consumer.offsetsForTimes([partition: target], timeout: .seconds(60))
             #expect(found == [KafkaTopicPartitionOffset(partition, offset: expected(target))], "target \(target - start) ms")
         }
         try await consumer.close()

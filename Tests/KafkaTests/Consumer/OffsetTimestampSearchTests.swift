@@ -87,6 +87,14 @@ struct OffsetTimestampSearchTests {
         #expect(big.probes <= 19)
     }
 
+    @Test("a target at or before the first message, or after the last, costs at most two probes")
+    func edgesWithoutSearch() {
+        let before = Log((0..<100_000).map { (Int64($0) + 500, Int64($0) * 10 + 7) })
+        #expect(before.search(7) == 500 && before.probes == 2)
+        let after = Log((0..<100_000).map { (Int64($0), Int64($0) * 10) })
+        #expect(after.search(1_000_000) == 100_000 && after.probes == 1)
+    }
+
     @Test("messages without timestamp count as earlier than any target")
     func missingTimestamps() {
         let entries: [OffsetTimestampSearch.Probe] = [.init(offset: 0, timestampMs: nil), .init(offset: 1, timestampMs: 50)]
@@ -94,5 +102,15 @@ struct OffsetTimestampSearchTests {
             entries.first { $0.offset >= offset }
         }
         #expect(found == 1)
+    }
+}
+
+extension OffsetTimestampSearch {
+    /// One search run to its answer with `probe`, as `KafkaConsumer.offsetsForTimes` runs the
+    /// searches of many partitions at once (a round of probes read together per step).
+    static func firstOffset(atOrAfter target: Int64, in watermarks: KafkaWatermarks, probe: (Int64) -> Probe?) -> Int64 {
+        var search = OffsetTimestampSearch(atOrAfter: target, in: watermarks)
+        while let offset = search.nextProbe { search.take(probe(offset)) }
+        return search.answer ?? -1
     }
 }

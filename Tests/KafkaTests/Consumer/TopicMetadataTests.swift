@@ -15,9 +15,9 @@ struct TopicMetadataTests {
         let consumer = try kafka.consumer(group: uniqueName("g"))
 
         // The blocking call (as the worker's thread makes it) and its async twin.
-        let ids = try await onDedicatedThread { try consumer.partitions(of: topic, timeout: .seconds(5)) }
+        let ids = try await onDedicatedThread { try consumer.partitions(of: topic, timeout: .seconds(60)) }
         #expect(ids == [0, 1, 2, 3, 4, 5])
-        let metadata = try await consumer.topicMetadata(topic, timeout: .seconds(5))
+        let metadata = try await consumer.topicMetadata(topic, timeout: .seconds(60))
         #expect(metadata.name == topic)
         #expect(metadata.partitionIDs == [0, 1, 2, 3, 4, 5])
         #expect(metadata.partitions[4].leader == 3)
@@ -66,7 +66,7 @@ struct TopicMetadataTests {
         let error = await #expect(throws: KafkaError.self) { try await consumer.topicMetadata(topic, timeout: .seconds(5)) }
         #expect(error?.code == .leaderNotAvailable)
         kafka.cluster.setTopicError(topic, .noError)
-        #expect(try await consumer.partitions(of: topic, timeout: .seconds(5)) == [0, 1])
+        #expect(try await consumer.partitions(of: topic, timeout: .seconds(60)) == [0, 1])
         let empty = await #expect(throws: KafkaError.self) { try await consumer.partitions(of: "", timeout: .seconds(1)) }
         #expect(empty?.code == .invalidArgument)
         try await consumer.close()
@@ -80,7 +80,7 @@ struct TopicMetadataTests {
         let kafka = try KafkaTestCluster(brokers: 2, topics: [topic: 5])
         try await kafka.produce(topic, count: 100)
         let follower = try kafka.consumer(group: uniqueName("g"))
-        let partitions = try await follower.partitions(of: topic, timeout: .seconds(5))
+        let partitions = try await follower.partitions(of: topic, timeout: .seconds(60))
         try await follower.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
         var values = Set<String>()
         let deadline = ContinuousClock.now + .seconds(40)

@@ -1,3 +1,4 @@
+import Failures
 import Foundation
 import Kafka
 import MillraceTesting
@@ -83,9 +84,9 @@ struct KafkaErrorTests {
     @Test("the description names the code and keeps the cause")
     func description() {
         struct Cause: Error {}
-        let error = KafkaError(.illegalGeneration, "offset commit refused", cause: Cause())
+        let error = KafkaError(.illegalGeneration, "offset commit refused", underlying: Cause())
         #expect(error.description.contains("ILLEGAL_GENERATION (22)"))
         #expect(error.description.contains("offset commit refused"))
-        #expect(error.cause is Cause)
+        #expect(error.underlying is Cause)
     }
 }

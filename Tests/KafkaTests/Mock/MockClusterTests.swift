@@ -18,7 +18,7 @@ struct MockClusterTests {
         let kafka = try KafkaTestCluster(brokers: 2, topics: [topic: 5])
         let consumer = try kafka.consumer(group: uniqueName("g"))
         for partition in Int32(0)..<5 {
-            #expect(try await consumer.watermarks(KafkaTopicPartition(topic: topic, partition: partition), timeout: .seconds(5)) == KafkaWatermarks(low: 0, high: 0))
+            #expect(try await consumer.watermarks(KafkaTopicPartition(topic: topic, partition: partition), timeout: .seconds(60)) == KafkaWatermarks(low: 0, high: 0))
         }
         await #expect(throws: KafkaError.self) {
             try await consumer.watermarks(KafkaTopicPartition(topic: topic, partition: 5), timeout: .seconds(2))
@@ -44,7 +44,7 @@ struct MockClusterTests {
         kafka.cluster.pushRequestErrors(.offsetFetch, [.groupAuthorizationFailed])
         let error = await #expect(throws: KafkaError.self) { try await consumer.committed([partition], timeout: .seconds(5)) }
         #expect(error?.code == .groupAuthorizationFailed)
-        #expect(try await consumer.committed([partition], timeout: .seconds(5))[0].offset == KafkaOffset.invalid)
+        #expect(try await consumer.committed([partition], timeout: .seconds(60))[0].offset == KafkaOffset.invalid)
         try await consumer.close()
     }
 }

@@ -179,7 +179,7 @@ struct KafkaProducerTests {
         let topic = uniqueName("narrow")
         let kafka = try KafkaTestCluster(brokers: 1, topics: [topic: 2])
         let producer = try kafka.producer()
-        #expect(try await producer.partitions(of: topic, timeout: .seconds(5)) == [0, 1])
+        #expect(try await producer.partitions(of: topic, timeout: .seconds(60)) == [0, 1])
         let reports = try await producer.send([
             KafkaProducerRecord(topic: topic, partition: 7, value: Array("nowhere".utf8)),
             KafkaProducerRecord(topic: topic, partition: 1, value: Array("fits".utf8)),

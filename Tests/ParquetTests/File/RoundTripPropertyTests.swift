@@ -48,6 +48,12 @@ struct RoundTripPropertyTests {
         var read = Array(repeating: [String](), count: table.columns.count)
         for group in 0..<reader.rowGroupCount {
             let batch = try reader.readRowGroup(group)
+            // The same rows a slice at a time, lockstep across columns and pages.
+            let slices = try reader.slices(rowGroup: group)
+            var parts: [ColumnBatch] = []
+            while let slice = try slices.next(maxRows: 1 + Int(seed % 1_499)) { parts.append(slice) }
+            let joined = ColumnBatch(columns: batch.columns.indices.map { index in ColumnData.concatenating(parts.map { $0.columns[index] }) })
+            #expect(batch.rowCount == 0 || joined.withExplicitValidity == batch.withExplicitValidity, "seed \(seed): row group \(group) read in slices")
             for (index, column) in table.columns.enumerated() {
                 read[index] += (0..<batch.rowCount).map { Canonical.value(batch.columns[index], kind: column.kind, row: $0) }
             }

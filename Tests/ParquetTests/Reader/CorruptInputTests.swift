@@ -158,6 +158,27 @@ struct CorruptInputTests {
         #expect(readAll(bytes) == nil)
     }
 
+    @Test("a dictionary index beyond the dictionary's entries is corrupt, for fixed and variable widths")
+    func indexBeyondDictionary() throws {
+        // RLE_DICTIONARY data (Encodings.md): bit width 1, then one RLE run of 5 copies of
+        // index 1 (run header = ULEB128 of 5 << 1; the value in one byte). The dictionary
+        // holds one entry, so index 1 names nothing.
+        let indexOne: [UInt8] = [1, 5 << 1, 1]
+        let columns: [(Field, [UInt8])] = [
+            (.string("s", nullable: false), [1, 0, 0, 0, 0x78]),
+            (.integer("i", nullable: false), [7, 0, 0, 0, 0, 0, 0, 0]),
+        ]
+        for (field, entry) in columns {
+            let bytes = CraftedFile.build([CraftedFile.Column(field: field, pages: [
+                CraftedFile.dictionaryPage(entry, count: 1),
+                CraftedFile.dataPage(indexOne, values: 5, encoding: .rleDictionary),
+            ])], rows: 5)
+            let error = readAll(bytes)
+            #expect(error?.code == .corruptFile, "\(field.name)")
+            #expect(error?.message.contains("dictionary index 1 is beyond the 1 entries") == true, "\(String(describing: error))")
+        }
+    }
+
     @Test("random byte flips never crash the reader", arguments: 0..<4)
     func flips(round: Int) {
         var random = SeededRandom(seed: 0xF11B + UInt64(round))

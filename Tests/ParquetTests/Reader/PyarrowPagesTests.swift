@@ -77,6 +77,18 @@ struct PyarrowPagesTests {
             let dictionary = name.hasSuffix("dictionary.parquet")
             #expect(strings.allSatisfy { $0 == (dictionary ? .rleDictionary : .plain) }, "\(name): string pages \(strings)")
             #expect(reader.metadata.rowGroups.allSatisfy { $0.columns.allSatisfy { $0.codec == (name.contains("snappy") ? .snappy : .uncompressed) } })
+            // Read a slice at a time (pages of 2 KiB: slices cross page boundaries), the same rows.
+            for sliceRows in [1, 97, 4_096] {
+                for group in 0..<reader.rowGroupCount {
+                    let whole = try reader.readRowGroup(group)
+                    let slices = try reader.slices(rowGroup: group)
+                    var parts: [ColumnBatch] = []
+                    while let slice = try slices.next(maxRows: sliceRows) { parts.append(slice) }
+                    #expect(parts.reduce(0) { $0 + $1.rowCount } == whole.rowCount, "\(name) slices of \(sliceRows)")
+                    let joined = ColumnBatch(columns: whole.columns.indices.map { index in ColumnData.concatenating(parts.map { $0.columns[index] }) })
+                    #expect(joined.withExplicitValidity == whole.withExplicitValidity, "\(name), row group \(group), slices of \(sliceRows)")
+                }
+            }
         }
     }
 }

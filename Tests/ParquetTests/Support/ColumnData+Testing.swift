@@ -42,3 +42,19 @@ extension ColumnBatch {
         ColumnBatch(columns: columns.map { $0.gather(rows) })
     }
 }
+
+extension ColumnBatch {
+    /// The batch with every column's validity spelled out (no validity means every row
+    /// present) and floating-point values as their bit patterns (NaN equals itself), so batches
+    /// read in different pieces compare equal when their rows are.
+    var withExplicitValidity: ColumnBatch {
+        ColumnBatch(columns: columns.map { column in
+            let values: ColumnValues = switch column.values {
+            case .double(let v): .int64(v.map { Int64(bitPattern: $0.bitPattern) })
+            case .float(let v): .int32(v.map { Int32(bitPattern: $0.bitPattern) })
+            default: column.values
+            }
+            return ColumnData(values: values, validity: column.validity ?? Array(repeating: true, count: column.values.count))
+        })
+    }
+}

@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
 import MillraceTesting
-import Runtime
+@testable import Runtime
 import Testing
 
 @Suite("Worker configuration")
@@ -21,6 +21,18 @@ struct ConfigurationTests {
         #expect(!configuration.warehouse.loadInWorker)
         #expect(configuration.staging.keyTemplate == "staging/{table}/{yyyy}/{MM}/{dd}/{HH}/{file}.parquet")
         #expect(configuration.warehouse.loadInterval.milliseconds == 300_000)
+    }
+
+    @Test("the default sweep grace is valid, and a worker stops fencing a batch at 10m10s, past max.poll.interval.ms")
+    func commitTimingDefaults() throws {
+        let configuration = try ConfigurationLoader.parse("", source: "empty")
+        let limits = configuration.commitTimingLimits
+        #expect(limits.marginMillis == 60_000 + 45_000 + 3 * 60_000 + 5_000)
+        #expect(limits.maxBatchAgeMillis == 610_000)
+        #expect(limits.maxBatchAgeMillis >= limits.maxPollIntervalMillis)
+        // The smallest grace accepted with the defaults is 9m50s.
+        #expect(throws: Never.self) { try ConfigurationLoader.parse("pipeline:\n  sweep_grace: 590s\n", source: "c.yaml") }
+        #expect(throws: Never.self) { try ConfigurationLoader.parse("pipeline:\n  sweep_grace: 10m\n", source: "c.yaml") }
     }
 
     @Test("the sample configuration shipped in deploy/ parses and validates")
@@ -82,12 +94,56 @@ struct ConfigurationTests {
         ("pipeline:\n  shutdown_grace: 0s\n", "pipeline.shutdown_grace must be at least 1s"),
         ("dimensions:\n  d:\n    format: csv\n", "dimensions.d.snapshot"),
         ("- a list\n", "expected"),
-        ("pipeline:\n  sweep_grace: 1m\n", "sweep_grace must be at least max.poll.interval.ms (300000ms)"),
-        ("pipeline:\n  sweep_grace: 20s\nkafka:\n  properties:\n    max.poll.interval.ms: \"30000\"\n", "(30000ms)"),
+        // max.poll.interval.ms (300 s) + the margin: 60 s of skew + 45 s session + 3 × 60 s socket + 5 s.
+        ("pipeline:\n  sweep_grace: 589s\n", "sweep_grace must be at least 590000ms"),
+        ("pipeline:\n  sweep_grace: 5m\n", "max.poll.interval.ms and session.timeout.ms (300000ms)"),
+        // The session timeout counts twice: as how long the group keeps a silent member, and as
+        // how long librdkafka defers a commit while it knows no coordinator.
+        ("pipeline:\n  sweep_grace: 8m\nkafka:\n  properties:\n    max.poll.interval.ms: \"120000\"\n    session.timeout.ms: \"120000\"\n",
+         "at least 485000ms"),
+        // The clock skew allowance is part of the margin.
+        ("pipeline:\n  sweep_grace: 10m\n  max_clock_skew: 2m\n", "at least 650000ms"),
+        ("pipeline:\n  sweep_grace: 10m\nkafka:\n  properties:\n    socket.timeout.ms: \"90000\"\n", "at least 680000ms"),
+        ("pipeline:\n  max_clock_skew: -1s\n", "pipeline.max_clock_skew"),
+        ("observability:\n  log_level: verbose\n",
+         #"observability.log_level: expected one of trace, debug, info, notice, warning, error, critical; got "verbose""#),
+        ("observability:\n  log_format: xml\n", #"expected one of json, text; got "xml""#),
+        ("pipeline:\n  max_batch_rows: abc\n", #"c.yaml: pipeline.max_batch_rows: expected an integer, got "abc""#),
+        ("kafka:\n  topics: one\n", #"kafka.topics: expected a list, got "one""#),
+        ("observability:\n  listen: '::1:9464'\n", "observability.listen must be host:port, [ipv6]:port or a port"),
+        ("observability:\n  listen: 'localhost:http'\n", "observability.listen must be"),
     ])
     func invalidValues(text: String, mention: String) {
         let error = #expect(throws: RuntimeError.self) { try ConfigurationLoader.parse(text, source: "c.yaml") }
         #expect(error?.message.contains(mention) == true, "message: \(error?.message ?? "")")
+    }
+
+    @Test("an override with a bad value names its environment variable, not the file")
+    func badOverride() {
+        let error = #expect(throws: RuntimeError.self) {
+            try ConfigurationLoader.parse("pipeline: {window: 30s}\n", source: "c.yaml", environment: ["MILLRACE__PIPELINE__MAX_BATCH_ROWS": "x"])
+        }
+        #expect(error?.message == #"environment variable MILLRACE__PIPELINE__MAX_BATCH_ROWS: pipeline.max_batch_rows: expected an integer, got "x""#,
+            "\(error?.message ?? "")")
+        // Without a file, the configuration is named as such (not "defaults").
+        let bare = #expect(throws: RuntimeError.self) { try ConfigurationLoader.load(path: nil, environment: ["MILLRACE__OBSERVABILITY__LOG_LEVEL": "loud"]) }
+        #expect(bare?.message.hasPrefix("environment variable MILLRACE__OBSERVABILITY__LOG_LEVEL: observability.log_level") == true, "\(bare?.message ?? "")")
+    }
+
+    @Test("observability.listen takes host:port, a name, [ipv6]:port or a port alone")
+    func listenForms() throws {
+        #expect(try ListenAddress("0.0.0.0:9464") == ListenAddress("9464"))
+        #expect(try ListenAddress(":9464").description == "0.0.0.0:9464")
+        #expect(try ListenAddress("localhost:9464").host == "localhost")
+        let v6 = try ListenAddress("[::1]:9464")
+        #expect(v6.host == "::1" && v6.port == 9464 && v6.description == "[::1]:9464")
+        for bad in ["", "::1:9464", "[::1]", "[::1]9464", "host:", "host:70000", "a b:1"] {
+            #expect(throws: RuntimeError.self, "\(bad)") { try ListenAddress(bad) }
+        }
+        // A name resolves: the health server binds localhost.
+        let server = try HealthServer(host: "localhost", port: 0, responder: .init(metrics: { [] }, isReady: { true }))
+        #expect(server.port > 0)
+        server.stop()
     }
 
     @Test("durations and sizes parse with units")

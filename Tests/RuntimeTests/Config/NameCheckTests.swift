@@ -15,12 +15,12 @@ struct NameCheckTests {
 
     @Test("the defaults and a consistent selection pass")
     func consistent() throws {
-        try WorkerAssembly.checkNames(WorkerConfiguration(), catalog: catalog)
+        try ConfigurationCheck.names(WorkerConfiguration(), catalog: catalog)
         var configuration = WorkerConfiguration()
         configuration.kafka.topics = ["postgres.eav.entity_values_ts"]
         configuration.schemas.tables = ["fact_entity_values"]
         configuration.dimensions["dim_attributes"] = SnapshotDimensionSettings(snapshot: "a.csv")
-        try WorkerAssembly.checkNames(configuration, catalog: catalog)
+        try ConfigurationCheck.names(configuration, catalog: catalog)
     }
 
     @Test("unknown names and a consumed topic without its table are refused", arguments: [
@@ -37,7 +37,7 @@ struct NameCheckTests {
             configuration.kafka.topics = ["postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb"]
             configuration.schemas.tables = ["fact_entity_values"]
         }
-        let error = #expect(throws: RuntimeError.self) { try WorkerAssembly.checkNames(configuration, catalog: catalog) }
+        let error = #expect(throws: RuntimeError.self) { try ConfigurationCheck.names(configuration, catalog: catalog) }
         #expect(error?.code == .configuration)
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
     }

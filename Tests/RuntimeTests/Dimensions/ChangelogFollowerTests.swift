@@ -6,6 +6,7 @@ import LoadGen
 import Logging
 import MillraceTesting
 @testable import Runtime
+import Synchronization
 import Testing
 
 /// The changelog dimension follower on librdkafka's mock cluster.
@@ -56,13 +57,38 @@ struct ChangelogFollowerTests {
         let stopped = try DimensionSet(catalog: catalog, tables: [fact])
         let early = try ChangelogFollower(
             name: "dim_entities", definition: definition, consumer: try KafkaConsumer(configuration: consumerSettings), dimensions: stopped)
-        #expect(try early.bootstrap(from: [:], timeout: .seconds(2), shouldStop: { true }) == false)
+        #expect(try early.bootstrap(from: [:], calls: StartupCall(bootstrapServers: cluster.bootstrapServers), shouldStop: { true }) == false)
         #expect(stopped.count("dim_entities") == 0)
         try early.close()
 
-        #expect(try follower.bootstrap(from: [:], timeout: .seconds(2)))
+        #expect(try follower.bootstrap(from: [:], calls: StartupCall(bootstrapServers: cluster.bootstrapServers, limit: .seconds(60))))
         let keys = Set(entities.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } })
         #expect(dimensions.count("dim_entities") == keys.count)
         try follower.close()
+    }
+
+    @Test("with no broker reachable, a stop ends the bootstrap at its next attempt; without one the error names the servers and the key")
+    func unreachableCluster() throws {
+        let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
+        let fact = try #require(catalog.table("fact_entity_values")?.current)
+        let definition = try #require(catalog.table("dim_entities")?.current)
+        // Nothing listens on port 1 of loopback.
+        let settings = KafkaConsumerConfiguration(bootstrapServers: "127.0.0.1:1", groupID: "unreachable")
+        let calls = StartupCall(bootstrapServers: "127.0.0.1:1", limit: .seconds(3), attempt: .milliseconds(500))
+        let stopping = try ChangelogFollower(
+            name: "dim_entities", definition: definition, consumer: try KafkaConsumer(configuration: settings),
+            dimensions: try DimensionSet(catalog: catalog, tables: [fact]))
+        // The stop arrives after the first attempt failed: the next check honours it.
+        let asked = Atomic<Int>(0)
+        #expect(try stopping.bootstrap(from: [:], calls: calls, shouldStop: { asked.add(1, ordering: .relaxed).newValue > 1 }) == false)
+        try stopping.close()
+        let failing = try ChangelogFollower(
+            name: "dim_entities", definition: definition, consumer: try KafkaConsumer(configuration: settings),
+            dimensions: try DimensionSet(catalog: catalog, tables: [fact]))
+        let error = #expect(throws: RuntimeError.self) { try failing.bootstrap(from: [:], calls: calls) }
+        #expect(error?.code == .kafka)
+        #expect(error?.message == "cannot read the partitions of topic postgres.eav.entities from Kafka at 127.0.0.1:1 (kafka.bootstrap_servers) within 3.0 seconds",
+            "\(error?.message ?? "")")
+        try failing.close()
     }
 }

@@ -12,7 +12,11 @@ import Testing
 /// committed staged files hold every record exactly once and nothing uncommitted is left.
 @Suite("Crash and restart at every protocol step", .serialized)
 struct CrashRestartTests {
-    @Test("no loss, no duplicate, no orphan after a crash", arguments: CrashPoint.allCases)
+    /// Every step a batch passes on its normal path; the uncertain fence needs injected Kafka
+    /// faults and is crashed at in `UncertainCommitTests`.
+    static let normalPath = CrashPoint.allCases.filter { $0 != .afterUncertainFence }
+
+    @Test("no loss, no duplicate, no orphan after a crash", arguments: normalPath)
     func crashThenRestart(at point: CrashPoint) async throws {
         let fixture = try PipelineFixture()
         try await fixture.produce(count: 2400, seed: 11) { settings in
@@ -25,20 +29,24 @@ struct CrashRestartTests {
         }
         var configuration = fixture.configuration(group: "crash-\(point.rawValue)")
         configuration.pipeline.maxBatchRows = 600
-        configuration.pipeline.sweepGrace = ConfigDuration(milliseconds: 0)
 
-        // The crash hits the second time the point is reached, so one batch commits first.
+        // The crash hits the second time the point is reached, so one batch commits first; the
+        // column is added once, so its version is claimed once: the crash hits that claim.
+        let crashAt = point == .afterSchemaClaim ? 1 : 2
         let reached = Atomic<Int>(0)
         await #expect(throws: SimulatedCrash.self) {
             try await fixture.runUntilDrained(configuration) { current in
-                if current == point, reached.add(1, ordering: .relaxed).newValue == 2 { throw SimulatedCrash(at: current) }
+                if current == point, reached.add(1, ordering: .relaxed).newValue == crashAt { throw SimulatedCrash(at: current) }
             }
         }
-        #expect(reached.load(ordering: .relaxed) >= 2, "the crash point \(point) was never reached twice")
+        #expect(reached.load(ordering: .relaxed) >= crashAt, "the crash point \(point) was reached fewer than \(crashAt) times")
 
-        try await fixture.runUntilDrained(configuration)
+        // The restarted worker's wall clock runs an hour ahead, so its first sweep resolves
+        // what the crash left behind (the default grace is 15 minutes).
+        try await fixture.runUntilDrained(configuration, clock: PipelineFixture.wallClockAhead(hours: 1))
         await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
+        #expect(try fixture.strayClaims() == [])
         let changes = try fixture.committedRecords().flatMap(\.schemaChanges)
         #expect(changes.map(\.toVersion).sorted() == Array(Set(changes.map(\.toVersion))).sorted() && !changes.isEmpty,
                 "the added column must be committed as one schema change per table: \(changes.map { "\($0.table) v\($0.toVersion)" })")

@@ -55,6 +55,7 @@ struct FaultToleranceTests {
         while !fixture.isFullyCommitted() && Date() < deadline.addingTimeInterval(60) { try await Task.sleep(for: .milliseconds(200)) }
         worker.cancel()
         try await worker.value
+        try await fixture.sweepLeftovers(configuration)
         #expect(commits.load(ordering: .relaxed) > 2)
         await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])

@@ -29,12 +29,14 @@ final class PipelineFixture: Sendable {
     /// The `dim_attributes` snapshot matching the generated traffic (CSV, written by `produce`).
     var attributesSnapshot: URL { output.url.appendingPathComponent("dim_attributes.csv") }
 
-    init(partitions: Int = 4, brokers: Int = 1) throws {
+    /// A cluster of `brokers` with every topic in `partitions` partitions, staging into
+    /// `output` (a new folder when nil; another fixture's to share one staging store).
+    init(partitions: Int = 4, brokers: Int = 1, output: TemporaryDirectory? = nil) throws {
         cluster = try MockCluster(brokers: brokers, logger: Logger(label: "test.mock", factory: { _ in SwiftLogNoOpLogHandler() }))
         self.partitions = partitions
         for topic in Self.topics { try cluster.createTopic(topic, partitions: partitions) }
         for topic in Self.heartbeatTopics { try cluster.createTopic(topic, partitions: partitions) }
-        output = try TemporaryDirectory(prefix: "millrace-pipeline")
+        self.output = try output ?? TemporaryDirectory(prefix: "millrace-pipeline")
     }
 
     deinit {
@@ -42,9 +44,11 @@ final class PipelineFixture: Sendable {
     }
 
     /// Generates `count` records with `adjust` applied to the generator settings and produces
-    /// them, at `perSecond` records per second when given (otherwise as fast as possible).
+    /// them, each as `transform` returns it, at `perSecond` records per second when given
+    /// (otherwise as fast as possible), in transactions of `transactionalID` when given.
     func produce(
-        count: Int, seed: UInt64 = 7, perSecond: Int? = nil, adjust: (inout LoadGenConfiguration) -> Void = { _ in }
+        count: Int, seed: UInt64 = 7, perSecond: Int? = nil, transactionalID: String? = nil,
+        adjust: (inout LoadGenConfiguration) -> Void = { _ in }, transform: (LoadRecord) -> LoadRecord = { $0 }
     ) async throws {
         var settings = LoadGenConfiguration()
         settings.seed = seed
@@ -56,9 +60,10 @@ final class PipelineFixture: Sendable {
         adjust(&settings)
         let generator = try LoadGenerator(catalog: try Catalog.load(directory: PackagePaths.schemas.path), configuration: settings)
         try Data(AttributeSnapshot.csv(generator.attributes).utf8).write(to: attributesSnapshot)
-        let sink = try KafkaRecordSink(bootstrapServers: cluster.bootstrapServers)
+        let sink = try KafkaRecordSink(bootstrapServers: cluster.bootstrapServers, transactionalID: transactionalID)
         var records: [LoadRecord] = []
-        while let record = generator.next() {
+        while let generated = generator.next() {
+            let record = transform(generated)
             records.append(record)
             try await sink.write(record)
             if let perSecond, records.count % 100 == 0 {
@@ -85,20 +90,43 @@ final class PipelineFixture: Sendable {
         return configuration
     }
 
-    /// Runs a dry-run worker until the input is drained.
-    func runUntilDrained(_ configuration: WorkerConfiguration? = nil, crashHook: CrashHook? = nil) async throws {
+    /// Runs a dry-run worker until the input is drained, on `clock`.
+    func runUntilDrained(_ configuration: WorkerConfiguration? = nil, crashHook: CrashHook? = nil, clock: PipelineClock = .system)
+        async throws
+    {
+        var options = options(untilDrained: true, crashHook: crashHook)
+        options.clock = clock
         try await Worker.run(
-            configuration ?? self.configuration(), options: options(untilDrained: true, crashHook: crashHook),
+            configuration ?? self.configuration(), options: options,
             logger: Logger(label: "test.worker", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// Runs a worker an hour later by its wall clock, once every record is committed: its first
+    /// sweep resolves what the earlier workers left pending for the sweep. A batch whose offset
+    /// commit was refused during a rebalance, after an attempt that may have reached the
+    /// coordinator, is never deleted by its worker (issue 12); the sweep decides it from Kafka
+    /// once the grace has passed.
+    func sweepLeftovers(_ configuration: WorkerConfiguration) async throws {
+        try await runUntilDrained(configuration, clock: Self.wallClockAhead(hours: 1))
+    }
+
+    /// The system clocks with the wall clock `hours` ahead: a restarted worker on it sweeps
+    /// every pending batch an earlier run left (older than the default 15-minute grace by its
+    /// wall clock), while its own batches are timed on the unchanged monotonic clock.
+    static func wallClockAhead(hours: Int64) -> PipelineClock {
+        PipelineClock(
+            monotonicMillis: PipelineClock.system.monotonicMillis,
+            wallMillis: { PipelineClock.system.wallMillis() + hours * 3_600_000 })
     }
 
     /// Starts a dry-run worker in a task; cancelling the task stops it gracefully.
     func start(
         _ configuration: WorkerConfiguration, untilDrained: Bool, crashHook: CrashHook? = nil,
-        onCommit: (@Sendable (CommitRecord) -> Void)? = nil
+        onCommit: (@Sendable (CommitRecord) -> Void)? = nil, telemetry: Telemetry? = nil
     ) -> Task<Void, any Error> {
         var options = options(untilDrained: untilDrained, crashHook: crashHook)
         options.onCommit = onCommit
+        options.telemetry = telemetry
         let worker = options
         return Task {
             let logger = ProcessInfo.processInfo.environment["MILLRACE_TEST_LOGS"] != nil
@@ -243,6 +271,17 @@ final class PipelineFixture: Sendable {
         let data = try store.list(prefix: "staging/") + store.list(prefix: "dlq/") + store.list(prefix: StagingLayout.pendingPrefix)
             + store.list(prefix: "_millrace/schemas/")
         return data.map(\.key).filter { !referenced.contains($0) }
+    }
+
+    /// Schema version claims whose version was not committed with the same declaration. Once
+    /// every record is committed, a claim a crashed or abandoned batch left is matched by the
+    /// version the batch that staged those records again committed.
+    func strayClaims() throws -> [String] {
+        let store = try LocalStagingStore(root: output.url)
+        return try store.list(prefix: "_millrace/claims/").map(\.key).filter { key in
+            let committed = "_millrace/schemas/" + key.dropFirst("_millrace/claims/".count)
+            return try store.get(committed) != store.get(key)
+        }
     }
 
     /// Every committed record in the dry-run folder.

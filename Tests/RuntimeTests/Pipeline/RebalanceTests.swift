@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import LoadGen
+import Logging
 import MillraceTesting
 import Runtime
 import Staging
@@ -36,9 +37,59 @@ struct RebalanceTests {
         third.cancel()
         try await second.value
         try await third.value
+        try await fixture.sweepLeftovers(configuration)
 
         await #expect(try fixture.exactlyOnceViolations() == [])
         #expect(try fixture.orphans() == [])
+    }
+
+    @Test("two workers in one group each export the lag of their own partitions, from librdkafka's statistics; one stops, the other exports them all")
+    func lagSeries() async throws {
+        let fixture = try PipelineFixture(partitions: 6)
+        try await fixture.produce(count: 2000, seed: 41)
+        var configuration = fixture.configuration(group: "lag")
+        configuration.kafka.properties["statistics.interval.ms"] = "1000"
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let telemetries = [Telemetry(logger: quiet), Telemetry(logger: quiet)]
+        /// The partitions each worker exports a lag series for.
+        func exported(_ telemetry: Telemetry) -> Set<Int> {
+            let text = String(decoding: telemetry.exposition(), as: UTF8.self)
+            return Set(text.split(separator: "\n").filter { $0.hasPrefix("millrace_consumer_lag_messages{") }.compactMap { line in
+                line.split(separator: "partition=\"").last?.split(separator: "\"").first.flatMap { Int($0) }
+            })
+        }
+        let first = fixture.start(configuration, untilDrained: false, telemetry: telemetries[0])
+        let second = fixture.start(configuration, untilDrained: false, telemetry: telemetries[1])
+        try await waitUntil(120, "both workers export the lag of their own partitions, all six between them") {
+            let (a, b) = (exported(telemetries[0]), exported(telemetries[1]))
+            return !a.isEmpty && !b.isEmpty && a.isDisjoint(with: b) && a.union(b) == Set(0..<6)
+        }
+        #expect(String(decoding: telemetries[0].exposition(), as: UTF8.self).contains("millrace_consumer_lag_last_success_timestamp_seconds"))
+        first.cancel()
+        try await first.value
+        #expect(exported(telemetries[0]).isEmpty, "a stopped worker's revoked partitions keep their lag series")
+        try await waitUntil(120, "the remaining worker exports all six") { exported(telemetries[1]) == Set(0..<6) }
+        second.cancel()
+        try await second.value
+    }
+
+    @Test("readiness: with more workers than partitions, the idle one is ready too (idle by design); a stopped worker is not")
+    func idleByDesignIsReady() async throws {
+        // One partition, two workers: one of them is assigned nothing, by design.
+        let fixture = try PipelineFixture(partitions: 1)
+        try await fixture.produce(count: 200, seed: 43)
+        var configuration = fixture.configuration(group: "ready")
+        configuration.kafka.topics = ["postgres.eav.entity_values_ts"]
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let telemetries = (0..<2).map { _ in Telemetry(logger: quiet) }
+        let workers = telemetries.map { fixture.start(configuration, untilDrained: false, telemetry: $0) }
+        try await waitUntil(120, "both workers ready, one of them with nothing assigned") { telemetries.allSatisfy(\.isReady) }
+        // Stopping in the middle of the group's rebalances may leave a batch whose commit Kafka
+        // answered uncertainly (the worker then says so and its records are read again): only
+        // readiness is checked here; exactly-once under churn is RebalanceTests' subject.
+        for worker in workers { worker.cancel() }
+        for worker in workers { _ = try? await worker.value }
+        #expect(telemetries.allSatisfy { !$0.isReady })
     }
 
     @Test("a worker that stalls past max.poll.interval.ms is fenced: its late commit is refused")
@@ -49,23 +100,29 @@ struct RebalanceTests {
         configuration.pipeline.maxBatchRows = 400
         configuration.kafka.properties["max.poll.interval.ms"] = "6000"
 
-        // The zombie stalls once, after writing its ready record and before its fence commit.
+        // The zombie stalls once, after writing its ready record and before its fence commit,
+        // until the healthy worker has committed a batch: the group hands partitions to it
+        // only once the zombie missed the rebalance for max.poll.interval.ms and was removed.
+        // A condition, not a time, so a loaded machine's slow timers cannot end the stall early.
         let stalledBatch = Mutex<String?>(nil)
+        let healthyCommits = Atomic<Int>(0)
         let store = try LocalStagingStore(root: fixture.output.url)
         let zombie = fixture.start(configuration, untilDrained: false, crashHook: { point in
             guard point == .afterReadyRecord, stalledBatch.withLock({ $0 == nil }) else { return }
             let pending = (try? store.list(prefix: StagingLayout.pendingPrefix).last?.key) ?? "?"
             stalledBatch.withLock { $0 = pending }
-            Thread.sleep(forTimeInterval: 10)
+            let deadline = Date().addingTimeInterval(120)
+            while healthyCommits.load(ordering: .relaxed) == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         })
         try await waitUntil(30, "the zombie to stall") { stalledBatch.withLock { $0 != nil } }
-        let healthy = fixture.start(configuration, untilDrained: false)
+        let healthy = fixture.start(configuration, untilDrained: false, onCommit: { _ in healthyCommits.add(1, ordering: .relaxed) })
         // Both keep running until every partition's records are committed, whoever owns it.
         try await waitUntil(90, "every record committed") { fixture.isFullyCommitted() }
         healthy.cancel()
         zombie.cancel()
         try await healthy.value
         try await zombie.value
+        try await fixture.sweepLeftovers(configuration)
 
         let batch = try #require(stalledBatch.withLock { $0 }?.split(separator: "/").last?.split(separator: ".").first)
         let committed = try fixture.committedRecords().map(\.batchID.rawValue)

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Kafka
 import MillraceTesting
+import Runtime
 import Staging
 import Testing
 
@@ -25,7 +26,7 @@ struct DryRunProcessTests {
             schemas: {dir: '\(PackagePaths.schemas.path)'}
             staging: {bucket: eav-olap}
             pipeline: {max_batch_rows: 500}
-            observability: {listen: '', log_level: warning}
+            observability: {listen: '', log_level: info, log_format: json}
             """.write(to: config, atomically: true, encoding: .utf8)
         let staging = fixture.output.path("out")
         // `env -i`: no AWS_* variable, no profile files (an empty HOME), no instance metadata.
@@ -35,6 +36,11 @@ struct DryRunProcessTests {
             "--until-drained",
         ], check: false)
         #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        // The startup line names the build's version.
+        let starting = result.stderr.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.first { $0["msg"] as? String == "worker starting" }
+        #expect(starting?["version"] as? String == Build.version, "\(result.stderr.prefix(2000))")
 
         let records = try PipelineFixture.committedRecords(in: staging)
         let store = try LocalStagingStore(root: staging)
@@ -59,5 +65,12 @@ struct DryRunProcessTests {
                 #expect(onDisk?.int64Value == length, "\(local.path)")
             }
         }
+        // Every staged file's footer says which Millrace wrote it, as pyarrow reads it.
+        let keys = records.flatMap(\.files).map { staging.appendingPathComponent($0.key).path }
+        let createdBy = try await Subprocess.python(#"""
+            import sys, pyarrow.parquet as pq
+            print("\n".join(sorted({pq.ParquetFile(p).metadata.created_by for p in sys.argv[1:]})))
+            """#, arguments: keys)
+        #expect(createdBy.trimmingCharacters(in: .whitespacesAndNewlines) == "millrace version \(Build.version)")
     }
 }

@@ -62,4 +62,48 @@ struct LoadProcessTests {
         #expect(result.stderr.contains("millrace: ") && result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("s3cret") && !result.output.contains("s3cret"))
     }
+
+    @Test("reload after a truncate: --force restores the window with a progress line and a summary; without it nothing is loaded again; bad bounds are usage errors, a bad configuration exits 2")
+    func reload() async throws {
+        let servers = try TestServers.require()
+        let folder = try TemporaryDirectory(prefix: "millrace-reload-process")
+        defer { folder.remove() }
+        let (_, records) = try await PostgresLoadTests.stage(in: folder, count: 1200, seed: 808, rate: 0.2, heartbeatMs: 600_000)
+        let schema = PostgresProbe.uniqueSchema("clireload")
+        let path = try config(folder, """
+            schemas: {dir: '\(PackagePaths.schemas.path)'}
+            staging: {local_dir: '\(folder.path("staging").path)'}
+            warehouse: {dialect: postgres, url: '\(servers.postgresURL)', schema: \(schema)}
+            observability: {listen: '', log_level: warning}
+            """)
+        _ = try await Subprocess.run([millrace, "load", "--config", path, "--once"])
+        let probe = PostgresProbe(url: servers.postgresURL, schema: schema)
+        let loaded = try await probe.digest("fact_entity_values")
+        try await probe.execute("TRUNCATE fact_entity_values")
+        // loadgen's events start at 2026-11-20T00:00:00Z (LoadGenConfiguration.startMs).
+        let forced = try await Subprocess.run([millrace, "reload", "--config", path, "--from", "2026-11-20", "--to", "2026-11-21",
+            "--tables", "fact_entity_values", "--force"])
+        let facts = records.count { $0.files.contains { $0.table == "fact_entity_values" } }
+        #expect(forced.stderr.contains("reload: done in "), "\(forced.stderr)")
+        #expect(forced.stderr.contains("merged again fact_entity_values: \(facts) batches"), "\(forced.stderr)")
+        // Without a terminal, progress is a line (at least the last one, with the whole known).
+        #expect(forced.stderr.contains("reload: ") && forced.stderr.contains("100.0% of "), "\(forced.stderr)")
+        #expect(try await probe.digest("fact_entity_values") == loaded)
+        let idle = try await Subprocess.run([millrace, "reload", "--config", path, "--from", "2026-11-20", "--to", "2026-11-21"])
+        #expect(idle.stderr.contains("loaded: nothing") && idle.stderr.contains("merged again: nothing"), "\(idle.stderr)")
+        #expect(idle.stderr.contains("already loaded: \(records.reduce(0) { $0 + Set($1.files.map(\.table)).count }) (batch, table) pairs"), "\(idle.stderr)")
+
+        let badBound = try await Subprocess.run([millrace, "reload", "--config", path, "--from", "yesterday", "--to", "2026-11-21"], check: false)
+        #expect(badBound.status == 64 && badBound.stderr.contains("--from yesterday is not an ISO-8601 instant or date"), "\(badBound.stderr)")
+        let empty = try await Subprocess.run([millrace, "reload", "--config", path, "--from", "2026-11-21", "--to", "2026-11-20"], check: false)
+        #expect(empty.status == 2 && empty.stderr.contains("millrace: ") && empty.stderr.contains("is not before --to"), "\(empty.stderr)")
+        let noWarehouse = try config(folder, """
+            schemas: {dir: '\(PackagePaths.schemas.path)'}
+            staging: {local_dir: '\(folder.path("staging").path)'}
+            warehouse: {dialect: postgres}
+            """)
+        let unconfigured = try await Subprocess.run([millrace, "reload", "--config", noWarehouse, "--from", "2026-11-20", "--to", "2026-11-21"],
+            check: false)
+        #expect(unconfigured.status == 2 && unconfigured.stderr.contains("warehouse.url"), "\(unconfigured.stderr)")
+    }
 }

@@ -162,10 +162,15 @@ struct LoaderProtocolTests {
         #expect(reports.last?.quarantinedTotal == 1)
         #expect(reports.last?.freshness.first { $0.table == "fact_entity_values" }?.frozen == true)
         #expect(reports.last?.freshness.first { $0.table == "dim_entities" }?.frozen == false)
-        // The metric an alert watches.
-        let telemetry = Telemetry(logger: logger)
+        // The metrics alerts watch: the quarantine, and the age of the oldest batch whose staged
+        // files wait unloaded (an hour after the victim was created, on the telemetry's clock).
+        #expect(reports.last?.oldestUnloaded == victim.batchID)
+        let anHourLater = Date(timeIntervalSince1970: Double(victim.batchID.createdAtMillis) / 1000 + 3600)
+        let telemetry = Telemetry(logger: logger, now: { anHourLater })
         telemetry.emit(.loadCycle(try #require(reports.last)))
-        #expect(String(decoding: telemetry.exposition(), as: UTF8.self).contains("millrace_load_batches_quarantined 1"))
+        let exposition = String(decoding: telemetry.exposition(), as: UTF8.self)
+        #expect(exposition.contains("millrace_load_batches_quarantined 1"))
+        #expect(exposition.contains("millrace_unloaded_batch_oldest_age_seconds 3600.0"), "\(exposition)")
 
         let probe = PostgresProbe(url: servers.postgresURL, schema: schema)
         #expect(try await probe.value("SELECT state FROM millrace_load_ledger WHERE batch_id = '\(victim.batchID.rawValue)' AND table_name = 'fact_entity_values'") == "quarantined")
@@ -182,6 +187,9 @@ struct LoaderProtocolTests {
         #expect(retried.first?.loads.map(\.table) == ["fact_entity_values"])
         #expect(retried.last?.quarantinedTotal == 0)
         #expect(retried.last?.freshness.allSatisfy { !$0.frozen } == true)
+        #expect(retried.last?.oldestUnloaded == nil)
+        telemetry.emit(.loadCycle(try #require(retried.last)))
+        #expect(String(decoding: telemetry.exposition(), as: UTF8.self).contains("millrace_unloaded_batch_oldest_age_seconds 0.0"))
         PostgresLoadTests.expectExact(try await PostgresLoadTests.oracle(servers, schema: schema, dump: dump))
         #expect(try await probe.value("SELECT count(*) FROM millrace_load_ledger WHERE state = 'loaded'") == "\(expectedLedgerRows(records))")
     }

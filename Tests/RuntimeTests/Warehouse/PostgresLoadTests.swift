@@ -20,11 +20,12 @@ import Warehouse
 struct PostgresLoadTests {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// A kcat dump of generated CDC traffic and the local staging folder the worker's flush path
-    /// committed it to.
-    static func stage(in folder: TemporaryDirectory, count: Int = 4000, seed: UInt64 = 101, identity: ReplicaIdentity = .default) async throws
-        -> (dump: String, records: [CommitRecord])
-    {
+    /// A kcat dump of generated CDC traffic (`rate` events per second of source time, a heartbeat
+    /// every `heartbeatMs`) and the local staging folder the worker's flush path committed it to.
+    static func stage(
+        in folder: TemporaryDirectory, count: Int = 4000, seed: UInt64 = 101, identity: ReplicaIdentity = .default, rate: Double = 10_000,
+        heartbeatMs: Int64 = 10_000
+    ) async throws -> (dump: String, records: [CommitRecord]) {
         let catalog = try Catalog.load(directory: PackagePaths.schemas.path)
         var settings = LoadGenConfiguration()
         settings.count = count
@@ -37,6 +38,8 @@ struct PostgresLoadTests {
         // placeholder: the load must keep the warehouse's value (the oracle's hot_attributes).
         settings.unchangedToastRate = 0.3
         settings.replicaIdentity = identity
+        settings.rate = rate
+        settings.heartbeatIntervalMs = heartbeatMs
         let dump = folder.path("source.kcat.json").path
         let sink = try FileRecordSink(path: dump, format: .kcat)
         _ = try await LoadRunner.run(try LoadGenerator(catalog: catalog, configuration: settings), into: sink)
@@ -73,11 +76,12 @@ struct PostgresLoadTests {
 
     /// Asserts every table holds exactly what the source implies.
     static func expectExact(_ result: [String: Any], _ comment: String = "") {
-        for table in ["entities", "facts", "hot", "hot_attributes"] {
+        for table in ["entities", "facts", "fact_rows", "hot", "hot_attributes"] {
             let counts = result[table] as? [Int] ?? []
             #expect(counts.count == 3 && counts[0] > 0 && counts[0] == counts[1] && counts[2] == 0,
                 "\(comment)\(table): expected, actual, wrong = \(counts); \(result["samples"] ?? "")")
         }
+        #expect((result["duplicates"] as? [String: Int])?.values.allSatisfy { $0 == 0 } == true, "\(comment)a key loaded twice: \(result["duplicates"] ?? "")")
         #expect(result["aggregate_matches"] as? Bool == true, "\(comment)agg_daily_metrics differs from a GROUP BY over the facts")
         #expect((result["aggregate_rows"] as? Int ?? 0) > 0)
     }
