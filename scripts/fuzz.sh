@@ -8,7 +8,8 @@
 # Builds the MillraceFuzz target with -sanitize=fuzzer,address into .build-fuzz/, copies the
 # target's committed seed corpus (Tests/Fixtures/fuzz-corpus*/) to a scratch folder so the
 # committed one stays as it is, and runs. A crash, a trap or a memory error stops the run with a
-# non-zero status and leaves the input in fuzz-artifacts/. Regenerate the seeds with
+# non-zero status and leaves the input in fuzz-artifacts/. The Parquet target also starts from
+# the parquet-testing files in ../shared/testdata (MILLRACE_SHARED_TESTDATA). Regenerate the seeds with
 # scripts/make-fuzz-corpus.py (decoder) and scripts/make-fuzz-seeds.py (the others).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ seconds=${1:-${FUZZ_SECONDS:-60}}
 ${SWIFT:-swift} build -c release --product MillraceFuzz --build-path .build-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DMILLRACE_LIBFUZZER
 mkdir -p fuzz-artifacts
+shared=${MILLRACE_SHARED_TESTDATA:-../shared/testdata}
 for target in "${targets[@]}"; do
   case "$target" in
     decoder) seeds=Tests/Fixtures/fuzz-corpus ;;
@@ -29,6 +31,11 @@ for target in "${targets[@]}"; do
   esac
   corpus=$(mktemp -d -t "millrace-fuzz-$target.XXXXXX")
   cp -R "$seeds/." "$corpus/"
+  # The Parquet reader also starts from apache/parquet-testing's files (other writers: parquet-mr,
+  # parquet-cpp, checksums, decimals, NaN statistics), which ship beside the checkout.
+  if [ "$target" = parquet ] && [ -d "$shared/parquet-testing" ]; then
+    for file in "$shared"/parquet-testing/*.parquet; do cp "$file" "$corpus/parquet-testing-$(basename "$file")"; done
+  fi
   echo "fuzz $target: ${seconds}s from $(ls "$corpus" | wc -l) seeds"
   MILLRACE_FUZZ_TARGET=$target \
   LSAN_OPTIONS="suppressions=$(pwd)/scripts/fuzz-lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \

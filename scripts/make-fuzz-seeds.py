@@ -27,15 +27,15 @@ FIXTURES = os.path.join(ROOT, "Tests", "Fixtures")
 CONFIGS = {
     "empty.yaml": "{}\n",
     "process-test.yaml": (
-        "pipeline: {window: 2s, max_batch_rows: 2000, sweep_grace: 6s}\n"
+        "pipeline: {window: 2s, max_batch_rows: 2000, sweep_grace: 32s, max_clock_skew: 0s}\n"
         "kafka:\n  bootstrap_servers: '127.0.0.1:9092'\n  group_id: process-test\n"
         "  topics: [postgres.eav.entities, postgres.eav.entity_values_ts]\n"
-        "  properties: {session.timeout.ms: '6000', heartbeat.interval.ms: '500', max.poll.interval.ms: '6000'}\n"
+        "  properties: {session.timeout.ms: '6000', heartbeat.interval.ms: '500', max.poll.interval.ms: '6000', socket.timeout.ms: '5000'}\n"
         "schemas: {dir: Schemas}\nobservability: {listen: '', log_level: warning, log_format: text}\n"),
     "soak.yaml": (
-        "pipeline: {window: 2s, max_batch_rows: 50000, sweep_grace: 10s, shutdown_grace: 20s}\n"
+        "pipeline: {window: 2s, max_batch_rows: 50000, sweep_grace: 90s, max_clock_skew: 0s, shutdown_grace: 20s}\n"
         "kafka:\n  bootstrap_servers: '127.0.0.1:1,127.0.0.1:2'\n  group_id: soak\n  topics: [\"postgres.eav.entities\"]\n"
-        "  properties: {session.timeout.ms: '6000', max.poll.interval.ms: '10000'}\n"
+        "  properties: {session.timeout.ms: '6000', max.poll.interval.ms: '10000', socket.timeout.ms: '5000'}\n"
         "dimensions: {dim_attributes: {snapshot: 'attributes.csv', format: csv, refresh: 5m}}\n"
         "staging: {bucket: soak, endpoint: 'http://127.0.0.1:9000', region: us-east-1, path_style: true}\n"
         "warehouse: {dialect: postgres, url: 'postgres://loader@127.0.0.1:5432/w', schema: soak, load_interval: 5s, lease_ttl: 10s}\n"

@@ -53,11 +53,15 @@ class Member:
             return None
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            pid, status, usage = os.wait4(self.proc.pid, 0 if block and deadline is None else os.WNOHANG)
+            try:
+                pid, status, usage = os.wait4(self.proc.pid, 0 if block and deadline is None else os.WNOHANG)
+            except ChildProcessError:
+                pid, status, usage = self.proc.pid, None, None  # reaped elsewhere (its status is lost)
             if pid != 0:
-                code = os.waitstatus_to_exitcode(status)
+                code = -1 if status is None else os.waitstatus_to_exitcode(status)
+                if usage is not None:
+                    self.peak_mib = max(self.peak_mib, usage.ru_maxrss / 1024.0)
                 self.proc.returncode = code
-                self.peak_mib = max(self.peak_mib, usage.ru_maxrss / 1024.0)
                 self.exits.append((self.incarnation, code, self.expected_exit))
                 self.proc = None
                 return code

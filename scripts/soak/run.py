@@ -18,6 +18,19 @@ import staging
 
 TOPICS = ["postgres.eav.entities", "postgres.eav.entity_values_ts", "postgres.eav.entity_jsonb",
           "__debezium-heartbeat.postgres.eav", "postgres.eav._heartbeat"]
+# The workers' Kafka timings (seconds): short sessions so kills and storms rebalance quickly.
+# socket.timeout.ms stays well above the session: librdkafka 2.0.2's mock coordinator parks a
+# follower's SyncGroup until the leader syncs, and a follower that times out and sends another
+# trips its assertion `!member->resp` (rd_kafka_mock_cgrp_member_sync_set), which ends the
+# cluster; with 30 s the dead leader's session (6 s) expires first and the parked request is answered.
+SESSION_TIMEOUT, SOCKET_TIMEOUT = 6, 30
+# The worker requires a sweep grace of at least the larger of max.poll.interval.ms (10 s) and
+# the session, plus the commit margin (max_clock_skew 0 s + session 6 s + 3 x socket.timeout.ms
+# 30 s + 5 s = 101 s): 111 s. 180 s leaves a batch 79 s to fence, so one S3 request held past the
+# client's 30 s stall timeout (the proxy's `timeout` fault) does not cost its batch.
+SWEEP_GRACE = 180
+# Exits of Millrace processes nobody asked for after which the run gives up (each is a failure anyway).
+CRASH_LOOP = 20
 
 
 class Run:
@@ -33,7 +46,7 @@ class Run:
         self.stop_sampling = threading.Event()
         self.started = time.monotonic()
         self.fleet = fleet.Fleet()
-        self.taps, self.parts = [], []
+        self.taps, self.parts, self.tap_restarts = {}, [], 0
         self.producer, self.other_peaks = None, {}
         self.tap_positions, self.tap_ends = {}, {}
 
@@ -59,12 +72,12 @@ class Run:
         self.attributes = os.path.join(self.work, "attributes.csv")
         subprocess.run([s.bin, "loadgen", "--schemas", s.schemas, "--attributes-out", self.attributes], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for topic in TOPICS:
-            out = open(os.path.join(self.work, "tap", f"{topic}.jsonl"), "wb")
-            self.taps.append(subprocess.Popen(["kcat", "-C", "-b", self.kafka.bootstrap, "-t", topic, "-o", "beginning", "-J", "-u", "-q",
-                                               "-X", "fetch.wait.max.ms=100"], stdout=out, stderr=self.log(f"tap-{topic}.log")))
+        self.taps = {topic: self.tap(topic) for topic in TOPICS}
         self.config = self.write_config()
         env = dict(os.environ, **self.warehouse.aws_env())
+        checked = subprocess.run([s.bin, "validate", "--config", self.config], env=env, capture_output=True, text=True)
+        if checked.returncode != 0:
+            raise SystemExit(f"soak: millrace validate refused {self.config}: {checked.stdout[-1500:]}{checked.stderr[-1500:]}")
         for i in (1, 2):
             self.fleet.add(fleet.Member(f"worker-{i}", "worker", [s.bin, "run", "--config", self.config], self.logs, env))
         self.fleet.add(fleet.Member("loader", "loader", [s.bin, "load", "--config", self.config], self.logs, env))
@@ -72,14 +85,33 @@ class Run:
         self.say(f"soak: seed {s.seed}; logs in {self.logs}; Kafka {self.kafka.bootstrap}; S3 {self.warehouse.s3_endpoint} "
                  f"behind {self.proxy.endpoint}; PostgreSQL schema {self.schema}")
 
+    def tap(self, topic):
+        """kcat reading `topic` from the beginning into tap/TOPIC.jsonl (appending: a restarted
+        tap writes again what it had, which Source skips). -E: the Kafka faults injected for the
+        workers reach kcat too, and without it kcat exits on the first failed fetch."""
+        out = open(os.path.join(self.work, "tap", f"{topic}.jsonl"), "ab")
+        errors = open(os.path.join(self.logs, f"tap-{topic}.log"), "a")
+        return subprocess.Popen(["kcat", "-C", "-E", "-b", self.kafka.bootstrap, "-t", topic, "-o", "beginning", "-J", "-u", "-q",
+                                 "-X", "fetch.wait.max.ms=100"], stdout=out, stderr=errors)
+
+    def keep_tapping(self):
+        """Restarts a tap that exited (counted in the report)."""
+        for topic, process in self.taps.items():
+            if process.poll() is not None:
+                self.tap_restarts += 1
+                self.note(f"tap of {topic} exited with {process.returncode}: restarted")
+                self.taps[topic] = self.tap(topic)
+
     def write_config(self):
         s, path = self.s, os.path.join(self.work, "millrace.yaml")
         loader_url = pg.with_user(self.warehouse.pg_url, self.role)
         with open(path, "w") as f:
             f.write(
-                f"pipeline: {{window: {s.window}, max_batch_rows: 50000, sweep_grace: {s.max_poll}s, shutdown_grace: 20s}}\n"
+                f"pipeline: {{window: {s.window}, max_batch_rows: 50000, sweep_grace: {SWEEP_GRACE}s, max_clock_skew: 0s, "
+                f"shutdown_grace: 20s}}\n"
                 f"kafka:\n  bootstrap_servers: '{self.kafka.bootstrap}'\n  group_id: soak\n  topics: {json.dumps(TOPICS)}\n"
-                f"  properties: {{session.timeout.ms: '6000', heartbeat.interval.ms: '500', max.poll.interval.ms: '{s.max_poll * 1000}'}}\n"
+                f"  properties: {{session.timeout.ms: '{SESSION_TIMEOUT * 1000}', heartbeat.interval.ms: '500', "
+                f"max.poll.interval.ms: '{s.max_poll * 1000}', socket.timeout.ms: '{SOCKET_TIMEOUT * 1000}'}}\n"
                 f"schemas: {{dir: '{s.schemas}'}}\n"
                 f"dimensions: {{dim_attributes: {{snapshot: '{self.attributes}'}}}}\n"
                 f"staging: {{bucket: {self.bucket}, endpoint: '{self.proxy.endpoint}', region: {servers.REGION}, path_style: true}}\n"
@@ -136,6 +168,10 @@ class Run:
                 self.other_peaks["loadgen"] = round(usage.ru_maxrss / 1024.0, 1)
                 break
             self.fleet.tick()
+            self.keep_tapping()
+            if self.crash_loop():
+                producer.kill()
+                continue
             self.chaos.due(time.monotonic() - start)
             time.sleep(0.2)
         self.production_seconds = time.monotonic() - start
@@ -152,6 +188,19 @@ class Run:
                 if not member.name.startswith("storm") and not member.running:
                     member.start()
         return producer.returncode
+
+    def crash_loop(self):
+        """A message when Millrace's processes keep exiting by themselves (e.g. a configuration
+        the worker refuses) or a server died, so the run stops early instead of draining for its
+        whole deadline."""
+        for name, part in (("the mock Kafka cluster", self.kafka), ("the S3 fault proxy", self.proxy)):
+            if part.proc.poll() is not None:
+                return f"{name} exited with {part.proc.returncode}: {part.log_head()}"
+        if len(self.fleet.unexpected) < CRASH_LOOP:
+            return None
+        name, incarnation, status = self.fleet.unexpected[-1]
+        return (f"{len(self.fleet.unexpected)} exits nobody asked for, the last {name}#{incarnation} with {status} "
+                f"(see {os.path.join(self.logs, f'{name}.{incarnation}.log')})")
 
     def note(self, line):
         with open(os.path.join(self.logs, "chaos.log"), "a") as f:
@@ -197,6 +246,10 @@ class Run:
         ends, stable, state, next_report = None, 0, None, time.monotonic() + 30
         while time.monotonic() < deadline:
             self.fleet.tick()
+            self.keep_tapping()
+            if self.crash_loop():
+                self.ends, self.ledger = ends or {}, self.read_ledger()
+                return [f"crash loop: {self.crash_loop()}"]
             try:
                 ends = ends or {k: v for k, v in self.kafka_ends().items()}
             except (RuntimeError, subprocess.TimeoutExpired):
@@ -249,7 +302,7 @@ class Run:
         for member in self.fleet.members.values():
             if member.running:
                 exits[member.name] = member.stop()
-        for tap in self.taps:
+        for tap in self.taps.values():
             tap.terminate()
             tap.wait()
         self.proxy_stats = self.proxy.stats()
@@ -263,9 +316,12 @@ class Run:
     def teardown(self, keep):
         """Stops whatever still runs (after a failure too), then the servers."""
         self.stop_sampling.set()
-        for process in [m for m in self.fleet.members.values() if m.running]:
-            process.kill9()
-        for process in self.taps + ([self.producer] if self.producer else []):
+        for member in [m for m in self.fleet.members.values() if m.running]:
+            try:
+                member.kill9()
+            except OSError as error:
+                print(f"soak: killing {member.name}: {error}", file=sys.stderr)
+        for process in list(self.taps.values()) + ([self.producer] if self.producer else []):
             if process.poll() is None:
                 process.kill()
                 process.wait()

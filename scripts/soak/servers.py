@@ -24,6 +24,7 @@ class Controlled:
     """A child process that takes one command per line on stdin and answers one line each."""
 
     def __init__(self, argv, log):
+        self.log_path = log.name
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
         self.first_line = self.proc.stdout.readline().strip()
         self.lock = threading.Lock()
@@ -31,10 +32,19 @@ class Controlled:
             raise SystemExit(f"soak: {argv[0]} {argv[1]} printed nothing; see {log.name}")
 
     def command(self, line):
+        """The answer to `line`, or `error: exited` once the process has ended."""
         with self.lock:
-            self.proc.stdin.write(line + "\n")
-            self.proc.stdin.flush()
-            return self.proc.stdout.readline().strip()
+            try:
+                self.proc.stdin.write(line + "\n")
+                self.proc.stdin.flush()
+                return self.proc.stdout.readline().strip() or "error: exited"
+            except (BrokenPipeError, ValueError):
+                return "error: exited"
+
+    def log_head(self):
+        """The first lines of its log: where a crashed server says why."""
+        with open(self.log_path, errors="replace") as f:
+            return " | ".join(line.strip() for line in f.readlines()[:2])
 
     def stop(self):
         if self.proc.poll() is None:
@@ -70,7 +80,8 @@ class FaultProxy(Controlled):
         return self.command(f"rate {rate}")
 
     def stats(self):
-        return json.loads(self.command("stats"))
+        answer = self.command("stats")
+        return json.loads(answer) if answer.startswith("{") else {"requests": None, "faults": {}, "error": answer}
 
 
 class Warehouse:

@@ -21,4 +21,21 @@ struct FuzzSeedReplayTests {
         // Every seed is one outcome; real files, records and configurations are mostly accepted.
         #expect(counts.count == 3 && counts[1] + counts[2] == seeds && counts[1] > counts[2], "\(result.output)")
     }
+
+    @Test(
+        "apache/parquet-testing's files, which scripts/fuzz.sh adds to the Parquet seeds, are read without a trap",
+        .enabled(if: SharedTestData.isAvailable("parquet-testing"), SharedTestData.absentMessage("parquet-testing"))
+    )
+    func parquetTestingSeeds() async throws {
+        let folder = SharedTestData.root.appendingPathComponent("parquet-testing")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".parquet") }.sorted()
+        #expect(!files.isEmpty)
+        let result = try await Subprocess.run(
+            [PackagePaths.builtExecutable("MillraceFuzz").path, "--target", "parquet"] + files.map { folder.appendingPathComponent($0).path })
+        let counts = result.output.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        // Each file is one outcome: the flat ones read (ParquetTestingFilesTests checks their
+        // values), the nested and GZIP ones refused with a ParquetError, none a trap.
+        #expect(counts.count == 3 && counts[0] == files.count && counts[1] + counts[2] == files.count && counts[1] > counts[2],
+                "\(result.output)")
+    }
 }
