@@ -162,10 +162,14 @@ class Run:
         self.producer = producer = self.loadgen()
         start = time.monotonic()
         while True:
-            pid, status, usage = os.wait4(producer.pid, os.WNOHANG)
+            try:
+                pid, status, usage = os.wait4(producer.pid, os.WNOHANG)
+            except ChildProcessError:  # Popen.kill() reaped it (a crash loop stopped the run)
+                pid, status, usage = producer.pid, None, None
             if pid:
-                producer.returncode = os.waitstatus_to_exitcode(status)
-                self.other_peaks["loadgen"] = round(usage.ru_maxrss / 1024.0, 1)
+                if status is not None:
+                    producer.returncode = os.waitstatus_to_exitcode(status)
+                    self.other_peaks["loadgen"] = round(usage.ru_maxrss / 1024.0, 1)
                 break
             self.fleet.tick()
             self.keep_tapping()
