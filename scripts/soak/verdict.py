@@ -60,14 +60,16 @@ def dead_letters(source, letters, injected):
     by_reason = {}
     for reason, _, _ in letters.values():
         by_reason[reason] = by_reason.get(reason, 0) + 1
-    # A malformed record Kafka holds twice (a producer retry the mock stored again) is two dead letters.
+    # A malformed record Kafka holds twice (a producer retry the mock stored again: same partition,
+    # key and value) is two dead letters for one injected. (Equal values alone are not copies:
+    # loadgen breaks different records into the same bytes, under different keys.)
     copies, first = {}, {}
     for position in sorted(source.malformed):
-        value = source.malformed[position][1]
-        if value in first and first[value] in letters:
-            reason = letters[first[value]][0]
+        record = (position[0], position[1], *source.malformed[position])
+        if record in first and first[record] in letters:
+            reason = letters[first[record]][0]
             copies[reason] = copies.get(reason, 0) + 1
-        first.setdefault(value, position)
+        first.setdefault(record, position)
     reasons = {reason: {"injected": injected.get(reason, 0), "kafka_copies": copies.get(reason, 0),
                         "dead_lettered": by_reason.get(reason, 0)} for reason in sorted(set(injected) | set(by_reason))}
     mismatched = [r for r, c in reasons.items() if c["dead_lettered"] != c["injected"] + c["kafka_copies"]]
@@ -170,7 +172,17 @@ def data_as_of(source, staging, samples):
                 ties += 1
         if sample["as_of"]:
             banner.append(sample["now"] - min(sample["as_of"].values()))
-    return {"samples": len(samples), "ahead_of_truth": len(violations), "violations": violations[:5],
+    by_table = {}
+    for violation in violations:
+        entry = by_table.setdefault(violation["table"], {"count": 0, "partitions": set(), "first_at_ms": violation["at_ms"]})
+        entry["count"] += 1
+        entry["partitions"].add(violation["partition"])
+        entry["last_at_ms"] = violation["at_ms"]
+        entry["largest_ms"] = max(entry.get("largest_ms", 0), violation["data_as_of_ms"] - violation["unloaded_row_ts_ms"])
+    for entry in by_table.values():
+        entry["partitions"] = sorted(entry["partitions"])
+    return {"samples": len(samples), "ahead_of_truth": len(violations), "violations": violations[:3] + violations[-3:],
+            "ahead_by_table": by_table,
             "same_millisecond": ties, "lag": {table: percentiles(values) for table, values in sorted(lag.items())},
             "banner_lag": percentiles(banner)}
 
