@@ -307,8 +307,13 @@ class Run:
             if member.running:
                 exits[member.name] = member.stop()
         for tap in self.taps.values():
+            # kcat -E can sit out a SIGTERM (seen after the drain): it gets 10 s, then SIGKILL.
             tap.terminate()
-            tap.wait()
+            try:
+                tap.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                tap.kill()
+                tap.wait()
         self.proxy_stats = self.proxy.stats()
         return exits
 
