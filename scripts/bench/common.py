@@ -67,6 +67,60 @@ def measure(argv, stdin=None, env=None, cwd=None, stdout=subprocess.PIPE):
     return Measurement(float(seconds), int(maxrss_kib) / 1024.0, out or b"", float(cpu), err)
 
 
+# As _LAUNCHER, with the command's standard output read through a pipe by the launcher, which
+# also reports when the first byte arrived (seconds after the fork): a consumer's time to its
+# first message, for a steady-state rate. Use it for commands whose output is small.
+_FIRST_OUTPUT_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+read_end, write_end = os.pipe()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.dup2(write_end, 1)
+        os.close(read_end)
+        os.close(write_end)
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+os.close(write_end)
+first = None
+while True:
+    chunk = os.read(read_end, 1 << 16)
+    if not chunk:
+        break
+    if first is None:
+        first = time.perf_counter() - start
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    out.write(f"{seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime} {first if first is not None else seconds}")
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def measure_first_output(argv, env=None):
+    """As measure(), for a command whose output is small: also the seconds until its first
+    output byte (Measurement.first_output_seconds)."""
+    fd, figures = tempfile.mkstemp(prefix="millrace-bench-", suffix=".txt")
+    os.close(fd)
+    try:
+        proc = subprocess.Popen([sys.executable, "-S", "-c", _FIRST_OUTPUT_LAUNCHER, figures] + list(argv),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            sys.stderr.write(err.decode(errors="replace")[-4000:])
+            raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}")
+        with open(figures) as f:
+            seconds, maxrss_kib, cpu, first = f.read().split()
+    finally:
+        os.remove(figures)
+    measurement = Measurement(float(seconds), int(maxrss_kib) / 1024.0, b"", float(cpu), err)
+    measurement.first_output_seconds = float(first)
+    return measurement
+
+
 # DuckDB's forms of reading Debezium JsonConverter values (one JSON envelope per line), for the
 # benchmarks that give DuckDB the same messages: `inferred` lets read_json infer the whole
 # envelope, `schema` included; `explicit` names the one column the job needs, `payload`, with

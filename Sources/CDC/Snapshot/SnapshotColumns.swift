@@ -49,6 +49,16 @@ final class SnapshotColumns {
     /// The most rows reserved up front, whatever a file claims; the builders grow beyond.
     static let maxReservedRows = 1 << 20
 
+    /// Reserves room for `rows` rows (at most `maxReservedRows`), and `bytes(target)` bytes
+    /// for each byte-array target (estimates; the builders grow beyond).
+    func reserve(rows: Int, bytes: (Int) -> Int) {
+        let rows = min(max(rows, 16), Self.maxReservedRows)
+        for target in targets.indices where buffer.stores[target].storage == .bytes {
+            buffer.stores[target].bytes.reserveCapacity(min(bytes(target), rows * ColumnType.maxVarcharBytes))
+        }
+        for target in targets.indices { buffer.stores[target].reserve(rows) }
+    }
+
     /// The target named `name` in the file, or nil.
     func target(named name: String) -> Int? {
         indexByFileName[name]
@@ -71,6 +81,19 @@ final class SnapshotColumns {
             throw DecodeFailure(.missingRequiredField, "NOT NULL column `\(targets[index].fileName)` is null or absent")
         }
         buffer.rowCount += 1
+    }
+
+    /// Ends `rows` rows appended a whole column at a time from row `buffer.rowCount` on: nulls
+    /// for the columns they lack, then the NOT NULL check over all of them. True when the rows
+    /// count; false when a NOT NULL column holds a null among them (the caller rolls back).
+    func finishRows(_ rows: Int) -> Bool {
+        let start = buffer.rowCount
+        for index in 0..<buffer.columnCount where buffer.stores[index].count == start {
+            buffer.stores[index].appendNulls(rows)
+        }
+        guard !required.contains(where: { buffer.stores[$0].hasNull(from: start) }) else { return false }
+        buffer.rowCount += rows
+        return true
     }
 
     /// The loaded rows with the rejections, moving the builders out.

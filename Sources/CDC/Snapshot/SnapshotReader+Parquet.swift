@@ -14,7 +14,7 @@ extension SnapshotReader {
         }
         let columns = SnapshotColumns(definition, reserving: Int(clamping: reader.metadata.numRows))
         // For each target found in the file: its file column and how to read it.
-        var sources: [(target: Int, fileColumn: Int, encoding: ParquetEncoding)] = []
+        var sources: [ParquetWholeColumns.Source] = []
         var ignored: [String] = []
         for (fileColumn, field) in reader.schema.fields.enumerated() {
             guard let target = columns.target(named: field.name) else {
@@ -46,6 +46,10 @@ extension SnapshotReader {
             // The reader promises these counts; checked so that no index below can trap.
             guard data.allSatisfy({ $0.values.count == rows && ($0.validity?.count ?? rows) == rows }) else {
                 throw CDCError(.invalidSnapshot, "row group \(group) of the Parquet snapshot holds columns of other lengths than its \(rows) rows")
+            }
+            if ParquetWholeColumns.append(data, sources: sources, rows: rows, into: columns) {
+                rowsBefore += rows
+                continue
             }
             for row in 0..<rows {
                 let start = buffer.rowCount

@@ -37,8 +37,8 @@ public enum SnapshotReader {
         if format == .parquet { return try readParquet(bytes, definition: definition, limits: limits) }
         let result: Result<SnapshotRows, CDCError> = bytes.withUnsafeBufferPointer { text in
             Result { () throws(CDCError) -> SnapshotRows in
-                let columns = SnapshotColumns(definition, reserving: lineCount(text))
-                return format == .csv ? try readCSV(text, into: columns, limits: limits) : readNDJSON(text, into: columns, limits: limits)
+                if format == .csv { return try readCSV(text, definition: definition, limits: limits) }
+                return readNDJSON(text, into: SnapshotColumns(definition, reserving: lineCount(text)), limits: limits)
             }
         }
         return try result.get()

@@ -47,6 +47,49 @@ struct TextValue {
         }
     }
 
+    /// Appends `text` (no `""` pairs) to `store` directly when it has the plain form of the
+    /// commonest conversions and passes their checks: varchar text (`PlainText`), an integer
+    /// of at most 18 digits with an optional sign and no leading zero, within range, a boolean
+    /// literal. The value stored is the one `append` stores for the same text. Returns false,
+    /// having appended nothing, for anything else: `append` then reads it or says why not.
+    @inline(__always)
+    static func appendPlain(_ text: UnsafeBufferPointer<UInt8>, _ conversion: Conversion, into store: UnsafeMutablePointer<ColumnStore>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        switch conversion {
+        case .text(let maxBytes):
+            guard PlainText.isStorable(base, count: text.count, maxBytes: maxBytes) else { return false }
+            store.pointee.append(bytes: base, count: text.count)
+        case .integer(let range):
+            guard let value = plainInteger(text), range.contains(value) else { return false }
+            store.pointee.append(value)
+        case .boolean:
+            guard let value = booleanLiteral(text) else { return false }
+            store.pointee.append(value)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// `[+-]digits`: 1 to 18 digits (so that the value fits without an overflow check), no
+    /// leading zero; nil for any other text.
+    @inline(__always)
+    private static func plainInteger(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        let negative = text.first == UInt8(ascii: "-")
+        if negative || text.first == UInt8(ascii: "+") { index = 1 }
+        let digits = text.count - index
+        guard digits >= 1, digits <= 18, digits == 1 || text[index] != UInt8(ascii: "0") else { return nil }
+        var value: Int64 = 0
+        while index < text.count {
+            let digit = text[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
+    }
+
     private mutating func writeToken(_ text: UnsafeBufferPointer<UInt8>, conversion: Conversion) {
         switch conversion {
         case .boolean:

@@ -75,6 +75,17 @@ extension KafkaConsumer {
         let targets = committed.map { entry in
             KafkaTopicPartitionOffset(entry.topicPartition, offset: entry.offset >= 0 ? entry.offset : fallback)
         }
-        try client.seek(targets, timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+        do {
+            try client.seek(targets, timeoutMs: Int32(clamping: configuration.sessionTimeoutMs))
+        } catch {
+            guard error.code == .timedOut else { throw error }
+            // Not a failed rewind: `rd_kafka_seek_partitions` raises each partition's version
+            // barrier before it waits (`rd_kafka_toppar_op_seek`, librdkafka 2.0.2
+            // src/rdkafka_partition.c), so messages fetched from the old position are already
+            // discarded, and the queued seek is applied when the partition's broker thread gets
+            // to it. Only that thread's answer is late, as on a loaded machine.
+            logger.warning("the rewind to the committed offsets is still under way in librdkafka", metadata: [
+                "partitions": "\(partitions.sorted())", "client": "\(client.name)"])
+        }
     }
 }

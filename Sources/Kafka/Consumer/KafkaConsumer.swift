@@ -158,7 +158,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         if let fetchWaker {
             fetchWaker.polled(
-                queued: batch.queuedMessages, nowMillis: KafkaFetchWaker.nowMillis(), assignment: ownedPartitions)
+                queued: batch.queuedMessages, behind: count == maxMessages, nowMillis: KafkaFetchWaker.nowMillis(),
+                assignment: ownedPartitions)
         }
         let cleanup = state.withLock { $0.pollFinished() }
         let outcome = try batch.drain(count: count, skip: cleanup.dropped.union(cleanup.reassigned), body)

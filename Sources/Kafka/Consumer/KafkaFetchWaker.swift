@@ -47,11 +47,12 @@ final class KafkaFetchWaker: Sendable {
     /// How many wake-ups were sent.
     var wakeUps: Int { sent.load(ordering: .relaxed) }
 
-    /// After a poll that left `queued` messages prefetched: sends a wake-up to the leaders of
-    /// `assignment` when one is due, now or deferred to the end of the interval. Never blocks.
-    func polled(queued: Int, nowMillis: Int64, assignment: @autoclosure () -> Set<KafkaTopicPartition>) {
+    /// After a poll that left `queued` messages prefetched (`behind`: it filled its batch):
+    /// sends a wake-up to the leaders of `assignment` when one is due, now or deferred to the
+    /// end of the interval. Never blocks.
+    func polled(queued: Int, behind: Bool, nowMillis: Int64, assignment: @autoclosure () -> Set<KafkaTopicPartition>) {
         guard !stopped.load(ordering: .relaxed) else { return }
-        let decision = schedule.withLock { $0.decide(queued: queued, nowMillis: nowMillis) }
+        let decision = schedule.withLock { $0.decide(queued: queued, behind: behind, nowMillis: nowMillis) }
         let assigned: Set<KafkaTopicPartition>
         switch decision {
         case .none:

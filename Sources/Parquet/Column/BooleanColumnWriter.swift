@@ -2,7 +2,7 @@
 /// (parquet-format Encodings.md, PLAIN). Booleans gain nothing from a dictionary, and
 /// parquet-cpp does not use one for them either.
 final class BooleanColumnWriter {
-    private let builder: ColumnChunkBuilder
+    let builder: ColumnChunkBuilder
     private let limits: PageLimits
     private var sawFalse = false
     private var sawTrue = false

@@ -17,7 +17,7 @@ struct ByteStatisticsRules {
 /// reaches its size limit, then PLAIN (parquet-format Encodings.md), like
 /// `FixedWidthColumnWriter`.
 final class ByteArrayColumnWriter<Access: ByteValueAccess> {
-    private let builder: ColumnChunkBuilder
+    let builder: ColumnChunkBuilder
     private let limits: PageLimits
     private let rules: ByteStatisticsRules
     private var dictionary: ByteArrayDictionary?

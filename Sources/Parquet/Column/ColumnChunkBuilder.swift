@@ -34,10 +34,13 @@ final class ColumnChunkBuilder {
     /// Buffer capacity kept across row groups, in bytes.
     private static let retainedCapacity = 32 << 20
 
-    private let scratch: PageScratch
+    /// Where pages are assembled. Only used inside one call (a page is assembled, compressed and
+    /// appended to `pages` before the call returns), so the file writer may point it at the
+    /// scratch of whichever encoding lane runs the column next (`ColumnLanes`).
+    var scratch: PageScratch
 
     /// A builder compressing with `codec`, for a column with `maxDefinitionLevel` 0 or 1,
-    /// assembling pages in `scratch` (shared by every column of a file).
+    /// assembling pages in `scratch` (one per encoding lane, shared by the columns it runs).
     init(codec: any Codec, maxDefinitionLevel: Int, scratch: PageScratch) {
         self.codec = codec
         self.maxDefinitionLevel = maxDefinitionLevel
@@ -183,8 +186,9 @@ final class ColumnChunkBuilder {
 }
 
 /// Buffers for assembling one page at a time: the uncompressed body, the compressed bytes and
-/// the header. Pages are finished one after another on the writer's thread, so every column
-/// of a file shares one set instead of holding its own.
+/// the header. Pages are finished one after another on each encoding lane, so every column a
+/// lane runs shares its one set instead of holding its own: a file holds one set per lane
+/// (`WriterProperties.encodingThreads`), about twice `dataPageSize` each once grown.
 final class PageScratch {
     /// The page body before compression.
     let body = ByteBuffer(capacity: 256 << 10)

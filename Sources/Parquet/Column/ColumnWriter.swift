@@ -56,6 +56,19 @@ enum ColumnWriter {
         }
     }
 
+    /// The chunk's page assembly (its `scratch` is set by the lane that runs the column).
+    var builder: ColumnChunkBuilder {
+        switch self {
+        case .boolean(let writer): writer.builder
+        case .int32(let writer): writer.builder
+        case .int64(let writer): writer.builder
+        case .float(let writer): writer.builder
+        case .double(let writer): writer.builder
+        case .byteArray(let writer): writer.builder
+        case .fixedLenByteArray(let writer): writer.builder
+        }
+    }
+
     /// Bytes held for the current row group.
     var bufferedBytes: Int {
         switch self {
@@ -146,7 +159,8 @@ struct ColumnSetup {
     var codec: any Codec
     /// 1 for optional columns, 0 for required ones.
     var maxDefinitionLevel: Int
-    /// Page assembly buffers shared by the file's columns.
+    /// Page assembly buffers the column starts with (the first lane's); each lane points the
+    /// column at its own before running it.
     var scratch: PageScratch
     /// Page and dictionary limits.
     var limits: PageLimits

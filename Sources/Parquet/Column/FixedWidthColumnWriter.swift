@@ -6,7 +6,7 @@
 /// Statistics cost nothing per value in dictionary mode: the bounds are taken over the
 /// dictionary's entries when the chunk ends, since every entry occurs in the chunk.
 final class FixedWidthColumnWriter<V: FixedWidthValue> {
-    private let builder: ColumnChunkBuilder
+    let builder: ColumnChunkBuilder
     private let limits: PageLimits
     private var dictionary: FixedWidthDictionary<V>?
     private var encodesWithDictionary: Bool

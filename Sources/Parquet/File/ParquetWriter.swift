@@ -9,7 +9,9 @@
 /// `data_page_offset` and `dictionary_page_offset` set, statistics with `null_count`,
 /// `column_orders` and `encoding_stats`.
 ///
-/// Not thread-safe: drive a writer from one thread at a time. A batch that fails validation
+/// Column chunks are encoded on up to `WriterProperties.encodingThreads` threads
+/// (`ColumnLanes`) and written in column order, so the file's bytes are the same at any number
+/// of threads. Not thread-safe otherwise: drive a writer from one thread at a time. A batch that fails validation
 /// leaves the writer usable; a sink or compression failure leaves it failed (`writerClosed`).
 public final class ParquetWriter {
     private enum State { case open, closed, failed }
@@ -27,6 +29,7 @@ public final class ParquetWriter {
 
     private let sink: any ParquetSink
     private let columns: [ColumnWriter]
+    private let lanes: ColumnLanes
     private var rowGroups: [RowGroupMetadata] = []
     private var rowsInGroup = 0
     private var state = State.open
@@ -52,9 +55,11 @@ public final class ParquetWriter {
             pageBytes: properties.dataPageSize, pageRows: properties.dataPageRowLimit,
             dictionaryBytes: properties.dictionaryEnabled ? properties.dictionaryPageSizeLimit : nil
         )
-        let scratch = PageScratch()
+        let lanes = ColumnLanes(threads: properties.encodingThreads, columns: schema.fields.count)
+        self.lanes = lanes
         columns = schema.fields.map { field in
-            let setup = ColumnSetup(codec: codec, maxDefinitionLevel: field.isNullable ? 1 : 0, scratch: scratch, limits: limits)
+            let setup = ColumnSetup(
+                codec: codec, maxDefinitionLevel: field.isNullable ? 1 : 0, scratch: lanes.scratches[0], limits: limits)
             return ColumnWriter(field: field, setup: setup, statisticsTruncateLength: properties.statisticsTruncateLength)
         }
         try emit(Self.magic)
@@ -120,9 +125,7 @@ public final class ParquetWriter {
             while done < selection.count {
                 let n = min(selection.count - done, properties.rowGroupRowLimit - rowsInGroup, Self.sliceRows)
                 let slice = selection.slice(done, n)
-                for (writer, column) in zip(columns, batch.columns) {
-                    try writer.append(column, rows: slice)
-                }
+                try lanes.forEach(columns) { index, writer in try writer.append(batch.columns[index], rows: slice) }
                 rowsInGroup += n
                 rowCount += Int64(n)
                 done += n
@@ -139,10 +142,18 @@ public final class ParquetWriter {
     private func writeRowGroup() throws {
         guard rowsInGroup > 0 else { return }
         let groupStart = bytesWritten
+        // The chunks are finished (last pages, dictionary page, statistics) on the lanes, then
+        // written here in column order.
+        var finished = [FinishedChunk?](repeating: nil, count: columns.count)
+        try finished.withUnsafeMutableBufferPointer { slots in
+            try lanes.forEach(columns) { index, writer in slots[index] = try writer.finishChunk() }
+        }
         var chunks: [ColumnChunkMetadata] = []
         var uncompressed: Int64 = 0
-        for (field, writer) in zip(schema.fields, columns) {
-            let chunk = try writer.finishChunk()
+        for (index, (field, writer)) in zip(schema.fields, columns).enumerated() {
+            // `forEach` ran every column once or threw, so each slot is set; were one not, the
+            // file must not silently lose a column.
+            guard let chunk = finished[index] else { throw ParquetError(.writerClosed, "column \(field.name) was not finished") }
             let start = bytesWritten
             if let page = chunk.dictionaryPage { try emit(page.bytes) }
             let dataStart = bytesWritten

@@ -29,6 +29,11 @@ public struct WriterProperties: Sendable, Hashable {
     /// Whether STRING and JSON values are checked to be valid UTF-8 before they are written.
     /// Default: true (one bad value fails a whole Redshift COPY).
     public var validatesUTF8: Bool = true
+    /// Threads encoding the column chunks of a row group at once (values → pages → compression),
+    /// each with its own page scratch of about twice `dataPageSize`; the chunks are written in
+    /// column order, so the file is byte for byte the same at any number. More threads than
+    /// columns are not used. Default: 1 (the caller's thread only).
+    public var encodingThreads: Int = 1
     /// The footer's `created_by` (parquet.thrift `FileMetaData.created_by`: "<Application> version
     /// <App Version>"). The writer does not know the application's version: callers that do pass
     /// it (the worker passes `Build.parquetCreatedBy`). Default: `"millrace"`.
@@ -50,6 +55,7 @@ public struct WriterProperties: Sendable, Hashable {
             dictionaryPageSizeLimit >= 1 && dictionaryPageSizeLimit <= 1 << 30,
             "dictionaryPageSizeLimit must be within 1...1 GiB, not \(dictionaryPageSizeLimit)"
         )
+        try check(encodingThreads >= 1 && encodingThreads <= 256, "encodingThreads must be within 1...256, not \(encodingThreads)")
         try check(statisticsTruncateLength >= 1, "statisticsTruncateLength must be positive, not \(statisticsTruncateLength)")
         try check(compression == .snappy || compression == .uncompressed, "compression must be SNAPPY or UNCOMPRESSED, not \(compression)")
     }

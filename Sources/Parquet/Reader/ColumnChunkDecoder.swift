@@ -11,6 +11,16 @@ struct ColumnChunkDecoder {
     let chunk: ColumnChunkMetadata
     let options: ReaderOptions
     let budget: DecodeBudget
+    /// Where pages are decompressed, reused across the chunk's pages.
+    let pageBuffer: PageBuffer
+
+    init(field: Field, chunk: ColumnChunkMetadata, options: ReaderOptions, budget: DecodeBudget) {
+        self.field = field
+        self.chunk = chunk
+        self.options = options
+        self.budget = budget
+        pageBuffer = PageBuffer(budget: budget)
+    }
 
     /// What has been decoded so far.
     struct Progress {
@@ -23,17 +33,24 @@ struct ColumnChunkDecoder {
         let target: Int
     }
 
-    /// Decodes `bytes` (the whole chunk), which holds `rows` values, stopping once `limit`
+    /// Decodes the chunk at `range` of `bytes`, which holds `rows` values, stopping once `limit`
     /// rows are decoded.
-    func decode(_ bytes: [UInt8], rows: Int, limit: Int) throws -> ColumnData {
+    func decode(_ bytes: [UInt8], range: Range<Int>, rows: Int, limit: Int) throws -> ColumnData {
         let codec = try makeCodec(chunk.codec)
         var progress = Progress(values: RawValues(width: Self.width(of: field), budget: budget), target: min(rows, limit))
-        var position = 0
+        // Fixed-width values take exactly their width; byte arrays at most the chunk's
+        // uncompressed size when PLAIN (dictionary-encoded ones grow beyond as they need).
+        let width = progress.values.width
+        let chunkSize = Int(clamping: chunk.totalUncompressedSize)
+        let size = width.map { $0 * progress.target } ?? (progress.target >= rows ? chunkSize : chunkSize / max(rows, 1) * progress.target)
+        progress.values.reserve(progress.target, bytes: size)
+        var position = range.lowerBound
         while progress.decoded < progress.target {
-            try decodePage(bytes, position: &position, rows: rows, codec: codec, &progress)
+            try decodePage(bytes, position: &position, end: range.upperBound, rows: rows, codec: codec, &progress)
         }
         progress.dictionary?.release()
         progress.dictionary = nil
+        pageBuffer.free()
         return try Self.columnData(&progress, field: field, budget: budget)
     }
 
@@ -50,19 +67,19 @@ struct ColumnChunkDecoder {
         return ColumnData(values: try values.columnValues(field.physicalType), validity: hasNulls ? progress.validity : nil)
     }
 
-    /// Decodes the page at `position` of `bytes` (a chunk of `rows` values) into `progress`
-    /// (a dictionary page, a data page up to `progress.target`, or a page without values) and
-    /// moves `position` past it.
-    func decodePage(_ bytes: [UInt8], position: inout Int, rows: Int, codec: any Codec, _ progress: inout Progress) throws {
-        guard position < bytes.count else {
+    /// Decodes the page at `position` of `bytes` (a chunk of `rows` values ending at `end`) into
+    /// `progress` (a dictionary page, a data page up to `progress.target`, or a page without
+    /// values) and moves `position` past it.
+    func decodePage(_ bytes: [UInt8], position: inout Int, end: Int, rows: Int, codec: any Codec, _ progress: inout Progress) throws {
+        guard position < end, end <= bytes.count else {
             throw corrupt("ends after \(progress.decoded) of its \(rows) values")
         }
-        var headerDecoder = CompactDecoder(bytes, start: position)
+        var headerDecoder = CompactDecoder(bytes, start: position, end: end)
         let header = try PageHeader.read(from: &headerDecoder)
         position = headerDecoder.position
         let stored = Int(header.compressedPageSize)
-        guard stored <= bytes.count - position else {
-            throw corrupt("has a page running \(stored - (bytes.count - position)) bytes past its chunk")
+        guard stored <= end - position else {
+            throw corrupt("has a page running \(stored - (end - position)) bytes past its chunk")
         }
         guard Int(header.uncompressedPageSize) <= options.maxPageSize else {
             throw ParquetError(
@@ -157,10 +174,15 @@ struct ColumnChunkDecoder {
         let present = levels.map { $0.reduce(0) { $0 + Int($1) } } ?? count
         if field.isNullable {
             try budget.grow(&progress.validity, by: count, charged: &progress.validityCharge)
-            if let levels {
-                progress.validity.append(contentsOf: levels.lazy.map { $0 != 0 })
-            } else {
-                progress.validity.append(contentsOf: repeatElement(true, count: count))
+            let start = progress.validity.count
+            progress.validity.append(contentsOf: repeatElement(true, count: count))
+            // Only a page with nulls needs its levels copied: over raw pointers, one flag a level.
+            if let levels, present != count {
+                progress.validity.withUnsafeMutableBufferPointer { flags in
+                    levels.withUnsafeBufferPointer { levels in
+                        for index in 0..<min(count, levels.count) { flags[start + index] = levels[index] != 0 }
+                    }
+                }
             }
         }
         guard present != count, let levels else {
@@ -188,21 +210,15 @@ struct ColumnChunkDecoder {
         }
     }
 
-    /// Runs `body` over a page's bytes after the header, decompressed to `size` bytes (a
-    /// temporary charged to the budget).
+    /// Runs `body` over a page's bytes after the header, decompressed to `size` bytes in the
+    /// chunk's `PageBuffer`.
     private func withPage(
         _ bytes: [UInt8], _ range: Range<Int>, _ size: Int, _ codec: any Codec, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         guard size >= 0 else { throw ParquetError.corrupt("negative page size") }
-        try budget.withTemporary(size) {
-            let page = try bytes.withUnsafeBytes { all in
-                try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                    try codec.decompress(UnsafeRawBufferPointer(rebasing: all[range]), into: UnsafeMutableRawBufferPointer(buffer))
-                    initialized = size
-                }
-            }
-            try page.withUnsafeBytes(body)
-        }
+        try pageBuffer.withBytes(size, fill: { page in
+            try bytes.withUnsafeBytes { all in try codec.decompress(UnsafeRawBufferPointer(rebasing: all[range]), into: page) }
+        }, body)
     }
 
     /// Bytes per value in the reader's layout, or nil for BYTE_ARRAY.

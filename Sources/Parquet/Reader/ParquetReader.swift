@@ -90,9 +90,9 @@ public final class ParquetReader {
         let group = metadata.rowGroups[rowGroup]
         let chunk = group.columns[column]
         let rows = min(Int(group.numRows), max(maxRows ?? Int.max, 0))
-        let bytes = rows > 0 ? try readChunk(chunk) : []
+        let (bytes, range) = rows > 0 ? try source.bytes(offset: Int(chunk.startOffset), count: Int(chunk.totalCompressedSize)) : ([], 0..<0)
         let decoder = ColumnChunkDecoder(field: schema.fields[column], chunk: chunk, options: options, budget: budget)
-        return try decoder.decode(bytes, rows: Int(group.numRows), limit: rows)
+        return try decoder.decode(bytes, range: range, rows: Int(group.numRows), limit: rows)
     }
 
     /// The compressed bytes of a column chunk (checked against the file when the footer was read).

@@ -13,6 +13,16 @@ public protocol ParquetSource: AnyObject {
     var size: Int { get }
     /// Exactly `count` bytes from `offset`, or an error (`sourceFailed`).
     func read(offset: Int, count: Int) throws -> [UInt8]
+    /// The `count` bytes from `offset` as `range` of `bytes`: a source holding the file in
+    /// memory returns its own array (no copy), any other a fresh one (the default, `read`).
+    func bytes(offset: Int, count: Int) throws -> (bytes: [UInt8], range: Range<Int>)
+}
+
+extension ParquetSource {
+    /// A copy made by `read`, at its start.
+    public func bytes(offset: Int, count: Int) throws -> (bytes: [UInt8], range: Range<Int>) {
+        (try read(offset: offset, count: count), 0..<count)
+    }
 }
 
 /// A file in memory (tests, or an object fetched whole).
@@ -33,6 +43,14 @@ public final class MemorySource: ParquetSource {
             throw ParquetError(.sourceFailed, "read of \(count) bytes at \(offset) is outside the \(bytes.count)-byte file")
         }
         return Array(bytes[offset..<offset + count])
+    }
+
+    /// The file's own array and the range asked for: a column chunk is decoded where it lies.
+    public func bytes(offset: Int, count: Int) throws -> (bytes: [UInt8], range: Range<Int>) {
+        guard offset >= 0, count >= 0, offset <= bytes.count - count else {
+            throw ParquetError(.sourceFailed, "read of \(count) bytes at \(offset) is outside the \(bytes.count)-byte file")
+        }
+        return (bytes, offset..<offset + count)
     }
 }
 

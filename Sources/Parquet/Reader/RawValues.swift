@@ -41,34 +41,97 @@ struct RawValues {
         count += n
     }
 
-    /// Appends one variable-length value.
-    mutating func appendVariable(_ pointer: UnsafeRawPointer, length: Int) throws {
-        try makeRoom(length, values: 1)
-        bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
-        offsets.append(bytes.count)
-        count += 1
+    /// Appends `n` PLAIN BYTE_ARRAY values from `data` (each a 4-byte little-endian length,
+    /// then its bytes) and returns the bytes they take, or nil when `data` ends first (then
+    /// nothing is appended). Two passes over raw pointers: the lengths are checked and summed,
+    /// then room is made once and the bytes copied, so that no value touches the arrays'
+    /// bookkeeping on its own.
+    mutating func appendPlainByteArrays(_ data: UnsafeRawBufferPointer, count n: Int) throws -> Int? {
+        guard n > 0 else { return 0 }
+        guard let source = data.baseAddress else { return nil }
+        var position = 0
+        for _ in 0..<n {
+            guard data.count - position >= 4 else { return nil }
+            let length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+            guard length <= data.count - position - 4 else { return nil }
+            position += 4 + length
+        }
+        let total = position - 4 * n
+        let (byteStart, offsetStart) = try extend(bytes: total, values: n)
+        bytes.withUnsafeMutableBytes { target in
+            offsets.withUnsafeMutableBufferPointer { bounds in
+                let out = target.baseAddress.unsafelyUnwrapped
+                var read = 0
+                var written = byteStart
+                for index in 0..<n {
+                    let length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: read, as: UInt32.self)))
+                    (out + written).copyMemory(from: source + read + 4, byteCount: length)
+                    read += 4 + length
+                    written += length
+                    bounds[offsetStart + index] = written
+                }
+            }
+        }
+        count += n
+        return position
+    }
+
+    /// Grows `bytes` by `more` zero bytes and, for BYTE_ARRAY, `offsets` by `values` zero
+    /// entries (room charged first), to be overwritten in place; returns where each growth starts.
+    private mutating func extend(bytes more: Int, values: Int) throws -> (bytes: Int, offsets: Int) {
+        try makeRoom(more, values: values)
+        let starts = (bytes.count, offsets.count)
+        bytes.append(contentsOf: repeatElement(0, count: more))
+        if width == nil { offsets.append(contentsOf: repeatElement(0, count: values)) }
+        return starts
     }
 
     /// Appends the entries `indices` of `dictionary` (same layout), each index already checked to
-    /// be below `dictionary.count`. One pass over raw pointers: a dictionary-encoded page expands
-    /// to its values without touching the arrays per value.
+    /// be below `dictionary.count`. Room is made once (for byte arrays after summing the
+    /// entries' lengths), then the entries are copied over raw pointers: a dictionary-encoded
+    /// page expands to its values without touching the arrays per value.
     mutating func append(entries indices: UnsafeBufferPointer<UInt32>, of dictionary: RawValues) throws {
         if let width {
-            try makeRoom(indices.count * width, values: 0)
-            dictionary.bytes.withUnsafeBytes { source in
-                for index in indices {
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[Int(index) * width..<(Int(index) + 1) * width]))
+            let (start, _) = try extend(bytes: indices.count * width, values: 0)
+            bytes.withUnsafeMutableBytes { target in
+                dictionary.bytes.withUnsafeBytes { source in
+                    let out = target.baseAddress.unsafelyUnwrapped + start
+                    let entries = source.baseAddress.unsafelyUnwrapped
+                    switch width {
+                    case 4:
+                        for (slot, index) in indices.enumerated() {
+                            out.storeBytes(of: entries.loadUnaligned(fromByteOffset: Int(index) * 4, as: UInt32.self), toByteOffset: slot * 4, as: UInt32.self)
+                        }
+                    case 8:
+                        for (slot, index) in indices.enumerated() {
+                            out.storeBytes(of: entries.loadUnaligned(fromByteOffset: Int(index) * 8, as: UInt64.self), toByteOffset: slot * 8, as: UInt64.self)
+                        }
+                    default:
+                        for (slot, index) in indices.enumerated() {
+                            (out + slot * width).copyMemory(from: entries + Int(index) * width, byteCount: width)
+                        }
+                    }
                 }
             }
         } else {
-            try makeRoom(0, values: indices.count)
-            try dictionary.bytes.withUnsafeBytes { source in
-                try dictionary.offsets.withUnsafeBufferPointer { bounds in
-                    for index in indices {
-                        let range = bounds[Int(index)]..<bounds[Int(index) + 1]
-                        try makeRoom(range.count, values: 0)
-                        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[range]))
-                        offsets.append(bytes.count)
+            let total = dictionary.offsets.withUnsafeBufferPointer { bounds in
+                indices.reduce(0) { $0 + bounds[Int($1) + 1] - bounds[Int($1)] }
+            }
+            let (byteStart, offsetStart) = try extend(bytes: total, values: indices.count)
+            bytes.withUnsafeMutableBytes { target in
+                offsets.withUnsafeMutableBufferPointer { out in
+                    dictionary.bytes.withUnsafeBytes { source in
+                        dictionary.offsets.withUnsafeBufferPointer { bounds in
+                            let base = target.baseAddress.unsafelyUnwrapped
+                            var written = byteStart
+                            for (slot, index) in indices.enumerated() {
+                                let start = bounds[Int(index)]
+                                let length = bounds[Int(index) + 1] - start
+                                if length > 0 { (base + written).copyMemory(from: source.baseAddress.unsafelyUnwrapped + start, byteCount: length) }
+                                written += length
+                                out[offsetStart + slot] = written
+                            }
+                        }
                     }
                 }
             }
@@ -81,9 +144,7 @@ struct RawValues {
     /// holds exactly as many values as `levels` has non-zero entries.
     mutating func append(_ page: RawValues, spreadOver levels: [UInt8]) throws {
         if let width {
-            let start = bytes.count
-            try makeRoom(levels.count * width, values: 0)
-            bytes.append(contentsOf: repeatElement(0, count: levels.count * width))
+            let (start, _) = try extend(bytes: levels.count * width, values: 0)
             bytes.withUnsafeMutableBytes { target in
                 page.bytes.withUnsafeBytes { source in
                     var next = 0
@@ -98,23 +159,27 @@ struct RawValues {
             let base = bytes.count
             try makeRoom(page.bytes.count, values: levels.count)
             bytes.append(contentsOf: page.bytes)
-            page.offsets.withUnsafeBufferPointer { bounds in
-                var next = 0
-                for level in levels {
-                    if level != 0 { next += 1 }
-                    offsets.append(base + bounds[next])
+            let (_, offsetStart) = try extend(bytes: 0, values: levels.count)
+            offsets.withUnsafeMutableBufferPointer { out in
+                page.offsets.withUnsafeBufferPointer { bounds in
+                    var next = 0
+                    for (slot, level) in levels.enumerated() {
+                        if level != 0 { next += 1 }
+                        out[offsetStart + slot] = base + bounds[next]
+                    }
                 }
             }
         }
         count += levels.count
     }
 
-    /// Reserves room for `n` more values of about `bytesPerValue` bytes when that guess takes
-    /// at most a quarter of what the budget has left (the appends charge exactly either way).
-    mutating func reserve(_ n: Int, bytesPerValue: Int) {
-        let (guess, overflow) = n.multipliedReportingOverflow(by: bytesPerValue + (width == nil ? 8 : 0))
-        guard !overflow, guess <= (budget.limit - budget.used) / 4 else { return }
-        try? makeRoom(n * bytesPerValue, values: n)
+    /// Reserves room for `n` values taking `size` bytes in all (an estimate) when that takes at
+    /// most a quarter of what the budget has left; appends charge exactly either way. Reserving
+    /// once spares the copies and page faults of growing by doubling.
+    mutating func reserve(_ n: Int, bytes size: Int) {
+        let offsetBytes = width == nil ? n * MemoryLayout<Int>.stride : 0
+        guard n >= 0, size >= 0, size <= budget.limit, n <= budget.limit, size + offsetBytes <= (budget.limit - budget.used) / 4 else { return }
+        try? makeRoom(size, values: n)
     }
 
     /// Returns this store's charge to the budget (it is being dropped).

@@ -101,7 +101,7 @@ final class ColumnPageCursor {
         var progress = ColumnChunkDecoder.Progress(values: RawValues(width: ColumnChunkDecoder.width(of: field), budget: budget), target: rows)
         progress.dictionary = dictionary
         progress.decoded = decoded
-        try decoder.decodePage(bytes, position: &position, rows: rows, codec: codec, &progress)
+        try decoder.decodePage(bytes, position: &position, end: bytes.count, rows: rows, codec: codec, &progress)
         dictionary = progress.dictionary
         let added = progress.decoded - decoded
         decoded = progress.decoded

@@ -25,18 +25,8 @@ enum ValueDecoding {
             return needed
         case .byteArray:
             // Each value takes at least its 4-byte length: bound the count before reserving.
-            guard count <= data.count / 4 else { throw truncated(count) }
-            var position = 0
-            out.reserve(count, bytesPerValue: 8)
-            for _ in 0..<count {
-                guard data.count - position >= 4 else { throw truncated(count) }
-                let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
-                position += 4
-                guard length <= data.count - position else { throw truncated(count) }
-                try out.appendVariable(base + position, length: length)
-                position += length
-            }
-            return position
+            guard count <= data.count / 4, let consumed = try out.appendPlainByteArrays(data, count: count) else { throw truncated(count) }
+            return consumed
         default:
             let width = out.width ?? 0
             let (needed, overflow) = count.multipliedReportingOverflow(by: width)
@@ -75,7 +65,6 @@ enum ValueDecoding {
             if let index = indices.first(where: { $0 >= entries }) {
                 throw ParquetError.corrupt("dictionary index \(index) is beyond the \(dictionary.count) entries")
             }
-            out.reserve(count, bytesPerValue: dictionary.width ?? 8)
             try indices.withUnsafeBufferPointer { try out.append(entries: $0, of: dictionary) }
         }
     }

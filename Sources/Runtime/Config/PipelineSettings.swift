@@ -33,6 +33,12 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
     /// `hex:` and hex digits give raw bytes, as in the connector.
     /// Default: __debezium_unavailable_value.
     public var unavailableValuePlaceholder: String = "__debezium_unavailable_value"
+    /// Threads the hot path may use: a batch's Parquet column chunks are encoded (values, pages,
+    /// Snappy) on this many threads at once, and written in column order, so the staged files
+    /// are the same at any number. 0 means the cores available to the process: the cgroup CPU
+    /// quota where one is set (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`), else the processors
+    /// it may run on. At most 256. Default: 0 (every available core).
+    public var threads: Int = 0
 
     /// The defaults.
     public init() {}
@@ -41,6 +47,7 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         case window, maxBatchRows = "max_batch_rows", maxBatchBytes = "max_batch_bytes"
         case maxMessageBytes = "max_message_bytes", maxFileBytes = "max_file_bytes", sweepGrace = "sweep_grace"
         case maxClockSkew = "max_clock_skew", shutdownGrace = "shutdown_grace", unavailableValuePlaceholder = "unavailable_value_placeholder"
+        case threads
     }
 
     static let knownKeys = CodingKeys.allCases.map(\.rawValue)
@@ -58,5 +65,12 @@ public struct PipelineSettings: Sendable, Hashable, Codable, StrictlyDecodable {
         maxClockSkew = try c.value(.maxClockSkew, default: d.maxClockSkew)
         shutdownGrace = try c.value(.shutdownGrace, default: d.shutdownGrace)
         unavailableValuePlaceholder = try c.value(.unavailableValuePlaceholder, default: d.unavailableValuePlaceholder)
+        threads = try c.value(.threads, default: d.threads)
+    }
+
+    /// The threads to use when `availableCores` cores are available: `threads`, or those
+    /// cores when it is 0.
+    public func threads(availableCores: Int) -> Int {
+        threads > 0 ? threads : max(1, availableCores)
     }
 }

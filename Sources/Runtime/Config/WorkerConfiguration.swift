@@ -66,6 +66,9 @@ public struct WorkerConfiguration: Sendable, Hashable, Codable, StrictlyDecodabl
                 "pipeline.sweep_grace must be at least \(timing.groupHoldMillis + timing.marginMillis)ms: the larger of max.poll.interval.ms and session.timeout.ms (\(timing.groupHoldMillis)ms) plus the commit margin (\(timing.marginMillis)ms = max_clock_skew + session.timeout.ms + 3 × socket.timeout.ms + \(timing.rebalanceCommitRetryMillis)ms)")
         }
         guard pipeline.shutdownGrace.milliseconds >= 1000 else { throw fail("pipeline.shutdown_grace must be at least 1s") }
+        guard (0...256).contains(pipeline.threads) else {
+            throw fail("pipeline.threads must be 0 (every available core) ... 256, not \(pipeline.threads)")
+        }
         guard !kafka.groupID.isEmpty else { throw fail("kafka.group_id must not be empty") }
         guard !kafka.topics.isEmpty else { throw fail("kafka.topics must list at least one topic") }
         guard warehouse.loadInterval.milliseconds >= 1000 else { throw fail("warehouse.load_interval must be at least 1s") }

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Retry
 
 /// A Kafka request the worker makes while it starts (a followed dimension's metadata and
 /// watermarks), made in short attempts so that a stop is honoured within a second and an
@@ -24,11 +25,17 @@ public struct StartupCall: Sendable {
     /// until `limit`; then, or on any other failure, throws `.kafka` naming the servers.
     func run<T>(_ what: String, shouldStop: () -> Bool, _ request: (Duration) throws -> T) throws -> T? {
         let end = ContinuousClock.now + limit
+        // A refused connection fails an attempt at once: the pauses between attempts (full
+        // jitter, at most half an attempt) keep the thread from spinning on librdkafka.
+        let backoff = FullJitterBackoff(initialDelay: .milliseconds(50), maxDelay: attempt / 2)
+        var retry = 0
         while true {
             if shouldStop() { return nil }
             do {
                 return try request(attempt)
             } catch let error as KafkaError where error.isRetriable && ContinuousClock.now < end {
+                retry += 1
+                RetryPolicy.threadSleep(backoff.delay(forRetry: retry, unitRandom: Double.random(in: 0..<1)))
                 continue
             } catch let error as KafkaError {
                 throw RuntimeError(

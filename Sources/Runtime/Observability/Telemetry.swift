@@ -108,6 +108,12 @@ public final class Telemetry: Sendable {
         case .dimensionLoaded(let name, let rows):
             set(.dimensionRows, ["dimension": name], to: Double(rows))
             logger.info("dimension loaded", metadata: ["dimension": "\(name)", "rows": .stringConvertible(rows)])
+        case .startedConsuming(let startup):
+            var metadata: Logger.Metadata = ["first_records_ms": "\(startup.elapsed(startup.firstRecordsAtMillis) ?? 0)"]
+            if let loaded = startup.elapsed(startup.dimensionsLoadedAtMillis) { metadata["dimensions_loaded_ms"] = "\(loaded)" }
+            if let joined = startup.elapsed(startup.joinedAtMillis) { metadata["group_joined_ms"] = "\(joined)" }
+            if let beyond = startup.beyondJoinMillis { metadata["beyond_join_ms"] = "\(beyond)" }
+            logger.info("first records fetched", metadata: metadata)
         case .pipelineProgress(let at, let opened, let bound):
             liveness.withLock { $0.progressed(atMillis: at, batchOpenedAtMillis: opened, boundMillis: bound) }
         case .readiness(let isReady):

@@ -37,6 +37,9 @@ public enum TelemetryEvent: Sendable {
     case s3Request(operation: String, duration: Duration, errorCode: String?)
     /// A dimension was (re)loaded.
     case dimensionLoaded(name: String, rows: Int)
+    /// The worker fetched its first records: how long the dimensions, the group join and the
+    /// first fetch took from the start.
+    case startedConsuming(StartupTimeline)
     /// The worker's readiness changed.
     case readiness(Bool)
     /// The pipeline loop advanced (monotonic ms), with a batch open since `batchOpenedAtMillis`

@@ -48,6 +48,7 @@ final class Pipeline {
     private var rebalanceError: (any Error)?
     /// True while a rebalance handler runs: a failed commit must not hold the rebalance up.
     private var inRebalance = false
+    private var startup = StartupTimeline(startedAtMillis: 0)
 
     init(
         consumer: KafkaConsumer, decoder: ChangeDecoder, catalog: Catalog, makeDecoder: @escaping (Catalog) throws -> ChangeDecoder,
@@ -76,12 +77,18 @@ final class Pipeline {
     /// Consumes until `shouldStop` returns true (or, with `stopWhenDrained`, until every
     /// assigned partition is read to its end), then commits the open batch and leaves the group.
     func run(shouldStop: @escaping () -> Bool) throws {
-        // Dimensions are loaded before the first record is processed.
+        startup = StartupTimeline(startedAtMillis: clock.monotonicMillis())
+        // Dimensions are loaded before the group is joined: a member that subscribed and does
+        // not poll while a bootstrap runs would sit in a pending rebalance, and one that passes
+        // max.poll.interval.ms there meets librdkafka 2.0.2's stalled-member defect
+        // (docs/Kafka.md). The bootstrap reads watermarks first, so it costs milliseconds when
+        // the checkpoint is recent.
         guard try feeds.loadAll(nowMillis: clock.wallMillis(), shouldStop: shouldStop) else {
             telemetry.logger.info("stopped while bootstrapping the dimensions; nothing was consumed")
             feeds.close()
             return
         }
+        startup.dimensionsLoaded(atMillis: clock.monotonicMillis())
         consumer.setRebalanceHandler { [unowned self] event in self.rebalanced(event) }
         try consumer.subscribe(topics)
         lifecycle.started()
@@ -97,6 +104,7 @@ final class Pipeline {
             let summary = try consumer.poll(maxMessages: options.pollBatch, timeout: PipelineOptions.pollTimeout) { message in
                 consume(message, nowMillis: now)
             }
+            if summary.messageCount > 0, startup.fetched(atMillis: clock.monotonicMillis()) { telemetry.emit(.startedConsuming(startup)) }
             for end in summary.partitionsAtEnd {
                 ends.reachedEnd(SourcePartition(topic: end.topic, partition: end.partition))
                 telemetry.logger.debug("end of partition", metadata: ["partition": "\(end)"])
@@ -365,6 +373,7 @@ final class Pipeline {
             } catch {
                 fail(error)
             }
+            startup.joined(atMillis: clock.monotonicMillis())
             telemetry.emit(.partitionsAssigned(partitions))
             telemetry.emit(.readiness(true))
         case .revoking:

@@ -75,6 +75,11 @@ struct WorkerAssembly: Sendable {
         // End-of-partition events tell which partitions are caught up (freshness, --until-drained).
         kafka.reportsPartitionEOF = true
         kafka.queuedMaxMessagesKbytes = Self.prefetchKbytes
+        // A worker catching up reads retained data faster than it processes it: its prefetch
+        // queue fills, and librdkafka 2.0.2 would fetch again only a second after it drains
+        // (see `fetchWakeIntervalMs`). At the log's end the queue stays short and the wake-ups
+        // are ListOffsets requests at most every 10 ms, answered at once.
+        kafka.fetchWakeIntervalMs = 10
         if MSKIAMAuthentication.isRequested(by: configuration.kafka.properties) {
             guard let region = aws.region(configuration.kafka.iamRegion) else {
                 throw RuntimeError(.configuration, "MSK IAM authentication needs a region: set kafka.iam_region or AWS_REGION")
@@ -88,6 +93,19 @@ struct WorkerAssembly: Sendable {
     /// loader, a snapshot of the files in pyarrow) holds one in a few MiB per column, large
     /// enough for Redshift's COPY to read in big sequential chunks.
     static let rowGroupBytes = 16 << 20
+
+    /// Memory the Parquet writer's encoding lanes may add to the 200 MB budget: each lane past
+    /// the first holds its own page scratch (a page body, past `dataPageSize` by one value at
+    /// most, and its Snappy form, at most 32 + n + n/6 bytes for n), about 7/3 of
+    /// `dataPageSize`; the row group's pages are bounded by `rowGroupBytes` at any number of
+    /// lanes. 16 MiB allows 7 lanes at 1 MiB pages.
+    static let laneScratchBytes = 16 << 20
+
+    /// The encoding threads for `threads` hot-path threads at `pageBytes` pages: as many, up to
+    /// what `laneScratchBytes` holds.
+    static func encodingThreads(threads: Int, pageBytes: Int) -> Int {
+        max(1, min(threads, 1 + laneScratchBytes / max(1, pageBytes * 7 / 3)))
+    }
 
     /// The prefetch bound of a consumer (`queued.max.messages.kbytes`, shared by all its
     /// partitions), well inside the 200 MB memory budget at any backlog; `kafka.properties` may
@@ -112,13 +130,8 @@ struct WorkerAssembly: Sendable {
             store: store, fence: fence, layout: layout, fenceGroup: fenceGroup, crashHook: options.crashHook,
             timing: CommitTiming(monotonicMillis: options.clock.monotonicMillis, maxBatchAgeMillis: configuration.commitTimingLimits.maxBatchAgeMillis))
         let dimensions = try DimensionSet(catalog: catalog, tables: stagedTables)
-        var writer = WriterProperties()
-        writer.createdBy = Build.parquetCreatedBy
-        // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
-        writer.validatesUTF8 = false
-        writer.rowGroupByteLimit = Self.rowGroupBytes
         let settings = FlushSettings(
-            template: template, layout: layout, writerProperties: writer, maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
+            template: template, layout: layout, writerProperties: stagedFileProperties(), maxFileBytes: configuration.pipeline.maxFileBytes.bytes,
             worker: Self.workerName)
         let flusher = BatchFlusher(store: store, committer: committer, settings: settings, dimensions: dimensions, crashHook: options.crashHook)
         let feeds = try DimensionFeeds(
@@ -129,9 +142,27 @@ struct WorkerAssembly: Sendable {
         return FlushPath(decoder: decoder, committer: committer, feeds: feeds, flusher: flusher)
     }
 
+    /// How staged files are written, by the worker, replay and every backfill alike (each
+    /// builds its flusher in `makeFlushPath`): row groups of `rowGroupBytes`, column chunks
+    /// encoded on `pipeline.threads` threads within `laneScratchBytes`.
+    func stagedFileProperties() -> WriterProperties {
+        var writer = WriterProperties()
+        writer.createdBy = Build.parquetCreatedBy
+        // Every string was validated as UTF-8 by the decoder or the snapshot reader already.
+        writer.validatesUTF8 = false
+        writer.rowGroupByteLimit = Self.rowGroupBytes
+        writer.encodingThreads = Self.encodingThreads(
+            threads: configuration.pipeline.threads(availableCores: AvailableCores.current()), pageBytes: writer.dataPageSize)
+        return writer
+    }
+
     /// The pipeline; built on the pipeline thread, which owns it.
     func makePipeline() throws -> Pipeline {
-        let consumer = try makeConsumer(reportsLag: true)
+        // A run that stops when drained ends on every partition's end: a fetch of partitions at
+        // their end long-polls (`fetch.wait.max.ms`, 500 ms by default) for data that will not
+        // be this run's, and holds up the next fetch of the broker's other partitions.
+        let stopsWhenDrained = options.stopWhenDrained
+        let consumer = try makeConsumer(reportsLag: true) { if stopsWhenDrained { $0.fetchWaitMaxMs = 10 } }
         let parts = try makeFlushPath(fence: KafkaOffsetFence(consumer: consumer, telemetry: telemetry), followsChangelogs: true)
         let pipelineOptions = PipelineOptions(configuration, stopWhenDrained: options.stopWhenDrained)
         let decoderConfiguration = decoderConfiguration

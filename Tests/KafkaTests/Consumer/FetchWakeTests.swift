@@ -6,23 +6,26 @@ import Testing
 /// given times, and the waker on the mock cluster, where it must not disturb what is read.
 @Suite("Fetch wake-ups", .timeLimit(.minutes(2)))
 struct FetchWakeTests {
-    @Test("below the queue's threshold a wake-up goes at once, one at a time, at most once per interval, a too early one deferred")
+    @Test("behind and below the queue's threshold a wake-up goes at once, one at a time, at most once per interval, a too early one deferred")
     func schedule() {
         var schedule = FetchWakeSchedule(intervalMs: 10, queuedMinMessages: 100)
-        #expect(schedule.decide(queued: 100, nowMillis: 0) == .none, "a full queue is meant to wait")
-        #expect(schedule.decide(queued: 99, nowMillis: 0) == .now)
-        #expect(schedule.decide(queued: 0, nowMillis: 50) == .none, "one under way: no second")
+        #expect(schedule.decide(queued: 100, behind: true, nowMillis: 0) == .none, "a full queue is meant to wait")
+        #expect(schedule.decide(queued: 99, behind: true, nowMillis: 0) == .now)
+        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 50) == .none, "one under way: no second")
         schedule.finished()
-        #expect(schedule.decide(queued: 0, nowMillis: 54) == .now, "the interval has passed")
+        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 54) == .now, "the interval has passed")
         schedule.finished()
-        #expect(schedule.decide(queued: 0, nowMillis: 57) == .after(7), "too early: deferred to the end of the interval, not dropped")
-        #expect(schedule.decide(queued: 0, nowMillis: 58) == .none, "one scheduled: no second")
+        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 57) == .after(7), "too early: deferred to the end of the interval, not dropped")
+        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 58) == .none, "one scheduled: no second")
         schedule.sending(nowMillis: 64)
-        #expect(schedule.decide(queued: 0, nowMillis: 66) == .none)
+        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 66) == .none)
         schedule.finished()
-        #expect(schedule.decide(queued: 0, nowMillis: 70) == .after(4), "the deferred one counts from when it was sent")
+        #expect(schedule.decide(queued: 0, behind: true, nowMillis: 70) == .after(4), "the deferred one counts from when it was sent")
         var disabled = FetchWakeSchedule(intervalMs: 0, queuedMinMessages: 100)
-        #expect(disabled.decide(queued: 0, nowMillis: 0) == .none)
+        #expect(disabled.decide(queued: 0, behind: true, nowMillis: 0) == .none)
+        var atTheEnd = FetchWakeSchedule(intervalMs: 10, queuedMinMessages: 100)
+        #expect(atTheEnd.decide(queued: 0, behind: false, nowMillis: 0) == .none, "a short batch: at the log's end, nothing is stalled")
+        #expect(atTheEnd.decide(queued: 0, behind: true, nowMillis: 100) == .now)
     }
 
     @Test("a consumer whose tiny prefetch queue keeps filling wakes its brokers and still reads every message once, in order")
@@ -36,7 +39,7 @@ struct FetchWakeTests {
             configuration.fetchWakeIntervalMs = 1
         }
         let plain = try kafka.consumer(group: uniqueName("g"))
-        #expect(plain.fetchWaker == nil, "off by default: the live worker's consumer is unchanged")
+        #expect(plain.fetchWaker == nil, "off unless configured")
         try await plain.close()
         let partitions = (0..<Int32(6)).map { KafkaTopicPartition(topic: topic, partition: $0) }
         let read = try await onDedicatedThread { () throws -> [KafkaMessage] in

@@ -49,6 +49,9 @@ struct RandomTable {
         properties.dictionaryPageSizeLimit = random.pick([16, 300, 1 << 20])
         properties.dictionaryEnabled = random.chance(0.8)
         properties.compression = random.chance(0.7) ? .snappy : .uncompressed
+        // Drawn last so the draws above (and every seed's table) stay what they were; the round
+        // trips then read files encoded on several threads too.
+        properties.encodingThreads = random.pick([1, 2, 3, 8])
     }
 
     var schema: Schema { Schema(columns.map(\.field)) }

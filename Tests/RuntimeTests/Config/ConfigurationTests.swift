@@ -43,6 +43,7 @@ struct ConfigurationTests {
         #expect(configuration.kafka.properties["sasl.mechanisms"] == "OAUTHBEARER")
         #expect(configuration.dimensions["dim_attributes"]?.format == "csv")
         #expect(configuration.pipeline.unavailableValuePlaceholder == "__debezium_unavailable_value")
+        #expect(configuration.pipeline.threads == 0)
     }
 
     @Test("pipeline.unavailable_value_placeholder sets the connector's unavailable.value.placeholder")
@@ -51,6 +52,18 @@ struct ConfigurationTests {
             "pipeline:\n  unavailable_value_placeholder: \"hex:2a746f6173742a\"\n", source: "millrace.yaml", environment: [:])
         #expect(configuration.pipeline.unavailableValuePlaceholder == "hex:2a746f6173742a")
         #expect(PipelineSettings().unavailableValuePlaceholder == "__debezium_unavailable_value")
+    }
+
+    @Test("pipeline.threads: 0 (every available core) by default, a number, or a clear error outside 0 ... 256")
+    func threads() throws {
+        #expect(try ConfigurationLoader.parse("", source: "c.yaml").pipeline.threads == 0)
+        #expect(try ConfigurationLoader.parse("pipeline:\n  threads: 2\n", source: "c.yaml").pipeline.threads == 2)
+        for bad in ["-1", "257"] {
+            let error = #expect(throws: RuntimeError.self) { try ConfigurationLoader.parse("pipeline:\n  threads: \(bad)\n", source: "c.yaml") }
+            #expect(error?.code == .configuration)
+            #expect(error?.message.contains("pipeline.threads must be 0 (every available core) ... 256, not \(bad)") == true)
+        }
+        #expect(throws: RuntimeError.self) { try ConfigurationLoader.parse("pipeline:\n  threads: two\n", source: "c.yaml") }
     }
 
     @Test("a misspelt key is an error naming it and suggesting the right one")
