@@ -3,7 +3,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 RELEASE_BIN := .build/release
 
-.PHONY: deps build release test demo bench fuzz clean
+.PHONY: deps build release test demo bench fuzz soak soak-freshness clean
 
 ## deps: install the apt and pip packages (idempotent)
 deps:
@@ -32,9 +32,21 @@ demo: deps
 bench: release
 	$(PYTHON) scripts/bench/run.py --bin $(RELEASE_BIN)
 
-## fuzz: the decoder's libFuzzer target, for a bounded time, from the committed seed corpus
+## fuzz: every libFuzzer target (decoder, Parquet reader, configuration, commit records) for FUZZ_SECONDS each (60), from the committed seeds
 fuzz: deps
-	scripts/fuzz.sh
+	scripts/fuzz.sh --all
+
+## soak: the crash, fault and soak harness against the warehouse (docs/Soak.md): two workers and the
+## loader as processes, 100 kill -9s and every fault kind, then the verdict (exits 1 on any lost,
+## duplicated or wrong row; SOAK_SEED=N replays a plan). Its short mode runs inside `make test`.
+soak: deps
+	$(SWIFT) build -c release --product millrace
+	$(PYTHON) scripts/soak/soak.py --mode full --bin $(RELEASE_BIN)/millrace
+
+## soak-freshness: the time-scaled freshness soak (3 s windows, 30 s loads, 5 minutes): warehouse lag against the seed's targets
+soak-freshness: deps
+	$(SWIFT) build -c release --product millrace
+	$(PYTHON) scripts/soak/soak.py --mode freshness --bin $(RELEASE_BIN)/millrace
 
 clean:
 	rm -rf .build out

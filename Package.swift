@@ -195,11 +195,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The decoder's fuzz target (scripts/fuzz.sh builds it with -sanitize=fuzzer,address and
-        // -DMILLRACE_LIBFUZZER; a plain build only compiles it: `swift run MillraceFuzz` replays Tests/Fixtures/fuzz-corpus).
+        // The fuzz targets: the decoder, the Parquet reader, the configuration parser and the
+        // commit-record parser (scripts/fuzz.sh builds it with -sanitize=fuzzer,address and
+        // -DMILLRACE_LIBFUZZER; a plain build only compiles it: `swift run MillraceFuzz [--target NAME]`
+        // replays Tests/Fixtures/fuzz-corpus*).
         .executableTarget(
             name: "MillraceFuzz",
-            dependencies: ["CDC", "Catalog"],
+            dependencies: ["CDC", "Catalog", "Parquet", "Staging", "Runtime"],
             swiftSettings: swiftSettings
         ),
 

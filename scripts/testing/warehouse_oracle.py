@@ -107,18 +107,13 @@ def samples(name, expected, actual):
             for k in sorted(set(expected) | set(actual)) if expected.get(k) != actual.get(k)][:3]
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--pg", required=True)
-    parser.add_argument("--schema", required=True)
-    parser.add_argument("--kcat", required=True)
-    parser.add_argument("--facts-from", type=int)
-    parser.add_argument("--facts-to", type=int)
-    args = parser.parse_args()
-    url = args.pg + ("&" if "?" in args.pg else "?") + f"options=-csearch_path%3D{args.schema}"
-    entities, facts, hot = truth(args.kcat)
-    if args.facts_from is not None and args.facts_to is not None:
-        facts = {k: v for k, v in facts.items() if args.facts_from <= millis(v["ingested_at"]) < args.facts_to}
+def tables(url, kcat, facts_from=None, facts_to=None):
+    """Per compared table, (expected, actual): key -> the compared value, from the source
+    records in `kcat` and from the warehouse at `url` (whose search_path names the schema).
+    With `facts_from`/`facts_to` only the facts whose event time lies in [from, to) are expected."""
+    entities, facts, hot = truth(kcat)
+    if facts_from is not None and facts_to is not None:
+        facts = {k: v for k, v in facts.items() if facts_from <= millis(v["ingested_at"]) < facts_to}
     actual_entities = {int(r[0]): (r[1], r[2], int(r[3])) for r in
                        query(url, "SELECT entity_id, entity_type, status, version FROM dim_entities")}
     expected_entities = {k: (v["entity_type"], v["status"], v["version"]) for k, v in entities.items()}
@@ -131,33 +126,60 @@ def main():
                coalesce(value_decimal::text, '<null>'), to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
         FROM fact_entity_values""")}
     expected_fact_rows = {k: fact_row(v) for k, v in facts.items()}
-    duplicates = {table: int(query(url, f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}")[0][0]) for table, key in
-                  [("fact_entity_values", "entity_id, version"), ("dim_entities", "entity_id"), ("entity_attributes_hot", "entity_id")]}
     actual_hot = {int(r[0]): int(r[1]) for r in query(url, "SELECT entity_id, version FROM entity_attributes_hot")}
     expected_hot = {k: v["version"] for k, v in hot.items()}
     actual_documents = {int(r[0]): None if r[1] == "<null>" else json.loads(r[1]) for r in
                         query(url, "SELECT entity_id, coalesce(attributes::text, '<null>') FROM entity_attributes_hot")}
     expected_documents = {k: None if v.get("attributes") is None else json.loads(v["attributes"]) for k, v in hot.items()}
+    return {"entities": (expected_entities, actual_entities), "facts": (expected_facts, actual_facts),
+            "fact_rows": (expected_fact_rows, actual_fact_rows),
+            "hot": (expected_hot, actual_hot), "hot_attributes": (expected_documents, actual_documents)}
+
+
+# Warehouse table -> its merge key, for counting rows beyond one per key.
+MERGE_KEYS = {"fact_entity_values": "entity_id, version", "dim_entities": "entity_id", "entity_attributes_hot": "entity_id"}
+
+
+def duplicates(url):
+    """Per table, the rows beyond one per merge key (the comparisons by key would not see a key loaded twice)."""
+    return {table: int(query(url, f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}")[0][0])
+            for table, key in MERGE_KEYS.items()}
+
+
+def aggregate_mismatches(url):
+    """Days of agg_daily_metrics that disagree with a GROUP BY over the facts."""
     event_time = query(url, "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
                             "AND table_name = 'agg_daily_metrics' AND column_name LIKE 'first\\_%'")[0][0][len("first_"):]
-    mismatched_days = query(url, f"""
+    return int(query(url, f"""
         SELECT count(*) FROM (
           SELECT CAST({event_time} AT TIME ZONE 'UTC' AS DATE) d, tenant_id, attribute_id, count(*) n,
                  sum(value_decimal) s FROM fact_entity_values GROUP BY 1, 2, 3) f
         FULL JOIN agg_daily_metrics a ON a.metric_date = f.d AND a.tenant_id = f.tenant_id AND a.attribute_id = f.attribute_id
-        WHERE a.sample_count IS DISTINCT FROM f.n OR a.value_sum IS DISTINCT FROM f.s""")[0][0]
+        WHERE a.sample_count IS DISTINCT FROM f.n OR a.value_sum IS DISTINCT FROM f.s""")[0][0])
+
+
+def schema_url(pg, schema):
+    """`pg` with its search_path set to `schema`."""
+    return pg + ("&" if "?" in pg else "?") + f"options=-csearch_path%3D{schema}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", required=True)
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("--kcat", required=True)
+    parser.add_argument("--facts-from", type=int)
+    parser.add_argument("--facts-to", type=int)
+    args = parser.parse_args()
+    url = schema_url(args.pg, args.schema)
+    compared = tables(url, args.kcat, args.facts_from, args.facts_to)
     print(json.dumps({
-        "entities": compare(expected_entities, actual_entities),
-        "facts": compare(expected_facts, actual_facts),
-        "fact_rows": compare(expected_fact_rows, actual_fact_rows),
-        "duplicates": duplicates,
-        "hot": compare(expected_hot, actual_hot),
-        "hot_attributes": compare(expected_documents, actual_documents),
-        "samples": samples("entity", expected_entities, actual_entities) + samples("fact", expected_facts, actual_facts)
-                   + samples("fact row", expected_fact_rows, actual_fact_rows)
-                   + samples("hot", expected_hot, actual_hot)
-                   + samples("hot document", expected_documents, actual_documents),
-        "aggregate_matches": int(mismatched_days) == 0,
+        **{name: compare(*pair) for name, pair in compared.items()},
+        "duplicates": duplicates(url),
+        "samples": samples("entity", *compared["entities"]) + samples("fact", *compared["facts"])
+                   + samples("fact row", *compared["fact_rows"])
+                   + samples("hot", *compared["hot"]) + samples("hot document", *compared["hot_attributes"]),
+        "aggregate_matches": aggregate_mismatches(url) == 0,
         "aggregate_rows": int(query(url, "SELECT count(*) FROM agg_daily_metrics")[0][0]),
         "ledger_rows": int(query(url, "SELECT count(*) FROM millrace_load_ledger")[0][0]),
         "freshness_rows": int(query(url, "SELECT count(*) FROM millrace_freshness WHERE data_as_of IS NOT NULL")[0][0]),

@@ -20,6 +20,9 @@ public actor PostgresExecutor: WarehouseExecutor {
     private let logger: Logger
     private let io = BlockingIO(label: "millrace-loader-io")
     private var connection: PostgresConnection?
+    /// True between BEGIN and the transaction's end: a connection lost meanwhile took the
+    /// transaction with it, so it must fail, never go on on a new connection.
+    private var transactionOpen = false
     private var nextConnectionID = 1
     private var checkedVersion = false
     private let copyFormat: CopyFormat
@@ -86,17 +89,23 @@ public actor PostgresExecutor: WarehouseExecutor {
         _ body: () async throws(LoaderError) -> Void, crashHook: (LoaderCrashPoint) throws(LoaderError) -> Void
     ) async throws(LoaderError) {
         _ = try await run("BEGIN")
+        transactionOpen = true
         do {
             try await body()
             try crashHook(.beforeCommit)
             _ = try await run("COMMIT")
+            transactionOpen = false
         } catch {
             if error.code == .crashed {
                 // As a killed process would: the connection drops, the server rolls back.
                 await drop()
-            } else if connection != nil {
+            } else if let connection, !connection.isClosed {
                 _ = try? await run("ROLLBACK")
+            } else {
+                // The server ended the session, and the transaction with it: nothing to roll back.
+                forget()
             }
+            transactionOpen = false
             throw error
         }
         do {
@@ -190,7 +199,15 @@ public actor PostgresExecutor: WarehouseExecutor {
     }
 
     private func connected() async throws(LoaderError) -> PostgresConnection {
-        if let connection { return connection }
+        if let connection {
+            // postgres-nio never answers a query written to a closed connection (it waits
+            // forever), so a closed one is never used: outside a transaction it is replaced.
+            guard connection.isClosed else { return connection }
+            forget()
+            if transactionOpen {
+                throw LoaderError(.connection, "the warehouse connection to \(url) closed inside a transaction; the server rolled it back")
+            }
+        }
         let configuration: PostgresConnection.Configuration
         do {
             configuration = PostgresConnection.Configuration(
@@ -246,6 +263,14 @@ public actor PostgresExecutor: WarehouseExecutor {
         try? await dropped?.close()
     }
 
+    /// Forgets a failed connection at once, so no later statement is written to it, and closes
+    /// it in the background.
+    private func forget() {
+        guard let dropped = connection else { return }
+        connection = nil
+        Task { try? await dropped.close() }
+    }
+
     // MARK: Errors
 
     /// The class of a failure (PostgreSQL Appendix A, "Error Codes"): the loader's own codes
@@ -261,7 +286,7 @@ public actor PostgresExecutor: WarehouseExecutor {
             return LoaderError(.warehouse, "\(excerpt): \(error)", underlying: SendableText("\(error)"))
         }
         guard psql.code == .server, let info = psql.serverInfo else {
-            Task { await self.drop() }
+            forget()
             return LoaderError(.connection, "the warehouse connection failed during \(excerpt): \(Self.reason(psql))",
                 underlying: SendableText(Self.reason(psql)))
         }
@@ -277,7 +302,7 @@ public actor PostgresExecutor: WarehouseExecutor {
             code = .warehouse
         case let s where s.hasPrefix("22") || s.hasPrefix("23"): code = .data
         case let s where s.hasPrefix("08") || s.hasPrefix("57") || s.hasPrefix("40") || s.hasPrefix("53"):
-            Task { await self.drop() }
+            forget()
             code = .connection
         default: code = .warehouse
         }
