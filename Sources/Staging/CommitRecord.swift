@@ -154,6 +154,10 @@ public struct CommitRecord: Sendable, Hashable, Codable {
     /// (sorted). With `stats.heartbeatMillis` they tell the loader how fresh a table is even when
     /// its partitions carry no new changes.
     public var caughtUp: [SourcePartition] = []
+    /// How many partitions each consumed topic had when the batch closed, where the worker
+    /// could tell: the loader's "data as of" counts a partition nothing was loaded from yet as
+    /// unknown instead of leaving it out. Empty in records of earlier builds.
+    public var partitionCounts: [String: Int] = [:]
 
     /// The format string this version writes.
     public static let currentFormat = "millrace.commit/1"
@@ -179,10 +183,11 @@ public struct CommitRecord: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, batchID, state, worker, fenceGroup, sources, plannedPrefixes, files, deadLetters, schemaChanges, stats, caughtUp
+        case partitionCounts
     }
 
-    /// Decodes a record; `fenceGroup` and `caughtUp` may be absent (the live worker's records, and
-    /// records of earlier builds).
+    /// Decodes a record; `fenceGroup`, `caughtUp` and `partitionCounts` may be absent (the live
+    /// worker's records, and records of earlier builds).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         format = try container.decode(String.self, forKey: .format)
@@ -197,5 +202,6 @@ public struct CommitRecord: Sendable, Hashable, Codable {
         schemaChanges = try container.decode([SchemaChangeNote].self, forKey: .schemaChanges)
         stats = try container.decode(BatchStats.self, forKey: .stats)
         caughtUp = try container.decodeIfPresent([SourcePartition].self, forKey: .caughtUp) ?? []
+        partitionCounts = try container.decodeIfPresent([String: Int].self, forKey: .partitionCounts) ?? [:]
     }
 }

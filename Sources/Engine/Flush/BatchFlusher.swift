@@ -65,6 +65,7 @@ public final class BatchFlusher {
                 plan.slices.map { settings.template.prefix(table: plan.table.definition.name, hour: $0.hour, filePrefix: filePrefix) }
             } + [settings.layout.deadLetterKey(batchID)])
         record.caughtUp = input.caughtUp.sorted()
+        record.partitionCounts = input.partitionCounts
         try committer.begin(record, startedAtMillis: input.startedAtMillis)
         do {
             return try stage(input, plans: plans, record: record, stats: stats)

@@ -18,6 +18,8 @@ public struct BatchInput: Sendable {
     public var stats: BatchStats
     /// Partitions the worker owned that were read to their end when the batch closed.
     public var caughtUp: [SourcePartition] = []
+    /// Partitions per consumed topic, where known (`CommitRecord.partitionCounts`).
+    public var partitionCounts: [String: Int] = [:]
     /// When set, only rows whose event time (the partitioning time: the table's event-time
     /// column, else `_source_ts`) lies in this range, in µs since the epoch, are staged
     /// (`millrace backfill --event-time`); the others are counted in `stats.outsideEventTime`.

@@ -49,6 +49,8 @@ final class Pipeline {
     /// True while a rebalance handler runs: a failed commit must not hold the rebalance up.
     private var inRebalance = false
     private var startup = StartupTimeline(startedAtMillis: 0)
+    /// Partitions per topic, read from Kafka's metadata once per topic.
+    private var knownPartitionCounts: [String: Int] = [:]
 
     init(
         consumer: KafkaConsumer, decoder: ChangeDecoder, catalog: Catalog, makeDecoder: @escaping (Catalog) throws -> ChangeDecoder,
@@ -147,6 +149,17 @@ final class Pipeline {
     }
 
     /// The partitions this worker owns now.
+    /// How many partitions each of `topics` has (read once per topic; a topic whose metadata
+    /// cannot be read now is left out of this batch's record and asked again next time).
+    private func partitionCounts(of topics: Set<String>) -> [String: Int] {
+        for topic in topics where knownPartitionCounts[topic] == nil {
+            if let partitions = try? consumer.partitions(of: topic, timeout: PipelineOptions.metadataTimeout), !partitions.isEmpty {
+                knownPartitionCounts[topic] = partitions.count
+            }
+        }
+        return knownPartitionCounts.filter { topics.contains($0.key) }
+    }
+
     private var ownedPartitions: [SourcePartition] {
         consumer.ownedPartitions.map { SourcePartition(topic: $0.topic, partition: $0.partition) }
     }
@@ -200,6 +213,7 @@ final class Pipeline {
             sources: Array(batch.ranges.values), tables: tables, deadLetters: batch.deadLetters,
             schemaChanges: batch.schemaChanges, stats: stats, startedAtMillis: started)
         input.caughtUp = ends.atEnd(ownedPartitions)
+        input.partitionCounts = partitionCounts(of: Set(input.sources.map(\.source.topic) + input.caughtUp.map(\.topic)))
         let outcome: BatchLifecycle.CommitOutcome
         var failure: (any MillraceError)?
         do {

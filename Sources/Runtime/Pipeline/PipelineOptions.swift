@@ -6,6 +6,8 @@ struct PipelineOptions: Sendable {
     static let pollBatchLimit = 10_000
     /// Longest wait of one poll: a stop, a due job or a closing window waits at most this long.
     static let pollTimeout: Duration = .milliseconds(100)
+    /// Longest wait for a topic's metadata (its partition count, read once per topic).
+    static let metadataTimeout: Duration = .seconds(5)
     /// How often pending batches are swept, in ms (a batch is resolved once older than
     /// `pipeline.sweep_grace`, so a minute is fine-grained enough).
     static let sweepIntervalMillis: Int64 = 60_000

@@ -8,7 +8,10 @@ import Staging
 /// partition the worker had read to its end when the batch closed, the newest heartbeat it had
 /// seen well before (`CommitRecord.caughtUp`, `BatchStats.heartbeatMillis`): nothing older than
 /// that heartbeat can still be on its way from that partition. A table's `data_as_of` is the
-/// minimum over its partitions, so one lagging partition holds it back, and it is frozen at its
+/// minimum over its partitions, so one lagging partition holds it back. A partition the records
+/// count (`CommitRecord.partitionCounts`) that nothing was loaded from yet is entered at the
+/// epoch: what it holds is unknown, so "data as of" stays at the epoch (unknown, as before any
+/// load) until every partition has loaded a change or a heartbeat. It is frozen at its
 /// value when a batch of the table was quarantined, until no quarantine is left: the data it
 /// announces is data the table really holds.
 struct Freshness {
@@ -53,6 +56,14 @@ struct Freshness {
         if !heartbeats.isEmpty {
             let rows = heartbeats.sorted { $0.key < $1.key }.map { "(\($0.key), \(SQLText.timestamp(millis: $0.value)))" }
             statements.append("INSERT INTO \(fresh) (kafka_partition, as_of) VALUES \(rows.joined(separator: ", "));")
+        }
+        let partitions = topic.map { topic in records.compactMap { $0.partitionCounts[topic] }.max() ?? 0 } ?? 0
+        if partitions > 0 {
+            // Every partition of the topic has a row; one nothing was loaded from sits at the epoch.
+            let all = (0..<partitions).map { "SELECT \($0) AS p" }.joined(separator: " UNION ALL ")
+            statements.append("INSERT INTO \(names.partitionFreshness) (table_name, kafka_partition, as_of) SELECT \(tableName), a.p, "
+                + "\(SQLText.timestamp(millis: 0)) FROM (\(all)) a WHERE NOT EXISTS (SELECT 1 FROM \(names.partitionFreshness) x "
+                + "WHERE x.table_name = \(tableName) AND x.kafka_partition = a.p);")
         }
         let newest = "(SELECT kafka_partition AS p, MAX(as_of) AS t FROM \(fresh) GROUP BY kafka_partition) f"
         let watermark = "(SELECT MIN(as_of) AS t FROM \(names.partitionFreshness) WHERE table_name = \(tableName)) w"

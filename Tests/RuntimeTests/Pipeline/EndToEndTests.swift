@@ -22,6 +22,12 @@ struct EndToEndTests {
         for record in fixture.produced { produced[SourcePartition(topic: record.topic, partition: record.partition), default: 0] += 1 }
         let consumed = Dictionary(grouping: records.flatMap(\.sources), by: \.source).mapValues { $0.reduce(0) { $0 + $1.records } }
         #expect(consumed == produced, "every record consumed once")
+        // Each record says how many partitions its topics have, for the loader's "data as of".
+        for record in records {
+            for topic in Set(record.sources.map(\.source.topic)) {
+                #expect(record.partitionCounts[topic] == 2, "\(record.batchID): \(record.partitionCounts)")
+            }
+        }
         // librdkafka 2.0.2's mock cluster answers EndTxn without writing control records to the
         // log, so the offsets here have no gaps; ConsumerOffsetTests writes markers itself (scripts/testing/kafka_control_record.py).
         await #expect(try fixture.exactlyOnceViolations() == [])

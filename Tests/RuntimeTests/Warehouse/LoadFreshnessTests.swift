@@ -85,4 +85,51 @@ struct LoadFreshnessTests {
         #expect(try await asOf() == start + 50_000)
         #expect(try await probe.value("SELECT label FROM millrace_data_as_of") == "Data as of 00:54 UTC")
     }
+
+    @Test("a partition nothing was loaded from yet keeps the table at the epoch (unknown), never ahead of it; it counts once it loads")
+    func unloadedPartition() async throws {
+        let servers = try TestServers.require()
+        let folder = try TemporaryDirectory(prefix: "millrace-load-fresh")
+        defer { folder.remove() }
+        let schema = PostgresProbe.uniqueSchema("fresh")
+        let configuration = PostgresLoadTests.loaderConfiguration(servers, folder: folder, schema: schema)
+        let probe = PostgresProbe(url: servers.postgresURL, schema: schema)
+        var once = Loading.Options()
+        once.once = true
+        func asOf() async throws -> Int64 {
+            Int64(try await probe.value("SELECT CAST(EXTRACT(EPOCH FROM data_as_of) * 1000 AS BIGINT) FROM millrace_freshness WHERE table_name = 'dim_entities'")) ?? -1
+        }
+        let store = try LocalStagingStore(root: folder.path("staging"))
+        let layout = StagingLayout()
+        func commit(_ record: CommitRecord) throws { try store.put(layout.commitKey(record.batchID), data: try record.encoded()) }
+
+        // The soak's case: the first loads hold one worker's partitions (0 and 1) of a topic of
+        // three; partition 2, whose oldest change is older than both, has loaded nothing.
+        var first = heartbeat(start + 30_000, caughtUp: [0, 1], createdAt: start + 31_000)
+        first.partitionCounts = [topic: 3]
+        try commit(first)
+        _ = try await Loading.run(configuration, options: once, logger: PostgresLoadTests.quiet)
+        #expect(try await asOf() == 0, "partition 2 is unknown: the epoch, not +30 s")
+        #expect(try await probe.rows("SELECT kafka_partition, CAST(EXTRACT(EPOCH FROM as_of) * 1000 AS BIGINT) FROM millrace_partition_freshness WHERE table_name = 'dim_entities' ORDER BY 1")
+            == [["0", "\(start + 30_000)"], ["1", "\(start + 30_000)"], ["2", "0"]])
+
+        // Partition 2 loads its changes (up to +20 s): it now holds the table at +20 s.
+        let dump = folder.path("changes.kcat.json")
+        try ([try kcatLine(partition: 2, offset: 0, id: 7, sourceMillis: start + 12_000), try kcatLine(partition: 2, offset: 1, id: 8, sourceMillis: start + 20_000)]
+            .joined(separator: "\n") + "\n").write(to: dump, atomically: true, encoding: .utf8)
+        var replay = WorkerConfiguration()
+        replay.schemas.dir = PackagePaths.schemas.path
+        var staging = WorkerOptions()
+        staging.outputDirectory = folder.path("staging").path
+        _ = try FileReplay.run(replay, inputs: [FileReplay.Input(path: dump.path, topic: nil)], options: staging, logger: PostgresLoadTests.quiet)
+        _ = try await Loading.run(configuration, options: once, logger: PostgresLoadTests.quiet)
+        #expect(try await asOf() == start + 20_000)
+
+        // A record of an earlier build (no partition counts) adds no placeholder.
+        var older = heartbeat(start + 40_000, caughtUp: [0, 1, 2], createdAt: start + 41_000)
+        older.partitionCounts = [:]
+        try commit(older)
+        _ = try await Loading.run(configuration, options: once, logger: PostgresLoadTests.quiet)
+        #expect(try await asOf() == start + 40_000)
+    }
 }
