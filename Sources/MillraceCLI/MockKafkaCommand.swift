@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import Logging
+import Runtime
 
 /// `millrace mock-kafka`: a Kafka cluster on loopback for development and tests.
 struct MockKafkaCommand: AsyncParsableCommand {
@@ -61,7 +62,7 @@ struct MockKafkaCommand: AsyncParsableCommand {
             Thread { Self.serveControl(cluster) }.start()
         }
         let signal = await StopSignals.wait()
-        logger.info("stopping the mock cluster", metadata: ["signal": "\(signal)"])
+        logger.info("stopping the mock cluster", metadata: ["signal": "\(signal ?? 0)"])
         withExtendedLifetime(cluster) {}
     }
 

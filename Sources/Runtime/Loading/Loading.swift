@@ -3,7 +3,6 @@ public import Loader
 public import Logging
 import ServiceLifecycle
 import Staging
-import UnixSignals
 import Warehouse
 
 /// `millrace load`: the warehouse loader as its own process.
@@ -66,8 +65,8 @@ public enum Loading {
             }
             let group = ServiceGroup(configuration: .init(
                 services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+                logger: logger))
+            try await StopSignals.run(group)
             return []
         }
         var reports: [CycleReport] = []

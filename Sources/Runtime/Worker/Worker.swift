@@ -4,7 +4,6 @@ import Loader
 import Staging
 public import Logging
 import ServiceLifecycle
-import UnixSignals
 
 /// The worker: `millrace run`. Runs the pipeline and the health endpoint as a service group
 /// that drains on SIGTERM or SIGINT: the open batch is committed and the group left, or, when
@@ -45,7 +44,7 @@ public enum Worker {
         ])
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+            logger: logger))
+        try await StopSignals.run(group)
     }
 }
