@@ -24,15 +24,17 @@ struct RebalanceTests {
         // Traffic keeps flowing (about 20 s of it) while workers join and leave.
         let producer = Task { try await fixture.produce(count: 8000, seed: 21, perSecond: 400) { $0.duplicateRate = 0.03 } }
         let first = fixture.start(configuration, untilDrained: false, onCommit: count("a"))
-        try await waitUntil(60, "two commits of the first worker") { commits.withLock { $0["a", default: 0] >= 2 } }
+        // Generous waits: the whole suite starts at once, and on a loaded 2-core machine a
+        // worker's start (dimensions, the mock's 3 s group join) took over a minute.
+        try await waitUntil(180, "two commits of the first worker") { commits.withLock { $0["a", default: 0] >= 2 } }
         let second = fixture.start(configuration, untilDrained: false, onCommit: count("b"))
-        try await waitUntil(60, "two commits of the second worker") { commits.withLock { $0["b", default: 0] >= 2 } }
+        try await waitUntil(180, "two commits of the second worker") { commits.withLock { $0["b", default: 0] >= 2 } }
         first.cancel()
         try await first.value
         let third = fixture.start(configuration, untilDrained: false, onCommit: count("c"))
-        try await waitUntil(60, "a commit of the third worker") { commits.withLock { $0["c", default: 0] >= 1 } }
+        try await waitUntil(180, "a commit of the third worker") { commits.withLock { $0["c", default: 0] >= 1 } }
         try await producer.value
-        try await waitUntil(90, "every record committed") { fixture.isFullyCommitted() }
+        try await waitUntil(240, "every record committed") { fixture.isFullyCommitted() }
         second.cancel()
         third.cancel()
         try await second.value
@@ -117,7 +119,7 @@ struct RebalanceTests {
         try await waitUntil(30, "the zombie to stall") { stalledBatch.withLock { $0 != nil } }
         let healthy = fixture.start(configuration, untilDrained: false, onCommit: { _ in healthyCommits.add(1, ordering: .relaxed) })
         // Both keep running until every partition's records are committed, whoever owns it.
-        try await waitUntil(90, "every record committed") { fixture.isFullyCommitted() }
+        try await waitUntil(240, "every record committed") { fixture.isFullyCommitted() }
         healthy.cancel()
         zombie.cancel()
         try await healthy.value
