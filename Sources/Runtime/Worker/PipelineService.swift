@@ -31,7 +31,8 @@ final class PipelineService: Service {
                     let thread = Thread { [self] in
                         do {
                             let pipeline = try make()
-                            try pipeline.run { self.stop.load(ordering: .acquiring) }
+                            // The signal itself too, not only the group's shutdown it triggers.
+                            try pipeline.run { self.stop.load(ordering: .acquiring) || StopSignals.received != 0 }
                             finish(.success(()))
                         } catch {
                             finish(.failure(error))

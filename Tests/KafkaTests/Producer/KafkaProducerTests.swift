@@ -81,7 +81,9 @@ struct KafkaProducerTests {
         for report in try await producer.send(warmUp) { _ = try report.get() }
         for broker in kafka.cluster.brokerIDs { try kafka.cluster.setBrokerRTT(broker, milliseconds: 2_500) }
         async let reports = producer.send(records(topic))
-        try await Task.sleep(for: .seconds(4))
+        // Slow long enough for librdkafka's once-a-second timeout scan to fire and resend even
+        // on a loaded machine (4 s once left the control test without a resend).
+        try await Task.sleep(for: .seconds(8))
         for broker in kafka.cluster.brokerIDs { try kafka.cluster.setBrokerRTT(broker, milliseconds: 0) }
         let delivered = try await reports
         #expect(delivered.allSatisfy { $0.error == nil }, "\(delivered.compactMap(\.error).prefix(3))")
