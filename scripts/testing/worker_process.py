@@ -303,9 +303,33 @@ def shutdown(args, work):
         cluster.stop()
 
 
+def startup(args, work):
+    """SIGTERM while the worker bootstraps a followed dimension from an unreachable broker: sent as
+    soon as its Kafka client reports the refused connection; the exit status and the log."""
+    config = os.path.join(work, "millrace.yaml")
+    with open(config, "w") as f:
+        f.write("kafka: {bootstrap_servers: '127.0.0.1:1', topics: [postgres.eav.entity_values_ts]}\n"
+                f"schemas: {{dir: '{args.schemas}'}}\n"
+                f"staging: {{local_dir: '{os.path.join(work, 'staging')}'}}\n"
+                "observability: {listen: '', log_format: text}\n")
+    worker = subprocess.Popen([args.bin, "run", "--config", config], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = ""
+    while "Connection refused" not in log:
+        line = worker.stderr.readline()
+        if not line:
+            break
+        log += line
+    reached = "127.0.0.1:1" in log
+    signalled = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    log += worker.stderr.read()
+    status = worker.wait()
+    return {"reached_kafka": reached, "exit": status, "seconds": round(time.monotonic() - signalled, 1), "log": log}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", choices=["sigterm", "kill9", "auth", "shutdown"])
+    parser.add_argument("scenario", choices=["sigterm", "kill9", "auth", "shutdown", "startup"])
     parser.add_argument("--bin", required=True)
     parser.add_argument("--schemas", required=True)
     parser.add_argument("--kills", type=int, default=3)
@@ -316,7 +340,7 @@ def main():
     parser.add_argument("--mode", choices=["stall", "fail"], default="stall")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix=f"millrace-{args.scenario}-")
-    result = {"sigterm": sigterm, "kill9": kill9, "auth": auth, "shutdown": shutdown}[args.scenario](args, work)
+    result = {"sigterm": sigterm, "kill9": kill9, "auth": auth, "shutdown": shutdown, "startup": startup}[args.scenario](args, work)
     print(json.dumps(result))
 
 

@@ -87,6 +87,7 @@ final class Pipeline {
         // the checkpoint is recent.
         guard try feeds.loadAll(nowMillis: clock.wallMillis(), shouldStop: shouldStop) else {
             telemetry.logger.info("stopped while bootstrapping the dimensions; nothing was consumed")
+            try? consumer.close()
             feeds.close()
             return
         }
