@@ -10,10 +10,9 @@ private let receivedSignal = Atomic<Int32>(0)
 /// signal sent right after start-up is never lost. A second signal ends the process at once
 /// (exit 130), for an operator who does not want to wait for the open batch.
 ///
-/// The worker and the loader use it instead of swift-service-lifecycle's signal handling, whose
-/// Dispatch signal sources on Linux read a `signalfd` and block the signal only in the thread
-/// that registers them: a SIGTERM the kernel hands to another thread (librdkafka starts several)
-/// never reached the group, and a worker stopped during start-up ran on until a timeout.
+/// The worker and the loader use it for their service groups too (`run(_:)`), which then trap
+/// no signals themselves: one handler per process, installed before any service starts, and a
+/// flag the pipeline reads directly besides the group's graceful shutdown.
 public enum StopSignals {
     /// Installs the handler for both signals.
     public static func install() {
